@@ -1,0 +1,41 @@
+import Foundation
+
+/// The percent-encoding and form decoding that OAuth 1 signatures use (RFC 5849 §3.6, §3.4.1.3.1).
+enum PercentEncoding {
+    /// Encodes every byte but the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`), as `%XX` in upper case,
+    /// over the UTF-8 bytes of `text`.
+    static func encode(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                result += "%"
+                result += String(byte >> 4, radix: 16, uppercase: true)
+                result += String(byte & 0x0F, radix: 16, uppercase: true)
+            }
+        }
+        return result
+    }
+
+    /// Decodes an `application/x-www-form-urlencoded` component: `+` is a space, `%XX` a byte.
+    /// A malformed escape is kept as it is written rather than refused.
+    static func formDecode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+
+    /// Splits `a=1&b=2&b` into decoded name/value pairs, keeping order and repeated names.
+    static func formPairs(_ text: String) -> [(name: String, value: String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            if let equals = pair.firstIndex(of: "=") {
+                return (formDecode(pair[..<equals]), formDecode(pair[pair.index(after: equals)...]))
+            }
+            return (formDecode(pair), "")
+        }
+    }
+}

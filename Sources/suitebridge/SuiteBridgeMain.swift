@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import NetSuiteAuth
+
+/// The `suitebridge` command line.
+struct SuiteBridge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suitebridge",
+        abstract: "Connect systems to Oracle NetSuite: account ids, OAuth 1 and OAuth 2 credentials, certificates.",
+        discussion: """
+            Secrets are never flags: they come from environment variables or files.
+            Exit status: 0 on success, 1 on an error (the message names the field and the fix), 2 on a usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [AccountCommand.self, CertCommand.self, AuthCommand.self]
+    )
+}
+
+/// Runs the command and maps failures to the documented exit statuses: 1 for errors, 2 for usage errors.
+@main
+enum SuiteBridgeMain {
+    static func main() async {
+        do {
+            var command = try SuiteBridge.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as NetSuiteAuthError {
+            Terminal.printError(error)
+            exit(1)
+        } catch let error as CLIError {
+            Terminal.standardError("error: \(error.message)\n")
+            exit(error.isUsage ? 2 : 1)
+        } catch {
+            let code = SuiteBridge.exitCode(for: error)
+            if code == .success {
+                print(SuiteBridge.fullMessage(for: error))
+                exit(0)
+            }
+            Terminal.standardError(SuiteBridge.fullMessage(for: error) + "\n")
+            exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
