@@ -39,6 +39,7 @@ for c in *-cert.pem; do
     echo "notBefore=$(openssl x509 -in "$c" -noout -startdate | sed 's/^notBefore=//')"
     echo "notAfter=$(openssl x509 -in "$c" -noout -enddate | sed 's/^notAfter=//')"
     echo "sha256=$(openssl x509 -in "$c" -noout -fingerprint -sha256 | sed 's/^.*=//')"
+    echo "sigalg=$(openssl x509 -in "$c" -noout -text | sed -n 's/^ *Signature Algorithm: //p' | head -1 | sed 's/ *$//')"
     echo "bits=$(openssl x509 -in "$c" -noout -text | sed -n 's/.*Public-Key: (\([0-9]*\) bit).*/\1/p')"
   } > "$b.openssl.txt"
 done
