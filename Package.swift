@@ -46,6 +46,11 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SuiteBridgeCLITests",
+            dependencies: ["suitebridge", "NetSuiteAuth"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
