@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "NetSuiteAuth", targets: ["NetSuiteAuth"]),
+        .library(name: "NetSuiteSimulator", targets: ["NetSuiteSimulator"]),
         .executable(name: "suitebridge", targets: ["suitebridge"]),
     ],
     dependencies: [
@@ -19,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -32,11 +35,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "NetSuiteSimulator",
+            dependencies: [
+                "NetSuiteAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "suitebridge",
             dependencies: [
                 "NetSuiteAuth",
+                "NetSuiteSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -44,6 +58,15 @@ let package = Package(
             name: "NetSuiteAuthTests",
             dependencies: ["NetSuiteAuth"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetSuiteSimulatorTests",
+            dependencies: [
+                "NetSuiteSimulator",
+                "NetSuiteAuth",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,7 +12,7 @@ struct SuiteBridge: AsyncParsableCommand {
             Exit status: 0 on success, 1 on an error (the message names the field and the fix), 2 on a usage error.
             """,
         version: "0.1.0",
-        subcommands: [AccountCommand.self, CertCommand.self, AuthCommand.self]
+        subcommands: [AccountCommand.self, CertCommand.self, AuthCommand.self, SimulatorCommand.self]
     )
 }
 

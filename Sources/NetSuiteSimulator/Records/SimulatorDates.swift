@@ -1,0 +1,67 @@
+import Foundation
+
+/// The date forms of NetSuite's REST records (`2024-01-15`, `2024-01-15T10:22:00Z`) and SuiteQL (`1/15/2024`).
+enum SimulatorDates {
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar
+    }()
+
+    /// `2024-01-15`.
+    static func dateString(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
+    /// `2024-01-15T10:22:00Z`, whole seconds.
+    static func dateTimeString(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0, parts.second ?? 0)
+    }
+
+    /// Reads `2024-01-15`, `2024-01-15T10:22:00Z` or `1/15/2024`.
+    static func parseDate(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.contains("/") {
+            let parts = trimmed.split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 3 else { return nil }
+            return make(year: parts[2], month: parts[0], day: parts[1])
+        }
+        let dateAndTime = trimmed.split(whereSeparator: { $0 == "T" || $0 == " " })
+        guard let datePart = dateAndTime.first else { return nil }
+        let parts = datePart.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var hour = 0, minute = 0, second = 0
+        if dateAndTime.count > 1 {
+            let time = dateAndTime[1].trimmingCharacters(in: CharacterSet(charactersIn: "Z")).split(separator: ":").compactMap { Int(Double($0) ?? -1) }
+            guard time.count >= 2, time.allSatisfy({ $0 >= 0 }) else { return nil }
+            hour = time[0]
+            minute = time[1]
+            second = time.count > 2 ? time[2] : 0
+        }
+        return make(year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: minute, second: second)
+    }
+
+    static func make(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) -> Date? {
+        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+            (0...60).contains(second)
+        else { return nil }
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard let date = calendar.date(from: components), calendar.component(.day, from: date) == day else { return nil }
+        return date
+    }
+
+    /// A date in an account's SuiteQL date-format preference: `M/D/YYYY` (default), `D/M/YYYY` or `YYYY-MM-DD`.
+    static func format(_ date: Date, preference: String) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        let (year, month, day) = (parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        switch preference {
+        case "D/M/YYYY": return "\(day)/\(month)/\(year)"
+        case "YYYY-MM-DD": return String(format: "%04d-%02d-%02d", year, month, day)
+        default: return "\(month)/\(day)/\(year)"
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// The HTTP face of a ``SimulatedNetSuite``: NetSuite's endpoints plus the admin API under `/simulator/v1`.
+///
+/// ```swift
+/// let netsuite = SimulatedNetSuite()
+/// let server = SimulatorServer(netsuite: netsuite)
+/// let app = server.makeApplication(host: "127.0.0.1", port: 9090)
+/// try await app.runService()
+/// ```
+public struct SimulatorServer: Sendable {
+    public let netsuite: SimulatedNetSuite
+    /// Whether `/simulator/v1` answers; turn it off when listening beyond loopback.
+    public var adminEnabled: Bool
+    let cache = SuiteQLCache()
+
+    public init(netsuite: SimulatedNetSuite, adminEnabled: Bool = true) {
+        self.netsuite = netsuite
+        self.adminEnabled = adminEnabled
+    }
+
+    /// Whether `host` is a loopback address, where the admin API may be served.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// The router with every endpoint; use it with `Application` or HummingbirdTesting.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        addTokenRoutes(to: router)
+        addCertificateRoutes(to: router)
+        addRecordRoutes(to: router)
+        addSuiteQLRoutes(to: router)
+        addRestletRoutes(to: router)
+        if adminEnabled {
+            addAdminRoutes(to: router)
+        } else {
+            for method in [HTTPRequest.Method.get, .post, .put, .delete] {
+                router.on("/simulator/v1/**", method: method) { _, _ in
+                    NetSuiteResponse.json(
+                        .object(JSONObject([("error", .string("The admin API is served on loopback addresses only."))])), status: .forbidden)
+                }
+            }
+        }
+        return router
+    }
+
+    /// An application serving the simulator on `host:port` (use port 0 for any free port).
+    public func makeApplication(
+        host: String = "127.0.0.1", port: Int = 9090, logger: Logger = Logger(label: "suitebridge.simulator"),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        var logger = logger
+        logger.logLevel = .warning
+        return Application(
+            router: makeRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "SuiteBridge-NetSuite-Simulator"),
+            onServerRunning: onServerRunning, logger: logger)
+    }
+
+    // MARK: The NetSuite request pipeline
+
+    /// Where an endpoint's requests are counted, and which OAuth 2 scope it needs.
+    struct Endpoint: Sendable {
+        var name: String
+        var scope: String
+        var isRestlet = false
+        var requiresREST = true
+
+        static let record = Endpoint(name: "record", scope: "rest_webservices")
+        static let suiteql = Endpoint(name: "suiteql", scope: "rest_webservices")
+        static let restlet = Endpoint(name: "restlet", scope: "restlets", isRestlet: true, requiresREST: false)
+        static let certificates = Endpoint(name: "certificates", scope: "rest_webservices")
+    }
+
+    /// The request as a handler sees it after authentication and governance.
+    struct Call: Sendable {
+        var principal: Principal
+        var body: ByteBuffer
+        /// `http://host:port`: links in answers are absolute on the address the request came to.
+        var origin: String
+        var request: Request
+    }
+
+    static func origin(of request: Request) -> String {
+        "http://\(request.head.authority ?? "127.0.0.1")"
+    }
+
+    /// Authenticates (TBA or bearer), applies the account's concurrency limit and faults, runs `handle`, counts.
+    func serve(
+        _ request: Request, endpoint: Endpoint, handle: @Sendable (Call) async throws -> Response
+    ) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 104 * 1024 * 1024)
+        let origin = Self.origin(of: request)
+        let authorization = request.headers[.authorization] ?? ""
+        let outcome: Result<Principal, AuthFailure>
+        if authorization.lowercased().hasPrefix("oauth ") {
+            let isForm = request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
+            outcome = await netsuite.authenticateTBA(
+                method: request.method.rawValue, url: origin + request.uri.string, authorization: authorization,
+                formBody: isForm ? String(buffer: body) : nil, requiresREST: endpoint.requiresREST)
+        } else if authorization.lowercased().hasPrefix("bearer ") {
+            outcome = await netsuite.authenticateBearer(
+                String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces), scope: endpoint.scope,
+                requiresREST: endpoint.requiresREST)
+        } else {
+            let realms = await netsuite.accountIDs
+            outcome = .failure(AuthFailure(realm: realms.count == 1 ? realms.first : nil, detail: "MissingAuthorization", scheme: .oauth1))
+        }
+        let principal: Principal
+        switch outcome {
+        case .failure(let failure):
+            await netsuite.count(failure.realm, endpoint: endpoint.name, status: 401)
+            let headers = [("WWW-Authenticate", failure.wwwAuthenticate)]
+            if endpoint.isRestlet {
+                return NetSuiteResponse.restletError(status: 401, code: "INVALID_LOGIN_ATTEMPT", message: "Invalid login attempt.", headers: headers)
+            }
+            return NetSuiteResponse.error(status: 401, code: "INVALID_LOGIN", detail: NetSuiteResponse.invalidLoginDetail, headers: headers)
+        case .success(let value):
+            principal = value
+        }
+
+        let admission = await netsuite.admit(principal.realm, endpoint: endpoint.name)
+        guard admission.admitted else {
+            if endpoint.isRestlet {
+                return NetSuiteResponse.restletError(
+                    status: 400, code: "SSS_REQUEST_LIMIT_EXCEEDED",
+                    message: "Request limit exceeded. The request was rejected because the concurrency limit for this account was reached.")
+            }
+            return NetSuiteResponse.error(status: 429, code: "CONCURRENCY_LIMIT_EXCEEDED", detail: "Concurrent request limit exceeded. Request blocked.")
+        }
+        if admission.delay > .zero { try? await Task.sleep(for: admission.delay) }
+        let response: Response
+        let status: Int
+        switch admission.fault {
+        case .serverError:
+            response = NetSuiteResponse.error(
+                status: 500, code: "UNEXPECTED_ERROR", detail: "An unexpected error occurred. Error ID: \(Secrets.hex(8))")
+            status = 500
+        case .dropConnection:
+            response = NetSuiteResponse.droppedConnection()
+            status = 0
+        case nil:
+            do {
+                response = try await handle(Call(principal: principal, body: body, origin: origin, request: request))
+                status = response.status.code
+            } catch {
+                await netsuite.finish(principal.realm, endpoint: endpoint.name, status: 500)
+                throw error
+            }
+        }
+        await netsuite.finish(principal.realm, endpoint: endpoint.name, status: status)
+        return response
+    }
+
+    /// A 403 `INSUFFICIENT_PERMISSION` when the role lacks `permission` at `level`.
+    static func checkPermission(_ principal: Principal, _ permission: String, _ level: PermissionLevel) -> Response? {
+        guard principal.role.level(of: permission) < level else { return nil }
+        return NetSuiteResponse.error(
+            status: 403, code: "INSUFFICIENT_PERMISSION",
+            detail: "Permission Violation: You need a higher level of the '\(permission)' permission (\(level.name)) to access this page. Please contact your account administrator.")
+    }
+}
+
+/// Caches SuiteQL catalogs and query results per account and data version, so paging through a large result
+/// evaluates the query once.
+final class SuiteQLCache: Sendable {
+    private struct State {
+        var catalogs: [String: (version: Int, catalog: SuiteQLCatalog)] = [:]
+        var results: [String: SuiteQLResult] = [:]
+        var order: [String] = []
+    }
+    private let state = Mutex(State())
+
+    func catalog(realm: String, store: RecordStore) -> SuiteQLCatalog {
+        if let cached = state.withLock({ $0.catalogs[realm] }), cached.version == store.version { return cached.catalog }
+        let catalog = SuiteQLCatalog(store: store)
+        state.withLock { $0.catalogs[realm] = (store.version, catalog) }
+        return catalog
+    }
+
+    func result(key: String) -> SuiteQLResult? { state.withLock { $0.results[key] } }
+
+    func store(_ result: SuiteQLResult, key: String) {
+        state.withLock { state in
+            if state.results[key] == nil { state.order.append(key) }
+            state.results[key] = result
+            while state.order.count > 24 { state.results[state.order.removeFirst()] = nil }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension SimulatorServer {
+    /// The most rows a SuiteQL query can page through over REST.
+    static let suiteQLRowCap = 100_000
+
+    /// `POST /services/rest/query/v1/suiteql?limit=&offset=` with `Prefer: transient` and `{"q": "SELECT …"}`.
+    func addSuiteQLRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/services/rest/query/v1/suiteql") { request, _ -> Response in
+            try await serve(request, endpoint: .suiteql) { call in
+                try await runSuiteQL(call)
+            }
+        }
+    }
+
+    private func runSuiteQL(_ call: Call) async throws -> Response {
+        if let refusal = Self.checkPermission(call.principal, Permission.restWebServices, .full) { return refusal }
+        guard call.request.headers.header("Prefer")?.lowercased().contains("transient") == true else {
+            return NetSuiteResponse.error(
+                status: 400, code: "INVALID_HEADER", detail: "The request header 'Prefer' must be 'transient' for SuiteQL queries.")
+        }
+        let query = call.request.uri.queryParameters
+        let limitText = query["limit"].map(String.init)
+        let offsetText = query["offset"].map(String.init)
+        let limit = limitText.flatMap(Int.init) ?? 1000
+        let offset = offsetText.flatMap(Int.init) ?? 0
+        if (limitText != nil && Int(limitText ?? "") == nil) || !(1...1000).contains(limit) {
+            return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: "The limit parameter must be between 1 and 1000.", queryParam: "limit")
+        }
+        if (offsetText != nil && Int(offsetText ?? "") == nil) || offset < 0 || offset % limit != 0 {
+            return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: "The offset parameter must be a multiple of limit.", queryParam: "offset")
+        }
+        if offset + limit > Self.suiteQLRowCap {
+            return NetSuiteResponse.error(
+                status: 400, code: "INVALID_PARAMETER",
+                detail: "offset + limit may not exceed 100000: SuiteQL returns at most 100000 results through REST web services.",
+                queryParam: "offset")
+        }
+        guard let body = try? JSONValue(parsing: call.body.data).objectValue, let text = body["q"]?.stringValue, !text.isEmpty else {
+            return NetSuiteResponse.error(status: 400, code: "INVALID_CONTENT", detail: "The request body must be {\"q\": \"SELECT …\"}.", path: "q")
+        }
+        let (store, datePreference) = try await netsuite.records(call.principal.realm)
+        let catalog = cache.catalog(realm: call.principal.realm, store: store)
+        let result: SuiteQLResult
+        do throws(SuiteQLError) {
+            let select = try SQLParser.parse(text)
+            for table in try SuiteQLEvaluator.tables(of: select, in: catalog) {
+                if let refusal = Self.checkPermission(call.principal, table.permission, .view) { return refusal }
+            }
+            let key = "\(call.principal.realm)|\(store.version)|\(text)"
+            if let cached = cache.result(key: key) {
+                result = cached
+            } else {
+                result = try SuiteQLEvaluator.run(select, catalog: catalog)
+                cache.store(result, key: key)
+            }
+        } catch {
+            return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: error.detail, queryParam: "q")
+        }
+
+        let reachable = min(result.rows.count, Self.suiteQLRowCap)
+        let page = result.rows.dropFirst(offset).prefix(limit)
+        var items: [JSONValue] = []
+        items.reserveCapacity(page.count)
+        for row in page {
+            var item = JSONObject([("links", .array([]))])
+            for (index, column) in result.columns.enumerated() where item[column] == nil {
+                if let value = row[index].output(datePreference: datePreference) { item[column] = .string(value) }
+            }
+            items.append(.object(item))
+        }
+        let url = "\(call.origin)/services/rest/query/v1/suiteql"
+        // Links and hasMore stop at the cap; totalResults says how many rows the query has.
+        var envelope = RecordRenderer.collection(items: items, total: reachable, limit: limit, offset: offset) { at in
+            "\(url)?limit=\(limit)&offset=\(at)"
+        }
+        envelope["totalResults"] = .number(Double(result.rows.count))
+        return NetSuiteResponse.json(.object(envelope), contentType: NetSuiteResponse.collection)
+    }
+}
