@@ -66,6 +66,7 @@ let package = Package(
                 "NetSuiteSimulator",
                 "NetSuiteAuth",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -130,6 +130,28 @@ public struct ClientAssertion: Sendable {
             self.exp = exp
         }
 
+        private enum CodingKeys: String, CodingKey { case iss, scope, aud, iat, exp }
+
+        /// Reads claims as other clients write them too: `scope` as an array or as comma- or space-separated text,
+        /// `iat`/`exp` as integers or fractional seconds (rounded down), `aud` as a string or a one-element array.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            iss = try container.decode(String.self, forKey: .iss)
+            if let list = try? container.decode([String].self, forKey: .scope) {
+                scope = list
+            } else {
+                let text = try container.decodeIfPresent(String.self, forKey: .scope) ?? ""
+                scope = text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            }
+            if let list = try? container.decode([String].self, forKey: .aud) {
+                aud = list.first ?? ""
+            } else {
+                aud = try container.decode(String.self, forKey: .aud)
+            }
+            iat = Int(try container.decode(Double.self, forKey: .iat).rounded(.down))
+            exp = Int(try container.decode(Double.self, forKey: .exp).rounded(.down))
+        }
+
         /// Checks the time rules NetSuite applies: not expired, `exp - iat` under 3600 s.
         public func verify(using algorithm: some JWTAlgorithm) async throws {
             try ExpirationClaim(value: Date(timeIntervalSince1970: TimeInterval(exp))).verifyNotExpired()

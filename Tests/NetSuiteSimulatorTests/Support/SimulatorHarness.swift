@@ -8,7 +8,8 @@ import NetSuiteAuth
 
 /// A provisioned simulator and helpers to call it in process, signing requests as a real client would.
 struct SimulatorHarness {
-    static let origin = "http://127.0.0.1:9090"
+    /// Router tests present the authority `localhost`.
+    static let origin = "http://localhost"
     let netsuite: SimulatedNetSuite
     let server: SimulatorServer
     let credentials: SimulatorProvisioning.AccountCredentials
@@ -54,7 +55,6 @@ struct SimulatorHarness {
         _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, headers: [String: String] = [:], body: String? = nil
     ) async throws -> Reply {
         var fields = HTTPFields()
-        fields[.host] = "127.0.0.1:9090"
         for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
         return try await client.execute(
             uri: path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) }
@@ -63,7 +63,7 @@ struct SimulatorHarness {
         }
     }
 
-    /// Sends a TBA-signed request (signed over `http://127.0.0.1:9090` + path).
+    /// Sends a TBA-signed request (signed over `http://localhost` + path, as the router test client sends it).
     func signed(
         _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, body: String? = nil,
         headers: [String: String] = [:], signer: TokenBasedAuth? = nil, timestamp: Int? = nil, nonce: String? = nil
