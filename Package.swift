@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "NetSuiteAuth", targets: ["NetSuiteAuth"]),
         .library(name: "NetSuiteSimulator", targets: ["NetSuiteSimulator"]),
+        .library(name: "NetSuiteClient", targets: ["NetSuiteClient"]),
         .executable(name: "suitebridge", targets: ["suitebridge"]),
     ],
     dependencies: [
@@ -22,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
     ],
     targets: [
         .target(
@@ -44,11 +48,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "NetSuiteClient",
+            dependencies: [
+                "NetSuiteAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "suitebridge",
             dependencies: [
                 "NetSuiteAuth",
                 "NetSuiteSimulator",
+                "NetSuiteClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -67,6 +82,18 @@ let package = Package(
                 "NetSuiteAuth",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetSuiteClientTests",
+            dependencies: [
+                "NetSuiteClient",
+                "NetSuiteSimulator",
+                "NetSuiteAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

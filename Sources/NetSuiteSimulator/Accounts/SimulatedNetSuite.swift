@@ -170,6 +170,15 @@ public actor SimulatedNetSuite {
         }
     }
 
+    /// Invalidates every access token issued for the account, as a role change or a revoked mapping would:
+    /// the next call with one gets 401 `invalid_token`.
+    public func revokeAccessTokens(_ realm: String) throws(SimulatorError) {
+        try withAccount(realm) { account in
+            for value in account.bearerTokens.keys { bearerIndex[value] = nil }
+            account.bearerTokens = [:]
+        }
+    }
+
     public func setConcurrencyLimit(_ realm: String, _ limit: Int) throws(SimulatorError) {
         guard limit >= 1 else { throw .badRequest("limit must be 1 or more.") }
         try withAccount(realm) { $0.concurrencyLimit = limit }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON value whose objects keep their key order, so bodies come out in NetSuite's field order.
-public enum JSONValue: Sendable, Hashable {
+enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(Double)
@@ -73,7 +73,7 @@ extension JSONValue: Codable {
 }
 
 /// A JSON object with ordered keys.
-public struct JSONObject: Sendable, Hashable, Sequence {
+struct JSONObject: Sendable, Hashable, Sequence {
     public private(set) var pairs: [(key: String, value: JSONValue)]
 
     public init(_ pairs: [(String, JSONValue)] = []) {

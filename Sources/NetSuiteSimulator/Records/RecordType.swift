@@ -1,5 +1,5 @@
 /// The record types the simulator serves under `/services/rest/record/v1/`.
-public enum RecordType: String, Sendable, CaseIterable, Codable {
+enum RecordType: String, Sendable, CaseIterable, Codable {
     case customer, contact, inventoryItem, salesOrder, customerPayment, customerDeposit, customerRefund, subsidiary
 
     /// Reads a type from a request path, in any case (`salesOrder`, `salesorder`).

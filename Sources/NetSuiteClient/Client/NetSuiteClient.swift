@@ -1,0 +1,270 @@
+import Foundation
+import Logging
+import NetSuiteAuth
+
+/// A client for one NetSuite account: REST records, SuiteQL and RESTlets, with NetSuite's governance.
+///
+/// Every request waits for a slot of the account's concurrency limiter (shared by all clients of the account in
+/// the process), authenticates (a fresh TBA signature, or a cached bearer token refreshed once on a 401), and is
+/// retried with exponential backoff and full jitter on 429, 5xx, timeouts and dropped connections when that is
+/// safe: always after a 429, and after other failures only for idempotent requests (GET, PUT, DELETE, SuiteQL).
+public struct NetSuiteClient: Sendable {
+    public let configuration: NetSuiteClientConfiguration
+    let transport: any NetSuiteTransport
+    let logger: Logger
+    /// The limiter this client's requests go through.
+    public let limiter: ConcurrencyLimiter
+
+    /// - Parameters:
+    ///   - configuration: the account, its authentication and its limits.
+    ///   - transport: how requests are sent; async-http-client's shared client by default.
+    ///   - logger: where each request is logged (method, path, status, duration, retries; never credentials).
+    public init(
+        configuration: NetSuiteClientConfiguration, transport: any NetSuiteTransport = HTTPClientTransport(),
+        logger: Logger = Logger(label: "suitebridge.netsuite")
+    ) async {
+        self.configuration = configuration
+        self.transport = transport
+        self.logger = logger
+        self.limiter = await configuration.limiters.limiter(for: configuration.limiterKey, limit: configuration.concurrencyLimit)
+    }
+
+    /// One request the client makes.
+    struct Call: Sendable {
+        enum Surface: Sendable { case rest, restlet }
+        var method: String
+        var url: String
+        var body: [UInt8]?
+        var contentType: String?
+        var extraHeaders: [(name: String, value: String)] = []
+        var idempotent: Bool
+        var surface: Surface = .rest
+        /// `GET /services/rest/record/v1/customer/7`: for logs and errors.
+        var label: String
+        /// The record type, for permission remedies.
+        var recordType: String?
+    }
+
+    /// Sends `call` with authentication, governance and retries, and returns a 2xx response.
+    /// - Throws: ``NetSuiteError``.
+    func perform(_ call: Call) async throws -> NetSuiteHTTPResponse {
+        let requestID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 0
+        var retries = 0
+        var refreshedToken = false
+        let started = ContinuousClock.now
+        while true {
+            attempt += 1
+            let outcome = await attemptOnce(call)
+            switch outcome {
+            case .success(let response):
+                log(call, requestID: requestID, status: response.status, started: started, retries: retries)
+                return response
+            case .refreshToken(let token) where !refreshedToken:
+                refreshedToken = true
+                if case .clientCredentials(let provider) = configuration.authentication { await provider.invalidate(token) }
+                retries += 1
+                continue
+            case .retryable(let error, let safe) where safe && attempt < configuration.retry.maxAttempts:
+                retries += 1
+                logger.debug("retrying", metadata: ["request-id": "\(requestID)", "path": "\(call.label)", "reason": "\(error.errorCode ?? error.message)"])
+                try await Task.sleep(for: configuration.retry.delay(beforeRetry: retries, using: &generator))
+                continue
+            case .retryable(var error, _), .failure(var error):
+                error.retries = retries
+                log(call, requestID: requestID, status: error.status ?? 0, started: started, retries: retries, error: error)
+                throw error
+            case .refreshToken:
+                let error = NetSuiteError(
+                    code: .authentication, status: 401, errorCode: "invalid_token", request: call.label, retries: retries,
+                    message: "NetSuite refused the access token, also a freshly issued one.",
+                    remedy: "Check that the certificate mapping's role has \"Log in using OAuth 2.0 access tokens\" and the needed scope (rest_webservices, restlets), and that the mapping is not revoked.")
+                log(call, requestID: requestID, status: 401, started: started, retries: retries, error: error)
+                throw error
+            }
+        }
+    }
+
+    private enum AttemptOutcome {
+        case success(NetSuiteHTTPResponse)
+        case refreshToken(AccessToken)
+        /// A failure that another try may fix; `safe` says whether retrying cannot duplicate a write.
+        case retryable(NetSuiteError, safe: Bool)
+        case failure(NetSuiteError)
+    }
+
+    private func attemptOnce(_ call: Call) async -> AttemptOutcome {
+        do {
+            try await limiter.acquire()
+        } catch {
+            return .failure(NetSuiteError(code: .transport, request: call.label, message: "The request was cancelled.", remedy: "Nothing to fix."))
+        }
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if let contentType = call.contentType { headers.append(("Content-Type", contentType)) }
+        headers += call.extraHeaders
+        var bearer: AccessToken?
+        do {
+            switch configuration.authentication {
+            case .tokenBased(let tba):
+                let formBody = call.contentType == "application/x-www-form-urlencoded" ? call.body.map { String(decoding: $0, as: UTF8.self) } : nil
+                headers.append(("Authorization", try tba.sign(method: call.method, url: call.url, formBody: formBody).authorization.description))
+            case .clientCredentials(let provider):
+                let token = try await provider.accessToken()
+                bearer = token
+                headers.append(("Authorization", token.authorizationHeader))
+            }
+        } catch let error as NetSuiteAuthError {
+            await limiter.release(.other)
+            return .failure(NetSuiteError(
+                code: .authentication, errorCode: error.code.description, request: call.label, message: error.message, remedy: error.remedy))
+        } catch {
+            await limiter.release(.other)
+            return .failure(NetSuiteError(code: .authentication, request: call.label, message: "\(error)", remedy: "Check the credentials."))
+        }
+
+        let response: NetSuiteHTTPResponse
+        do {
+            response = try await transport.send(
+                NetSuiteHTTPRequest(method: call.method, url: call.url, headers: headers, body: call.body), timeout: configuration.timeout)
+        } catch {
+            await limiter.release(.other)
+            let host = URL(string: call.url)?.host ?? call.url
+            if call.idempotent {
+                return .retryable(NetSuiteError(
+                    code: .transport, request: call.label, message: "The connection to \(host) failed or dropped (\(Self.describe(error))).",
+                    remedy: "Check the network and the base URL (\(configuration.baseURL)); NetSuite may be unreachable from here."), safe: true)
+            }
+            return .failure(Self.notRetried(call, reason: "the connection dropped (\(Self.describe(error)))"))
+        }
+
+        let errorBody = NetSuiteErrorBody(response.body)
+        let isRestletLimit = call.surface == .restlet && response.status == 400 && errorBody.code == "SSS_REQUEST_LIMIT_EXCEEDED"
+        if (200..<300).contains(response.status) {
+            await limiter.release(.success)
+            return .success(response)
+        }
+        if response.status == 429 || isRestletLimit {
+            await limiter.release(.throttled)
+            return .retryable(NetSuiteError(
+                code: .concurrencyExhausted, status: response.status, errorCode: errorBody.code ?? "CONCURRENCY_LIMIT_EXCEEDED",
+                detail: errorBody.detail, request: call.label,
+                message: "NetSuite's concurrency limit for account \(configuration.account.realm) stayed exhausted through every retry.",
+                remedy: "Lower this client's concurrency (configured \(configuration.concurrencyLimit)) or wait: every integration of the account shares its limit. A higher service tier or SuiteCloud Plus licences raise it."), safe: true)
+        }
+        await limiter.release(.other)
+        if response.status == 401, let bearer {
+            return .refreshToken(bearer)
+        }
+        if response.status >= 500 {
+            if call.idempotent {
+                return .retryable(NetSuiteError(
+                    code: .serverUnavailable, status: response.status, errorCode: errorBody.code, detail: errorBody.detail, request: call.label,
+                    message: "NetSuite answered HTTP \(response.status) through every retry.",
+                    remedy: "NetSuite had server errors; try again later. If it persists, check NetSuite's status page."), safe: true)
+            }
+            return .failure(Self.notRetried(call, reason: "NetSuite answered HTTP \(response.status)", status: response.status, body: errorBody))
+        }
+        return .failure(errorForAnswer(call, response: response, body: errorBody))
+    }
+
+    static func notRetried(_ call: Call, reason: String, status: Int? = nil, body: NetSuiteErrorBody? = nil) -> NetSuiteError {
+        NetSuiteError(
+            code: .createNotRetried, status: status, errorCode: body?.code, detail: body?.detail, request: call.label,
+            message: "\(call.method) was not retried: \(reason), and the request may already have reached NetSuite.",
+            remedy: "Check whether the record was created before sending it again, or write it with upsert by external id (PUT …/eid:<externalId>), which is safe to retry.")
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+
+    /// The error for a 4xx answer, with a remedy a user can act on.
+    func errorForAnswer(_ call: Call, response: NetSuiteHTTPResponse, body: NetSuiteErrorBody) -> NetSuiteError {
+        let code = body.code
+        var message = body.detail ?? "NetSuite answered HTTP \(response.status)."
+        var remedy: String
+        var kind = NetSuiteError.Code.response
+        switch code {
+        case "INVALID_LOGIN", "INVALID_LOGIN_ATTEMPT":
+            kind = .authentication
+            switch configuration.authentication {
+            case .tokenBased:
+                message = "NetSuite refused the token-based login (INVALID_LOGIN). The realm sent was \"\(configuration.account.realm)\"."
+                remedy = "Check the realm form (upper case with underscore, e.g. 1234567_SB1: sent \(configuration.account.realm)), the token id and secret, the consumer key and secret, that the token is not revoked, and this machine's clock (NetSuite refuses timestamps more than 5 minutes off). The Login Audit Trail in NetSuite names the cause."
+            case .clientCredentials:
+                message = "NetSuite refused the access token (invalid_token)."
+                remedy = "Check that the M2M certificate mapping is active, its role has \"Log in using OAuth 2.0 access tokens\", and the integration has the needed scope. The Login Audit Trail names the cause."
+            }
+        case "INSUFFICIENT_PERMISSION":
+            let permission = call.recordType.flatMap(Self.permissionNames.self) ?? "the permission for this record (Setup > Users/Roles > Manage Roles)"
+            remedy = "Give the integration role \(permission), and \"Setup > REST web services\" (Full)."
+        case "NONEXISTENT_ID":
+            remedy = "No \(call.recordType ?? "record") has that id: check the internal id, or address it by external id (eid:<externalId>)."
+        case "INVALID_CONTENT":
+            remedy = body.path.map { "Fix the value at \($0) in the request body." } ?? "Fix the request body: a field has a wrong value or name."
+        case "USER_ERROR":
+            remedy = body.path.map { "Fix \($0): \(body.detail ?? "NetSuite refused the value")." } ?? "Do what NetSuite's message asks, then send it again."
+        case "INVALID_PARAMETER":
+            remedy = body.queryParam == "q" ? "Fix the query: NetSuite could not run it." : "Fix the \(body.queryParam ?? "request") parameter."
+        case "SSS_INVALID_SCRIPTLET_ID":
+            remedy = "Check the RESTlet's script and deploy ids, and that the deployment is released and the role is in its audience."
+        default:
+            remedy = response.status == 404 ? "Check the path and the record type." : "See NetSuite's message."
+        }
+        return NetSuiteError(
+            code: kind, status: response.status, errorCode: code, detail: body.detail, errorPath: body.path, errorQueryParam: body.queryParam,
+            request: call.label, message: message, remedy: remedy)
+    }
+
+    /// The seed guide's permission for each record type.
+    static func permissionNames(_ type: String) -> String? {
+        [
+            "customer": "\"Lists > Customers\" (Full)", "contact": "\"Lists > Contacts\" (Full)", "inventoryitem": "\"Lists > Items\" (Full)",
+            "salesorder": "\"Transactions > Sales order\" (Full)", "customerpayment": "\"Transactions > Customer payment\" (Full)",
+            "customerdeposit": "\"Transactions > Customer deposit\" (Full)", "customerrefund": "\"Transactions > Customer refund\" (Full)",
+            "subsidiary": "\"Lists > Subsidiaries\" (Full)", "suiteql": "\"Transactions > Find transaction\" and the lists the query reads",
+        ][type.lowercased()]
+    }
+
+    private func log(_ call: Call, requestID: String, status: Int, started: ContinuousClock.Instant, retries: Int, error: NetSuiteError? = nil) {
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var metadata: Logger.Metadata = [
+            "request-id": "\(requestID)", "account": "\(configuration.account.realm)", "method": "\(call.method)",
+            "path": "\(call.label.split(separator: " ").last ?? "")", "status": "\(status)",
+            "duration-ms": "\(Int(milliseconds))", "retries": "\(retries)",
+        ]
+        if let error {
+            metadata["error"] = "\(error.errorCode ?? error.code.description)"
+            logger.warning("NetSuite request failed", metadata: metadata)
+        } else {
+            logger.info("NetSuite request", metadata: metadata)
+        }
+    }
+}
+
+/// The parts of a NetSuite error body the client uses: REST `o:errorDetails`, RESTlet `error`, or OAuth `error`.
+struct NetSuiteErrorBody {
+    var code: String?
+    var detail: String?
+    var path: String?
+    var queryParam: String?
+
+    init(_ body: [UInt8]) {
+        guard !body.isEmpty, let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return }
+        if let details = (object["o:errorDetails"] as? [[String: Any]])?.first {
+            code = details["o:errorCode"] as? String
+            detail = details["detail"] as? String
+            path = details["o:errorPath"] as? String
+            queryParam = details["o:errorQueryParam"] as? String
+        } else if let error = object["error"] as? [String: Any] {
+            code = error["code"] as? String
+            detail = error["message"] as? String
+        } else if let error = object["error"] as? String {
+            code = error
+            detail = object["error_description"] as? String
+        }
+    }
+}

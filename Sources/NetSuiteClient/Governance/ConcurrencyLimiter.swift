@@ -1,0 +1,113 @@
+/// Keeps the requests in flight to one NetSuite account within its concurrency limit, shared by every request
+/// to that account in the process.
+///
+/// The window starts at the configured limit. A throttled answer (429, `SSS_REQUEST_LIMIT_EXCEEDED`) halves it,
+/// at most once per window's worth of requests; each success widens it by 1/window, back up to the limit. Waiters
+/// are served in order; a cancelled waiter leaves the queue.
+public actor ConcurrencyLimiter {
+    /// The account's configured limit.
+    public let limit: Int
+    /// The current window (requests allowed in flight), between 1 and ``limit``.
+    public private(set) var window: Double
+    /// Requests in flight now.
+    public private(set) var inFlight = 0
+    /// The most requests ever in flight at once.
+    public private(set) var maxInFlight = 0
+    /// How often the window was lowered after a throttled answer.
+    public private(set) var throttleEvents = 0
+
+    private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var nextWaiterID = 0
+    /// Requests finished since the window was last lowered: one throttle per window's worth lowers it once.
+    private var completionsSinceDecrease = Int.max
+
+    /// How a request ended, for the window.
+    public enum Outcome: Sendable { case success, throttled, other }
+
+    /// - Precondition: `limit` ≥ 1.
+    public init(limit: Int) {
+        self.limit = max(1, limit)
+        self.window = Double(max(1, limit))
+    }
+
+    private var capacity: Int { max(1, Int(window.rounded(.down))) }
+
+    /// Waits for a slot.
+    /// - Throws: `CancellationError` if the task is cancelled while waiting.
+    public func acquire() async throws {
+        if inFlight < capacity && waiters.isEmpty {
+            take()
+            return
+        }
+        let id = nextWaiterID
+        nextWaiterID += 1
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                waiters.append((id, continuation))
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    private func take() {
+        inFlight += 1
+        maxInFlight = max(maxInFlight, inFlight)
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
+    }
+
+    /// Gives a slot back and adjusts the window by how the request ended.
+    public func release(_ outcome: Outcome) {
+        inFlight -= 1
+        if completionsSinceDecrease < Int.max { completionsSinceDecrease += 1 }
+        switch outcome {
+        case .success:
+            window = min(Double(limit), window + 1 / window)
+        case .throttled:
+            if completionsSinceDecrease >= capacity {
+                window = max(1, window / 2)
+                throttleEvents += 1
+                completionsSinceDecrease = 0
+            }
+        case .other:
+            break
+        }
+        while inFlight < capacity, !waiters.isEmpty {
+            take()
+            waiters.removeFirst().continuation.resume()
+        }
+    }
+
+    /// Runs `body` inside a slot.
+    public func withSlot<T: Sendable>(_ body: @Sendable () async throws -> (T, Outcome)) async throws -> T {
+        try await acquire()
+        do {
+            let (value, outcome) = try await body()
+            release(outcome)
+            return value
+        } catch {
+            release(.other)
+            throw error
+        }
+    }
+}
+
+/// The limiters of a process, one per account, so every client of an account shares one budget.
+public actor ConcurrencyLimiterRegistry {
+    public static let shared = ConcurrencyLimiterRegistry()
+    private var limiters: [String: ConcurrencyLimiter] = [:]
+
+    public init() {}
+
+    /// The limiter for `account` (its realm or base URL), created with `limit` on first use.
+    public func limiter(for account: String, limit: Int) -> ConcurrencyLimiter {
+        if let existing = limiters[account] { return existing }
+        let limiter = ConcurrencyLimiter(limit: limit)
+        limiters[account] = limiter
+        return limiter
+    }
+}
