@@ -26,7 +26,7 @@ work = sys.argv[1]
 account = json.load(open(f"{work}/credentials.json"))["accounts"][0]
 cc = account["clientCredentials"]
 open(f"{work}/key.pem", "w").write(cc["privateKeyPEM"])
-open(f"{work}/args", "w").write(f'{account["accountId"]} {cc["clientId"]} {cc["certificateId"]}')
+open(f"{work}/args", "w").write(f'{account["accountId"]} {cc["clientId"]} {cc["certificateId"]}\n')
 PY
 read -r account client certificate < "$work/args"
 assertion=$($bin auth assertion --account-id "$account" --client-id "$client" --certificate-id "$certificate" --private-key "$work/key.pem")
