@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NetSuiteAuth
+import NetSuiteClient
 
 /// The `suitebridge` command line.
 struct SuiteBridge: AsyncParsableCommand {
@@ -12,7 +13,10 @@ struct SuiteBridge: AsyncParsableCommand {
             Exit status: 0 on success, 1 on an error (the message names the field and the fix), 2 on a usage error.
             """,
         version: "0.1.0",
-        subcommands: [AccountCommand.self, CertCommand.self, AuthCommand.self, SimulatorCommand.self]
+        subcommands: [
+            AccountCommand.self, CertCommand.self, AuthCommand.self, QueryCommand.self, RecordCommand.self, RestletCommand.self,
+            ExportCommand.self, SimulatorCommand.self,
+        ]
     )
 }
 
@@ -28,6 +32,9 @@ enum SuiteBridgeMain {
                 try command.run()
             }
         } catch let error as NetSuiteAuthError {
+            Terminal.printError(error)
+            exit(1)
+        } catch let error as NetSuiteError {
             Terminal.printError(error)
             exit(1)
         } catch let error as CLIError {

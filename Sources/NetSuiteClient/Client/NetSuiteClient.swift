@@ -14,6 +14,8 @@ public struct NetSuiteClient: Sendable {
     let logger: Logger
     /// The limiter this client's requests go through.
     public let limiter: ConcurrencyLimiter
+    /// Counts of this client's requests, retries and throttled answers.
+    public let statistics = RequestStatistics()
 
     /// - Parameters:
     ///   - configuration: the account, its authentication and its limits.
@@ -59,23 +61,28 @@ public struct NetSuiteClient: Sendable {
             let outcome = await attemptOnce(call)
             switch outcome {
             case .success(let response):
+                statistics.record { $0.succeeded += 1 }
                 log(call, requestID: requestID, status: response.status, started: started, retries: retries)
                 return response
             case .refreshToken(let token) where !refreshedToken:
                 refreshedToken = true
+                statistics.record { $0.retries += 1 }
                 if case .clientCredentials(let provider) = configuration.authentication { await provider.invalidate(token) }
                 retries += 1
                 continue
             case .retryable(let error, let safe) where safe && attempt < configuration.retry.maxAttempts:
                 retries += 1
+                statistics.record { $0.retries += 1 }
                 logger.debug("retrying", metadata: ["request-id": "\(requestID)", "path": "\(call.label)", "reason": "\(error.errorCode ?? error.message)"])
                 try await Task.sleep(for: configuration.retry.delay(beforeRetry: retries, using: &generator))
                 continue
             case .retryable(var error, _), .failure(var error):
                 error.retries = retries
+                statistics.record { $0.failed += 1 }
                 log(call, requestID: requestID, status: error.status ?? 0, started: started, retries: retries, error: error)
                 throw error
             case .refreshToken:
+                statistics.record { $0.failed += 1 }
                 let error = NetSuiteError(
                     code: .authentication, status: 401, errorCode: "invalid_token", request: call.label, retries: retries,
                     message: "NetSuite refused the access token, also a freshly issued one.",
@@ -146,6 +153,7 @@ public struct NetSuiteClient: Sendable {
         }
         if response.status == 429 || isRestletLimit {
             await limiter.release(.throttled)
+            statistics.record { $0.throttled += 1 }
             return .retryable(NetSuiteError(
                 code: .concurrencyExhausted, status: response.status, errorCode: errorBody.code ?? "CONCURRENCY_LIMIT_EXCEEDED",
                 detail: errorBody.detail, request: call.label,

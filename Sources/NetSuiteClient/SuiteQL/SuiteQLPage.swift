@@ -45,25 +45,39 @@ public struct SuiteQLPage: Sendable {
         columns = Self.columnOrder(body: body, keys: Set(rows.flatMap(\.values.keys)))
     }
 
-    /// Orders `keys` by where each first appears as `"key":` in the raw body (JSONSerialization loses the order).
+    /// Orders `keys` as NetSuite wrote them (JSONSerialization loses the order): each item's keys are read from the
+    /// raw body (an item starts at its `"links"` key), the longest item gives the order, and keys missing from it
+    /// (NULL there) go after the key that precedes them in another item.
     static func columnOrder(body: [UInt8], keys: Set<String>) -> [String] {
         guard !keys.isEmpty else { return [] }
-        var firstSeen: [String: Int] = [:]
+        var sequences: [[String]] = [[]]
         var index = 0
         let quote = UInt8(ascii: "\""), colon = UInt8(ascii: ":"), backslash = UInt8(ascii: "\\")
-        while index < body.count && firstSeen.count < keys.count {
-            guard body[index] == quote, index == 0 || body[index - 1] != backslash else {
+        while index < body.count {
+            guard body[index] == quote else {
                 index += 1
                 continue
             }
             var end = index + 1
             while end < body.count && body[end] != quote { end += body[end] == backslash ? 2 : 1 }
+            guard end < body.count else { break }
             if end + 1 < body.count && body[end + 1] == colon {
                 let key = String(decoding: body[(index + 1)..<end], as: UTF8.self)
-                if keys.contains(key) && firstSeen[key] == nil { firstSeen[key] = index }
+                if key == "links" {
+                    sequences.append([])
+                } else if keys.contains(key) {
+                    sequences[sequences.count - 1].append(key)
+                }
             }
             index = end + 1
         }
-        return keys.sorted { (firstSeen[$0] ?? .max, $0) < (firstSeen[$1] ?? .max, $1) }
+        var order = sequences.max { $0.count < $1.count } ?? []
+        for sequence in sequences {
+            for (position, key) in sequence.enumerated() where !order.contains(key) {
+                let after = position > 0 ? order.firstIndex(of: sequence[position - 1]).map { $0 + 1 } : 0
+                order.insert(key, at: after ?? order.count)
+            }
+        }
+        return order + keys.subtracting(order).sorted()
     }
 }

@@ -1,10 +1,30 @@
 import Foundation
+import Logging
 import NetSuiteAuth
+import NetSuiteClient
 
 /// Output helpers: errors to standard error, JSON to standard output.
 enum Terminal {
     static func standardError(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Client logs for commands: warnings only, to standard error (set SUITEBRIDGE_LOG_LEVEL=info for every request).
+    static var quietLogger: Logger {
+        var logger = Logger(label: "suitebridge.netsuite") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = ProcessInfo.processInfo.environment["SUITEBRIDGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        return logger
+    }
+
+    static func printError(_ error: NetSuiteError) {
+        var text = "error: \(error.message)\n"
+        if let code = error.errorCode {
+            let detail = error.detail.flatMap { $0 == error.message ? nil : ": \($0)" } ?? ""
+            text += "  netsuite: \(code)\(error.status.map { " (HTTP \($0))" } ?? "")\(detail)\n"
+        }
+        if let path = error.errorPath { text += "  field: \(path)\n" }
+        text += "  fix: \(error.remedy)\n"
+        standardError(text)
     }
 
     static func printError(_ error: NetSuiteAuthError) {

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import NetSuiteAuth
+import NetSuiteClient
+
+/// The credentials file `suitebridge simulator --write-credentials` writes (and any file of that shape).
+struct CredentialsProfile: Decodable {
+    struct Account: Decodable {
+        var accountId: String
+        var baseURL: String?
+        var tba: TBA?
+        var clientCredentials: ClientCredentials?
+    }
+    struct TBA: Decodable { var consumerKey, consumerSecret, tokenId, tokenSecret: String }
+    struct ClientCredentials: Decodable { var clientId, certificateId, privateKeyPEM: String }
+    var accounts: [Account]
+}
+
+/// `--profile FILE [--account ID] [--auth tba|client-credentials] [--concurrency-limit N]`: which account and
+/// credentials a client command uses.
+struct ConnectionOptions: ParsableArguments {
+    enum AuthChoice: String, ExpressibleByArgument, CaseIterable {
+        case tba
+        case clientCredentials = "client-credentials"
+    }
+
+    @Option(help: "A credentials file (the one `suitebridge simulator --write-credentials` writes).")
+    var profile: String
+    @Option(help: "The account in the file to use, when it has several.")
+    var account: String?
+    @Option(help: "tba or client-credentials; client credentials when the account has them.")
+    var auth: AuthChoice?
+    @Option(name: .customLong("concurrency-limit"), help: "The account's concurrency limit (its service tier's).")
+    var concurrencyLimit = 5
+
+    /// A client for the chosen account.
+    func makeClient() async throws -> NetSuiteClient {
+        let text = try InputFiles.read(profile, field: "profile")
+        let file: CredentialsProfile
+        do {
+            file = try JSONDecoder().decode(CredentialsProfile.self, from: Data(text.utf8))
+        } catch {
+            throw CLIError(message: "profile: \(profile) is not a credentials file: \(error).\n  fix: give the file `suitebridge simulator --write-credentials` writes.")
+        }
+        let chosen: CredentialsProfile.Account
+        if let account {
+            let wanted = try AccountID(parsing: account).realm
+            guard let match = file.accounts.first(where: { (try? AccountID(parsing: $0.accountId).realm) == wanted }) else {
+                throw CLIError(message: "account: \(account) is not in \(profile) (it has \(file.accounts.map(\.accountId).joined(separator: ", "))).\n  fix: pick one of those.")
+            }
+            chosen = match
+        } else {
+            guard file.accounts.count == 1, let only = file.accounts.first else {
+                throw CLIError.usage("account: \(profile) has \(file.accounts.count) accounts.\n  fix: pass --account with one of \(file.accounts.map(\.accountId).joined(separator: ", ")).")
+            }
+            chosen = only
+        }
+        let accountID = try AccountID(parsing: chosen.accountId)
+        let authentication: NetSuiteClientConfiguration.Authentication
+        let choice = auth ?? (chosen.clientCredentials != nil ? .clientCredentials : .tba)
+        switch choice {
+        case .tba:
+            guard let tba = chosen.tba else { throw CLIError(message: "auth: \(chosen.accountId) has no TBA credentials in \(profile).\n  fix: use --auth client-credentials.") }
+            authentication = .tokenBased(try TokenBasedAuth(account: accountID, credentials: .init(
+                consumerKey: tba.consumerKey, consumerSecret: tba.consumerSecret, tokenID: tba.tokenId, tokenSecret: tba.tokenSecret)))
+        case .clientCredentials:
+            guard let cc = chosen.clientCredentials else { throw CLIError(message: "auth: \(chosen.accountId) has no client credentials in \(profile).\n  fix: use --auth tba.") }
+            let key = try SigningKey(pemRepresentation: cc.privateKeyPEM)
+            let assertion = try await ClientAssertion(configuration: .init(account: accountID, clientID: cc.clientId, certificateID: cc.certificateId), key: key)
+            let tokenURL = chosen.baseURL.map { $0 + "/services/rest/auth/oauth2/v1/token" }
+            authentication = .clientCredentials(AccessTokenProvider(
+                assertion: assertion, transport: HTTPClientTransport(), configuration: .init(tokenURL: tokenURL)))
+        }
+        let configuration = NetSuiteClientConfiguration(
+            account: accountID, authentication: authentication, baseURL: chosen.baseURL, concurrencyLimit: concurrencyLimit)
+        return await NetSuiteClient(configuration: configuration, logger: Terminal.quietLogger)
+    }
+}
+
+/// Output formats of the client commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, jsonl, csv
+
+    /// `table` on a terminal, JSON otherwise.
+    static var automatic: OutputFormat { isatty(STDOUT_FILENO) != 0 ? .table : .json }
+}
+
+/// Reads `--data FILE|-`.
+enum DataInput {
+    static func read(_ source: String) throws -> Data {
+        let data: Data
+        if source == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            data = Data(try InputFiles.read(source, field: "data").utf8)
+        }
+        guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            throw CLIError(message: "data: \(source == "-" ? "standard input" : source) is not JSON.\n  fix: give the record body as a JSON object.")
+        }
+        return data
+    }
+}

@@ -1,0 +1,71 @@
+import CSV
+import Foundation
+
+/// Writes rows with ordered columns as JSON Lines or CSV.
+struct RowWriter {
+    enum Format { case jsonl, csv }
+    let format: Format
+    private(set) var columns: [String] = []
+    private var wroteHeader = false
+
+    init(format: Format) { self.format = format }
+
+    /// The text of `rows` (with the CSV header before the first), given the columns seen so far.
+    /// - Throws: in CSV, when a later page has a column the header lacks (it was NULL in every earlier row).
+    mutating func encode(_ rows: [[String: String]], pageColumns: [String]) throws -> Data {
+        for column in pageColumns where !columns.contains(column) {
+            if format == .csv && wroteHeader {
+                throw CLIError(message: "out: column \(column) first appears after the CSV header was written (it was NULL in every earlier row).\n  fix: write JSON Lines (.jsonl), or select it with NVL(\(column), '') so it is never NULL.")
+            }
+            columns.append(column)
+        }
+        switch format {
+        case .jsonl:
+            var text = ""
+            for row in rows {
+                text += "{"
+                var first = true
+                for column in columns {
+                    guard let value = row[column] else { continue }
+                    if !first { text += "," }
+                    first = false
+                    Self.appendJSONString(column, to: &text)
+                    text += ":"
+                    Self.appendJSONString(value, to: &text)
+                }
+                text += "}\n"
+            }
+            return Data(text.utf8)
+        case .csv:
+            let stream = OutputStream.toMemory()
+            let writer = try CSVWriter(stream: stream)
+            if !wroteHeader {
+                try writer.write(row: columns)
+                wroteHeader = true
+            } else if rows.isEmpty {
+                return Data()
+            }
+            for row in rows { try writer.write(row: columns.map { row[$0] ?? "" }) }
+            writer.stream.close()
+            var data = (writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data) ?? Data()
+            data.append(UInt8(ascii: "\n"))
+            return data
+        }
+    }
+
+    static func appendJSONString(_ text: String, to output: inout String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case let c where c.value < 0x20: output += String(format: "\\u%04x", c.value)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
