@@ -72,6 +72,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "suitebridge-bench",
+            dependencies: ["NetSuiteAuth", "NetSuiteClient"],
+            path: "Benchmarks/ClientBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "NetSuiteAuthTests",
             dependencies: ["NetSuiteAuth"],
