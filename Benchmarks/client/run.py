@@ -6,6 +6,7 @@ Needs: Debian's `time`; PyPI `netsuite==0.12.0`, `oauthlib`, `PyJWT`, `cryptogra
 
     python3 Benchmarks/client/run.py            # everything (about 6 minutes)
     python3 Benchmarks/client/run.py --quick    # 1,000 ids instead of 5,000 for the fetch benchmark
+    python3 Benchmarks/client/run.py --only=export,parallel,fetch,tokens,sign,memory
 """
 import asyncio, json, os, resource, shutil, signal, subprocess, sys, tempfile, time, urllib.request
 
@@ -14,6 +15,10 @@ BIN = os.path.join(ROOT, ".build", "release", "suitebridge")
 BENCH = os.path.join(ROOT, ".build", "release", "suitebridge-bench")
 PY312 = os.path.expanduser("~/.pyenv/versions/3.12.1/bin/python")
 QUICK = "--quick" in sys.argv
+ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
+
+def wanted(name):
+    return ONLY is None or name in ONLY
 LATENCY_MS, LIMIT = 100, 5
 CEILING_ROWS = LIMIT * 1000 / (LATENCY_MS / 1000)      # rows/s for 1,000-row pages
 CEILING_REQUESTS = LIMIT / (LATENCY_MS / 1000)         # requests/s
@@ -146,15 +151,32 @@ def signing_peers(seconds=3.0):
 def main():
     build()
     report = []
-    sim = Simulator(9501, 22_000, LATENCY_MS, LIMIT)
-    try:
-        profile = sim.credentials
-        base = "SELECT uniquekey, transaction, item, quantity, netamount FROM transactionline"
-        full = f"{base} WHERE uniquekey <= 200000 ORDER BY uniquekey"
-        halves = [f"{base} WHERE uniquekey <= 100000 ORDER BY uniquekey", f"{base} WHERE uniquekey > 100000 AND uniquekey <= 200000 ORDER BY uniquekey"]
-        out = os.path.join(sim.dir, "export.jsonl")
+    needs_export_sim = any(wanted(n) for n in ("export", "parallel", "fetch", "tokens"))
+    if needs_export_sim:
+        sim = Simulator(9501, 22_000, LATENCY_MS, LIMIT)
+        try:
+            run_export_benchmarks(sim, report)
+        finally:
+            sim.stop()
+    if wanted("sign"):
+        run_signing(report)
+    if wanted("memory"):
+        sim = Simulator(9502, 110_000, 0, LIMIT)
+        try:
+            run_memory(sim, report)
+        finally:
+            sim.stop()
+    print("\n".join(report))
 
-        # 1. SuiteQL export of 200,000 rows.
+
+def run_export_benchmarks(sim, report):
+    profile = sim.credentials
+    base = "SELECT uniquekey, transaction, item, quantity, netamount FROM transactionline"
+    full = f"{base} WHERE uniquekey <= 200000 ORDER BY uniquekey"
+    halves = [f"{base} WHERE uniquekey <= 100000 ORDER BY uniquekey", f"{base} WHERE uniquekey > 100000 AND uniquekey <= 200000 ORDER BY uniquekey"]
+    out = os.path.join(sim.dir, "export.jsonl")
+
+    if wanted("export"):
         sim.reset()
         seconds, _, stdout = timed([BIN, "export", "--profile", profile, "--auth", "tba", "--query", full, "--out", out, "--key", "uniquekey", "--parallel", str(LIMIT)])
         sb_rows = int(stdout.split()[0].split("=")[1])
@@ -170,15 +192,15 @@ def main():
                            ("netsuite 0.12.0, asyncio.gather bounded to 5", gather_seconds, gather_rows / gather_seconds)):
             report.append(f"| {name} | {s:.2f} | {r:,.0f} | {100 * r / CEILING_ROWS:.1f} % | {r / seq_rate:.2f}× |")
 
-        # 3. Misconfigured parallelism: 16 against a limit of 5.
+    if wanted("parallel"):
         sim.reset()
         seconds, _, stdout = timed([BIN, "export", "--profile", profile, "--auth", "tba", "--concurrency-limit", "16", "--query", full, "--out", out, "--key", "uniquekey", "--parallel", "16"])
         stats = sim.stats()
         rows = int(stdout.split()[0].split("=")[1])
-        report.append(f"\n### 3. Misconfigured parallelism (16 against a limit of 5)\n\n{stdout.strip()} — {100 * rows / seconds / CEILING_ROWS:.1f} % of the ceiling; "
+        report.append(f"\n### 3. Misconfigured parallelism (16 against a limit of 5)\n\n`{stdout.strip()}` (process {seconds:.2f} s): {100 * rows / seconds / CEILING_ROWS:.1f} % of the ceiling; "
                       f"failed requests 0 (exit 0, {rows:,} rows); the simulator answered {stats['throttled']} × 429, all retried; highest in flight {stats['maxInFlight']}.")
 
-        # 2. Fetch records by id.
+    if wanted("fetch"):
         count = 1000 if QUICK else 5000
         ids_file = os.path.join(sim.dir, "ids.txt")
         ids = subprocess.run([BIN, "query", "--profile", profile, "--auth", "tba", "--format", "jsonl", "--limit", str(count), "SELECT id FROM customer ORDER BY id"],
@@ -197,16 +219,15 @@ def main():
             rate = r["requests"] / r["seconds"]
             report.append(f"| {name} | {r['seconds']:.2f} | {rate:.1f} | {100 * rate / CEILING_REQUESTS:.1f} % | {r['failed']} |")
 
-        # 4. Token exchanges.
+    if wanted("tokens"):
         sim.reset()
         _, _, stdout = timed([BENCH, "tokens", profile, "1000"])
         tokens = json.loads(stdout)
         report.append(f"\n### 4. Token exchanges\n\n1,000 concurrent requests from a cold client-credentials client: {tokens['exchanges']} exchange "
                       f"(simulator counted {sim.stats()['tokenExchanges']}), {tokens['failed']} failed.")
-    finally:
-        sim.stop()
 
-    # 5. Signing cost, one core each.
+
+def run_signing(report):
     _, _, stdout = timed(["taskset", "-c", "0", BENCH, "sign", "3"])
     swift = json.loads(stdout)
     oauthlib_rate, es256, ps256 = signing_peers()
@@ -215,23 +236,20 @@ def main():
     report.append(f"| ES256 client assertion vs PyJWT | {swift['es256AssertionsPerSecond']:,.0f} | {es256:,.0f} | {swift['es256AssertionsPerSecond'] / es256:.1f}× |")
     report.append(f"| PS256 client assertion (RSA 3072) vs PyJWT | {swift['ps256AssertionsPerSecond']:,.0f} | {ps256:,.0f} | {swift['ps256AssertionsPerSecond'] / ps256:.1f}× |")
 
-    # 6. Memory of export: 10,000 rows vs 1,000,000 rows.
-    sim = Simulator(9502, 110_000, 0, LIMIT)
-    try:
-        out = os.path.join(sim.dir, "export.jsonl")
-        base = "SELECT uniquekey, transaction, item, quantity, netamount, mainline FROM transactionline"
-        results = []
-        for n in (10_000, 1_000_000):
-            seconds, rss, stdout = timed([BIN, "export", "--profile", sim.credentials, "--auth", "tba", "--query", f"{base} WHERE uniquekey <= {n} ORDER BY uniquekey",
-                                          "--out", out, "--key", "uniquekey"])
-            results.append((n, seconds, rss, stdout.strip()))
-        report.append("\n### 6. Memory of `export` (peak RSS)\n\n| rows | seconds | peak RSS | summary |\n|---:|---:|---:|---|")
-        for n, s, rss, summary in results:
-            report.append(f"| {n:,} | {s:.2f} | {rss / 1024:.1f} MiB | `{summary}` |")
-        report.append(f"\nRatio 1,000,000 / 10,000 rows: {results[1][2] / results[0][2]:.2f}.")
-    finally:
-        sim.stop()
-    print("\n".join(report))
+
+def run_memory(sim, report):
+    out = os.path.join(sim.dir, "export.jsonl")
+    base = "SELECT uniquekey, transaction, item, quantity, netamount, mainline FROM transactionline"
+    results = []
+    for n in (10_000, 1_000_000):
+        seconds, rss, stdout = timed([BIN, "export", "--profile", sim.credentials, "--auth", "tba", "--query", f"{base} WHERE uniquekey <= {n} ORDER BY uniquekey",
+                                      "--out", out, "--key", "uniquekey"])
+        results.append((n, seconds, rss, stdout.strip()))
+    report.append("\n### 6. Memory of `export` (peak RSS)\n\n| rows | seconds | peak RSS | summary |\n|---:|---:|---:|---|")
+    for n, s, rss, summary in results:
+        report.append(f"| {n:,} | {s:.2f} | {rss / 1024:.1f} MiB | `{summary}` |")
+    report.append(f"\nRatio 1,000,000 / 10,000 rows: {results[1][2] / results[0][2]:.2f}.")
+
 
 if __name__ == "__main__":
     main()

@@ -6,7 +6,18 @@ enum Nonce {
     /// A random nonce of `length` letters and digits from the system's secure generator.
     static func random(length: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "A" })
+        var characters: [Character] = []
+        characters.reserveCapacity(length)
+        while characters.count < length {
+            var word = generator.next()
+            for _ in 0..<8 where characters.count < length {
+                let byte = Int(word & 0xFF)
+                word >>= 8
+                // 248 = 4 × 62: rejecting the rest keeps every character equally likely.
+                if byte < 248 { characters.append(alphabet[byte % alphabet.count]) }
+            }
+        }
+        return String(characters)
     }
 
     /// Whether `nonce` is something NetSuite accepts.

@@ -42,9 +42,7 @@ public struct SignatureBaseString: Sendable, Hashable, CustomStringConvertible {
 
     /// The base string URI of RFC 5849 §3.4.1.2 and the decoded query parameters of `url`.
     static func normalizedURL(_ url: String) throws -> (baseURL: String, queryParameters: [(name: String, value: String)]) {
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-            let host = components.host?.lowercased(), !host.isEmpty
-        else {
+        guard let parts = URLParts(url), !parts.host.isEmpty else {
             throw NetSuiteAuthError(
                 code: .invalidRequest,
                 message: "\"\(url)\" is not an absolute URL.",
@@ -52,6 +50,7 @@ public struct SignatureBaseString: Sendable, Hashable, CustomStringConvertible {
                 field: "url"
             )
         }
+        let scheme = parts.scheme.lowercased()
         guard scheme == "https" || scheme == "http" else {
             throw NetSuiteAuthError(
                 code: .invalidRequest,
@@ -60,13 +59,53 @@ public struct SignatureBaseString: Sendable, Hashable, CustomStringConvertible {
                 field: "url"
             )
         }
-        var base = "\(scheme)://\(host)"
-        if let port = components.port, !(scheme == "http" && port == 80), !(scheme == "https" && port == 443) {
-            base += ":\(port)"
+        var base = scheme + "://" + parts.host.lowercased()
+        if let port = parts.port, !(scheme == "http" && port == "80"), !(scheme == "https" && port == "443") {
+            base += ":" + port
         }
-        let path = components.percentEncodedPath
-        base += path.isEmpty ? "/" : path
-        let query = components.percentEncodedQuery.map(PercentEncoding.formPairs) ?? []
+        base += parts.path.isEmpty ? "/" : String(parts.path)
+        let query = parts.query.map { PercentEncoding.formPairs(String($0)) } ?? []
         return (base, query)
+    }
+}
+
+/// The pieces of an absolute URL as sent, without re-encoding anything: `scheme://[user@]host[:port]path[?query][#fragment]`.
+struct URLParts {
+    var scheme: Substring
+    var host: Substring
+    var port: Substring?
+    var path: Substring
+    var query: Substring?
+
+    init?(_ url: String) {
+        guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { return nil }
+        scheme = url[..<colon]
+        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) else { return nil }
+        var rest = url[url.index(colon, offsetBy: 3)...]
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.first == "[", let close = authority.firstIndex(of: "]") {
+            host = authority[...close]
+            let after = authority[authority.index(after: close)...]
+            port = after.first == ":" ? after.dropFirst() : nil
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            port = authority[authority.index(after: colon)...]
+        } else {
+            host = authority
+            port = nil
+        }
+        if let port, port.isEmpty || !port.allSatisfy(\.isNumber) { return nil }
+        if host.contains(where: { $0.isWhitespace }) { return nil }
+        let remainder = rest[authorityEnd...]
+        if let question = remainder.firstIndex(of: "?") {
+            path = remainder[..<question]
+            query = remainder[remainder.index(after: question)...]
+        } else {
+            path = remainder
+            query = nil
+        }
     }
 }

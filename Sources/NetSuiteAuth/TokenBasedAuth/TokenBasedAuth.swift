@@ -80,6 +80,8 @@ public struct TokenBasedAuth: Sendable {
     public let credentials: Credentials
     /// Always HMAC-SHA256.
     public let signatureMethod: SignatureMethod
+    /// `encode(consumerSecret)&encode(tokenSecret)`, made once.
+    private let signingKey: SymmetricKey
 
     /// Creates a signer for one account.
     /// - Throws: ``NetSuiteAuthError`` `invalidCredential` naming the field when a credential is empty or has
@@ -94,6 +96,7 @@ public struct TokenBasedAuth: Sendable {
         self.account = account
         self.credentials = credentials
         self.signatureMethod = signatureMethod
+        self.signingKey = Self.signingKey(consumerSecret: credentials.consumerSecret, tokenSecret: credentials.tokenSecret)
     }
 
     /// Signs one request.
@@ -137,11 +140,7 @@ public struct TokenBasedAuth: Sendable {
             oauthParameters: oauthParameters.map { ($0.name, $0.value) },
             formBody: formBody
         )
-        let signature = Self.signature(
-            of: baseString,
-            consumerSecret: credentials.consumerSecret,
-            tokenSecret: credentials.tokenSecret
-        )
+        let signature = Self.signature(of: baseString, key: signingKey)
         let header = AuthorizationHeader(
             realm: account.realm,
             parameters: oauthParameters + [.init(name: "oauth_signature", value: signature)]
@@ -151,11 +150,17 @@ public struct TokenBasedAuth: Sendable {
 
     /// The base64 HMAC-SHA256 of `baseString` under the key `encode(consumerSecret)&encode(tokenSecret)`.
     public static func signature(of baseString: SignatureBaseString, consumerSecret: String, tokenSecret: String) -> String {
-        let key = SymmetricKey(
-            data: Data((PercentEncoding.encode(consumerSecret) + "&" + PercentEncoding.encode(tokenSecret)).utf8)
-        )
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(baseString.value.utf8), using: key)
-        return Data(mac).base64EncodedString()
+        signature(of: baseString, key: signingKey(consumerSecret: consumerSecret, tokenSecret: tokenSecret))
+    }
+
+    private static func signingKey(consumerSecret: String, tokenSecret: String) -> SymmetricKey {
+        SymmetricKey(data: Array((PercentEncoding.encode(consumerSecret) + "&" + PercentEncoding.encode(tokenSecret)).utf8))
+    }
+
+    private static func signature(of baseString: SignatureBaseString, key: SymmetricKey) -> String {
+        var mac = HMAC<SHA256>(key: key)
+        mac.update(data: Array(baseString.value.utf8))
+        return Data(mac.finalize()).base64EncodedString()
     }
 
     static func validateCredential(_ value: String, field: String) throws {

@@ -68,14 +68,18 @@ public struct SuiteQLPager: AsyncSequence, Sendable {
 
     // MARK: Producing
 
+    static let label = "POST /query/v1/suiteql"
+
     func fetch(_ text: String, offset: Int) async throws -> SuiteQLPage {
+        try SuiteQLPage(body: try await fetchRaw(text, offset: offset).body, request: Self.label)
+    }
+
+    func fetchRaw(_ text: String, offset: Int) async throws -> NetSuiteHTTPResponse {
         let body = try JSONSerialization.data(withJSONObject: ["q": text])
-        let label = "POST /query/v1/suiteql"
-        let response = try await client.perform(.init(
+        return try await client.perform(.init(
             method: "POST", url: "\(client.configuration.baseURL)/services/rest/query/v1/suiteql?limit=\(pageSize)&offset=\(offset)",
             body: Array(body), contentType: "application/json", extraHeaders: [("Prefer", "transient")], idempotent: true,
-            label: label, recordType: "suiteql"))
-        return try SuiteQLPage(body: response.body, request: label)
+            label: Self.label, recordType: "suiteql"))
     }
 
     private func produce(into channel: AsyncThrowingChannel<SuiteQLPage, any Error>) async throws {
@@ -103,33 +107,45 @@ public struct SuiteQLPager: AsyncSequence, Sendable {
         }
     }
 
-    /// Fetches `pages` with at most `parallelism` in flight, sending them in order. Returns the last page.
+    /// Fetches `pages` with at most `parallelism` requests in flight and sends them in order. Workers parse a page
+    /// outside their request slot and the reorder buffer holds at most `4 × parallelism` pages, so NetSuite's
+    /// budget stays in use while pages are parsed and written, and memory stays bounded. Returns the last page.
     private func fetchInOrder(_ text: String, pages: Range<Int>, into channel: AsyncThrowingChannel<SuiteQLPage, any Error>) async throws -> SuiteQLPage? {
-        try await withThrowingTaskGroup(of: (Int, SuiteQLPage).self) { group in
-            var nextToStart = pages.lowerBound
-            var nextToSend = pages.lowerBound
-            var done: [Int: SuiteQLPage] = [:]
-            var last: SuiteQLPage?
-            func start(_ index: Int) {
-                group.addTask { (index, try await fetch(text, offset: index * pageSize)) }
-            }
-            while nextToStart < pages.upperBound && nextToStart - nextToSend < parallelism {
-                start(nextToStart)
-                nextToStart += 1
-            }
-            while nextToSend < pages.upperBound {
-                guard let (index, page) = try await group.next() else { break }
-                done[index] = page
-                while let page = done.removeValue(forKey: nextToSend) {
-                    await channel.send(page)
-                    last = page
-                    nextToSend += 1
-                    if nextToStart < pages.upperBound {
-                        start(nextToStart)
-                        nextToStart += 1
+        let buffer = ReorderBuffer<SuiteQLPage>(range: pages, capacity: 4 * parallelism)
+        let requests = ConcurrencyLimiter(limit: parallelism)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<(parallelism + 2) {
+                group.addTask {
+                    while let index = await buffer.claim() {
+                        do {
+                            try await requests.acquire()
+                            let response: NetSuiteHTTPResponse
+                            do {
+                                response = try await fetchRaw(text, offset: index * pageSize)
+                                await requests.release(.success)
+                            } catch {
+                                await requests.release(.other)
+                                throw error
+                            }
+                            await buffer.complete(index, try SuiteQLPage(body: response.body, request: Self.label))
+                        } catch {
+                            await buffer.fail(error)
+                            return
+                        }
                     }
                 }
             }
+            var last: SuiteQLPage?
+            do {
+                while let page = try await buffer.next() {
+                    await channel.send(page)
+                    last = page
+                }
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            try await group.waitForAll()
             return last
         }
     }

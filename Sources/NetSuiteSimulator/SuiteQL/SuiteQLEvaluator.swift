@@ -182,24 +182,30 @@ struct SuiteQLEvaluator {
             }
         }
 
-        if !orderKeys.isEmpty {
-            outputs = outputs.enumerated().sorted { lhs, rhs in
-                var sourceIndex = 0
-                for (key, ascending) in orderKeys {
-                    let a: SQLValue, b: SQLValue
-                    switch key {
-                    case .output(let index):
-                        a = lhs.element.values[index]
-                        b = rhs.element.values[index]
-                    case .source:
-                        a = lhs.element.keys[sourceIndex]
-                        b = rhs.element.keys[sourceIndex]
-                        sourceIndex += 1
-                    }
-                    let order = Self.orderCompare(a, b)
-                    if order != 0 { return ascending ? order < 0 : order > 0 }
+        func before(_ lhs: (values: [SQLValue], keys: [SQLValue]), _ rhs: (values: [SQLValue], keys: [SQLValue])) -> Int {
+            var sourceIndex = 0
+            for (key, ascending) in orderKeys {
+                let a: SQLValue, b: SQLValue
+                switch key {
+                case .output(let index):
+                    a = lhs.values[index]
+                    b = rhs.values[index]
+                case .source:
+                    a = lhs.keys[sourceIndex]
+                    b = rhs.keys[sourceIndex]
+                    sourceIndex += 1
                 }
-                return lhs.offset < rhs.offset
+                let order = Self.orderCompare(a, b)
+                if order != 0 { return ascending ? order : -order }
+            }
+            return 0
+        }
+        // Rows often come in the order asked for (tables are in id order): check before sorting.
+        let alreadyOrdered = orderKeys.isEmpty || zip(outputs, outputs.dropFirst()).allSatisfy { before($0, $1) <= 0 }
+        if !alreadyOrdered {
+            outputs = outputs.enumerated().sorted { lhs, rhs in
+                let order = before(lhs.element, rhs.element)
+                return order != 0 ? order < 0 : lhs.offset < rhs.offset
             }.map(\.element)
         }
 

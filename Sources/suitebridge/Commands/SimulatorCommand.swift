@@ -60,6 +60,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             throw CLIError(message: "config: \(error.message)")
         }
         let server = SimulatorServer(netsuite: netsuite, adminEnabled: SimulatorServer.isLoopback(host))
+        await server.warmUp()
         let writeCredentials = self.writeCredentials
         let host = self.host
         let app = server.makeApplication(host: host, port: port) { channel in
