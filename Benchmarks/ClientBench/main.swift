@@ -116,6 +116,40 @@ case "sign":
     let ps256Rate = Double(assertions) / seconds(since: start)
     print("{\"tbaHeadersPerSecond\":\(tbaRate),\"es256AssertionsPerSecond\":\(es256Rate),\"ps256AssertionsPerSecond\":\(ps256Rate)}")
 
+case "sign-tba":
+    // A fixed number of TBA headers, for profiling (valgrind --tool=callgrind).
+    let count = Int(arguments.count > 2 ? arguments[2] : "1000") ?? 1000
+    let tba = try TokenBasedAuth(account: try AccountID(parsing: "1234567_SB1"), credentials: .init(
+        consumerKey: String(repeating: "a", count: 64), consumerSecret: String(repeating: "b", count: 64),
+        tokenID: String(repeating: "c", count: 64), tokenSecret: String(repeating: "d", count: 64)))
+    var total = 0
+    for _ in 0..<count {
+        total += try tba.sign(method: "POST", url: "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/query/v1/suiteql?limit=1000&offset=2000")
+            .authorization.description.utf8.count
+    }
+    print(total)
+
+case "sign-parts":
+    // Where a TBA header's time goes, for tuning.
+    let count = 50_000
+    let url = "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/query/v1/suiteql?limit=1000&offset=2000"
+    let oauth = [("oauth_consumer_key", String(repeating: "a", count: 64)), ("oauth_token", String(repeating: "c", count: 64)),
+                 ("oauth_signature_method", "HMAC-SHA256"), ("oauth_timestamp", "1764200000"), ("oauth_nonce", "abcdefghijklmnopqrstuvwxyz012345"),
+                 ("oauth_version", "1.0")]
+    var start = ContinuousClock.now
+    var base = try SignatureBaseString(method: "POST", url: url, oauthParameters: oauth)
+    for _ in 0..<count { base = try SignatureBaseString(method: "POST", url: url, oauthParameters: oauth) }
+    print("base string µs", seconds(since: start) / Double(count) * 1e6)
+    start = ContinuousClock.now
+    var signature = ""
+    for _ in 0..<count { signature = TokenBasedAuth.signature(of: base, consumerSecret: "b", tokenSecret: "d") }
+    print("hmac+base64 µs", seconds(since: start) / Double(count) * 1e6)
+    let header = AuthorizationHeader(realm: "1234567_SB1", parameters: (oauth + [("oauth_signature", signature)]).map { .init(name: $0.0, value: $0.1) })
+    start = ContinuousClock.now
+    var length = 0
+    for _ in 0..<count { length += header.description.utf8.count }
+    print("header text µs", seconds(since: start) / Double(count) * 1e6)
+
 default:
     FileHandle.standardError.write(Data("usage: suitebridge-bench fetch|tokens|sign …\n".utf8))
     exit(2)

@@ -29,10 +29,24 @@ public struct AuthorizationHeader: Sendable, Hashable, CustomStringConvertible {
 
     /// The header as sent: `OAuth realm="R", name="percent-encoded value", …`, in the order of ``parameters``.
     public var description: String {
-        var parts: [String] = []
-        if let realm { parts.append("realm=\"\(realm)\"") }
-        parts += parameters.map { "\(PercentEncoding.encode($0.name))=\"\(PercentEncoding.encode($0.value))\"" }
-        return "OAuth " + parts.joined(separator: ", ")
+        var text = "OAuth "
+        text.reserveCapacity(64 + parameters.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count * 3 + 5 })
+        var first = true
+        if let realm {
+            text += "realm=\""
+            text += realm
+            text += "\""
+            first = false
+        }
+        for parameter in parameters {
+            if !first { text += ", " }
+            first = false
+            text += PercentEncoding.encode(parameter.name)
+            text += "=\""
+            text += PercentEncoding.encode(parameter.value)
+            text += "\""
+        }
+        return text
     }
 
     /// Parses a received `Authorization` header value.

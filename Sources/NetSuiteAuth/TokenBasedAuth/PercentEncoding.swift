@@ -27,6 +27,27 @@ enum PercentEncoding {
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
+    /// The encoded form of `text` as bytes.
+    static func encodedBytes(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        append(text.utf8, to: &bytes)
+        return bytes
+    }
+
+    /// Appends the encoded form of `source` to `bytes`.
+    static func append(_ source: some Sequence<UInt8>, to bytes: inout [UInt8]) {
+        for byte in source {
+            if isUnreserved(byte) {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+    }
+
     @inline(__always)
     static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
@@ -47,10 +68,12 @@ enum PercentEncoding {
     }
 
     /// Splits `a=1&b=2&b` into decoded name/value pairs, keeping order and repeated names.
-    static func formPairs(_ text: String) -> [(name: String, value: String)] {
-        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            if let equals = pair.firstIndex(of: "=") {
-                return (formDecode(pair[..<equals]), formDecode(pair[pair.index(after: equals)...]))
+    static func formPairs(_ text: some StringProtocol) -> [(name: String, value: String)] {
+        let whole = Substring(text)
+        return whole.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { bytes in
+            let pair = whole[bytes.startIndex..<bytes.endIndex]
+            if let equals = pair.utf8.firstIndex(of: UInt8(ascii: "=")) {
+                return (formDecode(pair[..<equals]), formDecode(pair[pair.utf8.index(after: equals)...]))
             }
             return (formDecode(pair), "")
         }
