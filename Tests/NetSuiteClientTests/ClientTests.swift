@@ -99,6 +99,15 @@ struct ClientTests {
             let stats = try await sim.netsuite.stats(sim.realm)
             #expect(stats.maxInFlight <= 5)
             #expect(stats.maxInFlight > 1, "pages were fetched in parallel")
+            var emptyPages = 0
+            for try await page in client.suiteQL("SELECT id FROM customer WHERE id < 0") {
+                emptyPages += 1
+                #expect(page.rows.isEmpty)
+            }
+            #expect(emptyPages == 1, "an empty result is one empty page; speculative pages past the end are dropped")
+            var exact: [Int] = []
+            for try await row in client.suiteQL("SELECT id FROM customer ORDER BY id", pageSize: 100).rows { exact.append(Int(row["id"]!)!) }
+            #expect(exact.count == 400 && Set(exact).count == 400, "a total that is a multiple of the page size")
             var rows = 0
             for try await row in client.suiteQL("SELECT id FROM contact").rows { rows += row["id"] == nil ? 0 : 1 }
             #expect(rows == (try await sim.netsuite.recordCounts(sim.realm))["contact"])

@@ -1,38 +1,81 @@
 /// Hands out page indexes to fetch and gives completed pages back in index order, holding at most `capacity`
 /// pages (in flight or waiting) ahead of the consumer.
+///
+/// The number of pages may be unknown at first: until ``setEnd(_:)`` is called, only the first `speculative`
+/// indexes are handed out (a first wave fetched at once), and failures of pages that turn out to lie past the
+/// end are ignored.
 actor ReorderBuffer<Page: Sendable> {
-    private let range: Range<Int>
+    private let start: Int
+    private var end: Int?
     private let capacity: Int
+    private let speculative: Int
     private var nextToClaim: Int
     private var nextToDeliver: Int
     private var ready: [Int: Page] = [:]
+    private var pendingFailures: [Int: any Error] = [:]
     private var failure: (any Error)?
     private var consumer: CheckedContinuation<Page?, any Error>?
     private var claimers: [CheckedContinuation<Void, Never>] = []
 
-    init(range: Range<Int>, capacity: Int) {
-        self.range = range
+    init(start: Int, end: Int?, capacity: Int, speculative: Int = 1) {
+        self.start = start
+        self.end = end
         self.capacity = max(1, capacity)
-        self.nextToClaim = range.lowerBound
-        self.nextToDeliver = range.lowerBound
+        self.speculative = max(1, speculative)
+        self.nextToClaim = start
+        self.nextToDeliver = start
     }
 
-    /// The next index to fetch, waiting while `capacity` pages are ahead of the consumer; `nil` when all are
-    /// claimed or the fetch failed.
+    private var claimLimit: Int {
+        let window = nextToDeliver + capacity
+        guard let end else { return min(window, start + speculative) }
+        return min(window, end)
+    }
+
+    /// The next index to fetch, waiting while `capacity` pages are ahead of the consumer (or the end is unknown
+    /// past the first wave); `nil` when all are claimed or the fetch failed.
     func claim() async -> Int? {
-        while failure == nil && nextToClaim < range.upperBound && nextToClaim >= nextToDeliver + capacity {
+        while failure == nil && nextToClaim >= claimLimit && !(end.map { nextToClaim >= $0 } ?? false) {
             await withCheckedContinuation { claimers.append($0) }
         }
-        guard failure == nil, nextToClaim < range.upperBound else { return nil }
+        guard failure == nil, nextToClaim < claimLimit else { return nil }
         defer { nextToClaim += 1 }
         return nextToClaim
     }
 
+    /// Sets the number of pages (`end` is exclusive) once it is known.
+    func setEnd(_ end: Int) {
+        self.end = max(end, nextToDeliver)
+        for (index, error) in pendingFailures where index < self.end ?? 0 {
+            fail(error)
+            return
+        }
+        pendingFailures = [:]
+        for index in ready.keys where index >= self.end ?? .max { ready[index] = nil }
+        wakeClaimers()
+        if let consumer, nextToDeliver >= self.end ?? .max {
+            self.consumer = nil
+            consumer.resume(returning: nil)
+        }
+    }
+
     func complete(_ index: Int, _ page: Page) {
+        if let end, index >= end { return }
         ready[index] = page
         if index == nextToDeliver, let consumer {
             self.consumer = nil
             consumer.resume(returning: take())
+        }
+    }
+
+    /// Records a failed page; one past a still unknown end is held until the end is known.
+    func fail(_ error: any Error, at index: Int) {
+        if let end {
+            if index < end { fail(error) }
+        } else if index == start {
+            fail(error)
+        } else {
+            pendingFailures[index] = error
         }
     }
 
@@ -47,7 +90,7 @@ actor ReorderBuffer<Page: Sendable> {
     /// The next page in order, or `nil` after the last.
     func next() async throws -> Page? {
         if let failure { throw failure }
-        guard nextToDeliver < range.upperBound else { return nil }
+        if let end, nextToDeliver >= end { return nil }
         if ready[nextToDeliver] != nil { return take() }
         return try await withCheckedThrowingContinuation { consumer = $0 }
     }

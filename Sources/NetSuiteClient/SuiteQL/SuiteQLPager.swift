@@ -70,10 +70,6 @@ public struct SuiteQLPager: AsyncSequence, Sendable {
 
     static let label = "POST /query/v1/suiteql"
 
-    func fetch(_ text: String, offset: Int) async throws -> SuiteQLPage {
-        try SuiteQLPage(body: try await fetchRaw(text, offset: offset).body, request: Self.label)
-    }
-
     func fetchRaw(_ text: String, offset: Int) async throws -> NetSuiteHTTPResponse {
         let body = try JSONSerialization.data(withJSONObject: ["q": text])
         return try await client.perform(.init(
@@ -85,33 +81,25 @@ public struct SuiteQLPager: AsyncSequence, Sendable {
     private func produce(into channel: AsyncThrowingChannel<SuiteQLPage, any Error>) async throws {
         var text = query
         while true {
-            let first = try await fetch(text, offset: 0)
-            await channel.send(first)
-            var last = first
-            if let total = first.totalResults {
-                let reachable = Swift.min(total, Self.rowCap)
-                let pages = (reachable + pageSize - 1) / pageSize
-                if pages > 1 { last = try await fetchInOrder(text, pages: 1..<pages, into: channel) ?? first }
+            let (last, total) = try await fetchSegment(text, into: channel)
+            guard let last else { return }
+            if let total {
                 guard total > Self.rowCap else { return }
             } else {
-                // No totalResults: follow hasMore one page at a time.
-                var offset = 0
-                while last.hasMore && offset + pageSize < Self.rowCap {
-                    offset += pageSize
-                    last = try await fetch(text, offset: offset)
-                    await channel.send(last)
-                }
                 guard last.hasMore else { return }
             }
             text = try continuation(after: last)
         }
     }
 
-    /// Fetches `pages` with at most `parallelism` requests in flight and sends them in order. Workers parse a page
-    /// outside their request slot and the reorder buffer holds at most `4 × parallelism` pages, so NetSuite's
-    /// budget stays in use while pages are parsed and written, and memory stays bounded. Returns the last page.
-    private func fetchInOrder(_ text: String, pages: Range<Int>, into channel: AsyncThrowingChannel<SuiteQLPage, any Error>) async throws -> SuiteQLPage? {
-        let buffer = ReorderBuffer<SuiteQLPage>(range: pages, capacity: 4 * parallelism)
+    /// Fetches one query's pages with at most `parallelism` requests in flight and sends them in order.
+    ///
+    /// The first `parallelism` pages go out at once, before the total is known (pages past the end come back
+    /// empty and are dropped); workers parse a page outside their request slot; the reorder buffer holds at most
+    /// `4 × parallelism` pages. So NetSuite's budget stays in use from the first request while memory stays
+    /// bounded. Returns the last page and the query's total.
+    private func fetchSegment(_ text: String, into channel: AsyncThrowingChannel<SuiteQLPage, any Error>) async throws -> (SuiteQLPage?, Int?) {
+        let buffer = ReorderBuffer<SuiteQLPage>(start: 0, end: nil, capacity: 4 * parallelism, speculative: parallelism)
         let requests = ConcurrencyLimiter(limit: parallelism)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<(parallelism + 2) {
@@ -129,15 +117,25 @@ public struct SuiteQLPager: AsyncSequence, Sendable {
                             }
                             await buffer.complete(index, try SuiteQLPage(body: response.body, request: Self.label))
                         } catch {
-                            await buffer.fail(error)
-                            return
+                            await buffer.fail(error, at: index)
                         }
                     }
                 }
             }
             var last: SuiteQLPage?
+            var total: Int?
             do {
                 while let page = try await buffer.next() {
+                    if last == nil {
+                        // The first page tells how many there are (or, without totalResults, whether one more).
+                        total = page.totalResults
+                        let reachable = total.map { Swift.min($0, Self.rowCap) }
+                        let pages = reachable.map { ($0 + pageSize - 1) / pageSize } ?? (page.hasMore ? Int.max : 1)
+                        await buffer.setEnd(Swift.max(1, pages))
+                    }
+                    if total == nil, !page.hasMore || (page.offset + pageSize) >= Self.rowCap {
+                        await buffer.setEnd(page.offset / pageSize + 1)
+                    }
                     await channel.send(page)
                     last = page
                 }
@@ -145,8 +143,8 @@ public struct SuiteQLPager: AsyncSequence, Sendable {
                 group.cancelAll()
                 throw error
             }
-            try await group.waitForAll()
-            return last
+            group.cancelAll()
+            return (last, total)
         }
     }
 

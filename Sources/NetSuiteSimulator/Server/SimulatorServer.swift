@@ -182,6 +182,7 @@ final class SuiteQLCache: Sendable {
         var catalogs: [String: (version: Int, catalog: SuiteQLCatalog)] = [:]
         var results: [String: SuiteQLResult] = [:]
         var order: [String] = []
+        var running: [String: Task<Result<SuiteQLResult, SuiteQLError>, Never>] = [:]
     }
     private let state = Mutex(State())
 
@@ -192,13 +193,27 @@ final class SuiteQLCache: Sendable {
         return catalog
     }
 
-    func result(key: String) -> SuiteQLResult? { state.withLock { $0.results[key] } }
-
-    func store(_ result: SuiteQLResult, key: String) {
-        state.withLock { state in
-            if state.results[key] == nil { state.order.append(key) }
-            state.results[key] = result
-            while state.order.count > 24 { state.results[state.order.removeFirst()] = nil }
+    /// The cached result for `key`, or the result of `evaluate`, run once however many requests ask at the same
+    /// time (parallel first pages of one query evaluate it once).
+    func result(key: String, evaluate: @escaping @Sendable () throws(SuiteQLError) -> SuiteQLResult) async throws(SuiteQLError) -> SuiteQLResult {
+        let task: Task<Result<SuiteQLResult, SuiteQLError>, Never> = state.withLock { state in
+            if let cached = state.results[key] { return Task { .success(cached) } }
+            if let running = state.running[key] { return running }
+            let task = Task { () -> Result<SuiteQLResult, SuiteQLError> in
+                do throws(SuiteQLError) { return .success(try evaluate()) } catch { return .failure(error) }
+            }
+            state.running[key] = task
+            return task
         }
+        let outcome = await task.value
+        state.withLock { state in
+            state.running[key] = nil
+            if case .success(let result) = outcome, state.results[key] == nil {
+                state.order.append(key)
+                state.results[key] = result
+                while state.order.count > 24 { state.results[state.order.removeFirst()] = nil }
+            }
+        }
+        return try outcome.get()
     }
 }

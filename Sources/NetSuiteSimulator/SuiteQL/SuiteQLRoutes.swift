@@ -50,12 +50,7 @@ extension SimulatorServer {
                 if let refusal = Self.checkPermission(call.principal, table.permission, .view) { return refusal }
             }
             let key = "\(call.principal.realm)|\(store.version)|\(text)"
-            if let cached = cache.result(key: key) {
-                result = cached
-            } else {
-                result = try SuiteQLEvaluator.run(select, catalog: catalog)
-                cache.store(result, key: key)
-            }
+            result = try await cache.result(key: key) { () throws(SuiteQLError) in try SuiteQLEvaluator.run(select, catalog: catalog) }
         } catch {
             return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: error.detail, queryParam: "q")
         }
