@@ -114,6 +114,20 @@ struct ClientTests {
         }
     }
 
+    @Test("a consumer that stops early stops the fetching")
+    func earlyStop() async throws {
+        try await LiveSimulator.run(records: 400, latencyMs: 50) { sim in
+            let client = try await sim.tbaClient(concurrencyLimit: 3)
+            for try await page in client.suiteQL("SELECT id FROM customer ORDER BY id", pageSize: 5) {
+                #expect(page.rows.count == 5)
+                break
+            }
+            try await Task.sleep(for: .milliseconds(400))
+            let requests = try await sim.netsuite.stats(sim.realm).requests["suiteql"]?.values.reduce(0, +) ?? 0
+            #expect(requests < 30, "80 pages exist; only a bounded window was fetched (\(requests))")
+        }
+    }
+
     @Test("past 100,000 rows the pager continues by key; without a key it says why it cannot")
     func keyset() async throws {
         try await LiveSimulator.run(records: 17_000) { sim in

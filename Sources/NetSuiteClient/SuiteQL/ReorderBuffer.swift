@@ -16,6 +16,11 @@ actor ReorderBuffer<Page: Sendable> {
     private var failure: (any Error)?
     private var consumer: CheckedContinuation<Page?, any Error>?
     private var claimers: [CheckedContinuation<Void, Never>] = []
+    /// The last page is fetched first once the end is known, so what follows it (a keyset continuation) can start
+    /// early; it is kept here for ``lastPage()``.
+    private var lastClaimed = false
+    private var lastCopy: Page?
+    private var lastWaiters: [CheckedContinuation<Page?, Never>] = []
 
     init(start: Int, end: Int?, capacity: Int, speculative: Int = 1) {
         self.start = start
@@ -35,12 +40,35 @@ actor ReorderBuffer<Page: Sendable> {
     /// The next index to fetch, waiting while `capacity` pages are ahead of the consumer (or the end is unknown
     /// past the first wave); `nil` when all are claimed or the fetch failed.
     func claim() async -> Int? {
-        while failure == nil && nextToClaim >= claimLimit && !(end.map { nextToClaim >= $0 } ?? false) {
+        while true {
+            if failure != nil { return nil }
+            if let end, end != .max, !lastClaimed, end - 1 > nextToClaim {
+                lastClaimed = true
+                return end - 1
+            }
+            if let end, end != .max, lastClaimed, nextToClaim == end - 1 { nextToClaim += 1 }
+            if let end, nextToClaim >= end { return nil }
+            if nextToClaim < claimLimit {
+                defer { nextToClaim += 1 }
+                return nextToClaim
+            }
             await withCheckedContinuation { claimers.append($0) }
         }
-        guard failure == nil, nextToClaim < claimLimit else { return nil }
-        defer { nextToClaim += 1 }
-        return nextToClaim
+    }
+
+    /// The last page, once the end is known and that page is fetched; `nil` if the fetch failed.
+    func lastPage() async -> Page? {
+        if failure != nil { return nil }
+        if let lastCopy { return lastCopy }
+        return await withCheckedContinuation { lastWaiters.append($0) }
+    }
+
+    private func offerLast(_ index: Int, _ page: Page) {
+        guard let end, index == end - 1, lastCopy == nil else { return }
+        lastCopy = page
+        let waiting = lastWaiters
+        lastWaiters = []
+        for waiter in waiting { waiter.resume(returning: page) }
     }
 
     /// Sets the number of pages (`end` is exclusive) once it is known.
@@ -52,6 +80,7 @@ actor ReorderBuffer<Page: Sendable> {
         }
         pendingFailures = [:]
         for index in ready.keys where index >= self.end ?? .max { ready[index] = nil }
+        if let end = self.end, let page = ready[end - 1] { offerLast(end - 1, page) }
         wakeClaimers()
         if let consumer, nextToDeliver >= self.end ?? .max {
             self.consumer = nil
@@ -62,6 +91,7 @@ actor ReorderBuffer<Page: Sendable> {
     func complete(_ index: Int, _ page: Page) {
         if let end, index >= end { return }
         ready[index] = page
+        offerLast(index, page)
         if index == nextToDeliver, let consumer {
             self.consumer = nil
             consumer.resume(returning: take())
@@ -85,6 +115,9 @@ actor ReorderBuffer<Page: Sendable> {
         consumer?.resume(throwing: error)
         consumer = nil
         wakeClaimers()
+        let waiting = lastWaiters
+        lastWaiters = []
+        for waiter in waiting { waiter.resume(returning: nil) }
     }
 
     /// The next page in order, or `nil` after the last.

@@ -79,73 +79,88 @@ public struct SuiteQLPager: AsyncSequence, Sendable {
     }
 
     private func produce(into channel: AsyncThrowingChannel<SuiteQLPage, any Error>) async throws {
-        var text = query
+        let requests = ConcurrencyLimiter(limit: parallelism)
+        var segment = SegmentFetch(pager: self, text: query, requests: requests)
         while true {
-            let (last, total) = try await fetchSegment(text, into: channel)
-            guard let last else { return }
-            if let total {
-                guard total > Self.rowCap else { return }
-            } else {
-                guard last.hasMore else { return }
+            let current = segment
+            // While this segment's pages are delivered, its last page (fetched first) lets the next segment start.
+            async let following: SegmentFetch? = {
+                guard let last = await current.buffer.lastPage() else { return nil }
+                let beyondCap = last.totalResults.map { $0 > Self.rowCap } ?? last.hasMore
+                guard beyondCap else { return nil }
+                return SegmentFetch(pager: self, text: try continuation(after: last), requests: requests)
+            }()
+            do {
+                while let page = try await current.buffer.next() {
+                    await channel.send(page)
+                    if Task.isCancelled {
+                        // The consumer stopped reading: stop fetching.
+                        current.cancel()
+                        (try? await following)?.cancel()
+                        return
+                    }
+                }
+            } catch {
+                current.cancel()
+                (try? await following)?.cancel()
+                throw error
             }
-            text = try continuation(after: last)
+            guard let next = try await following else { return }
+            segment = next
         }
     }
 
-    /// Fetches one query's pages with at most `parallelism` requests in flight and sends them in order.
-    ///
-    /// The first `parallelism` pages go out at once, before the total is known (pages past the end come back
-    /// empty and are dropped); workers parse a page outside their request slot; the reorder buffer holds at most
-    /// `4 × parallelism` pages. So NetSuite's budget stays in use from the first request while memory stays
-    /// bounded. Returns the last page and the query's total.
-    private func fetchSegment(_ text: String, into channel: AsyncThrowingChannel<SuiteQLPage, any Error>) async throws -> (SuiteQLPage?, Int?) {
-        let buffer = ReorderBuffer<SuiteQLPage>(start: 0, end: nil, capacity: 4 * parallelism, speculative: parallelism)
-        let requests = ConcurrencyLimiter(limit: parallelism)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<(parallelism + 2) {
-                group.addTask {
-                    while let index = await buffer.claim() {
-                        do {
-                            try await requests.acquire()
-                            let response: NetSuiteHTTPResponse
-                            do {
-                                response = try await fetchRaw(text, offset: index * pageSize)
-                                await requests.release(.success)
-                            } catch {
-                                await requests.release(.other)
-                                throw error
-                            }
-                            await buffer.complete(index, try SuiteQLPage(body: response.body, request: Self.label))
-                        } catch {
-                            await buffer.fail(error, at: index)
-                        }
+    /// One query's pages being fetched: the first `parallelism` pages go out at once, before the total is known
+    /// (pages past the end come back empty and are dropped); workers parse outside their request slot; the
+    /// reorder buffer holds at most `4 × parallelism` pages. NetSuite's budget is in use from the first request and
+    /// memory stays bounded.
+    final class SegmentFetch: Sendable {
+        let buffer: ReorderBuffer<SuiteQLPage>
+        private let task: Task<Void, Never>
+
+        init(pager: SuiteQLPager, text: String, requests: ConcurrencyLimiter) {
+            let buffer = ReorderBuffer<SuiteQLPage>(start: 0, end: nil, capacity: 4 * pager.parallelism, speculative: pager.parallelism)
+            self.buffer = buffer
+            task = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<(pager.parallelism + 2) {
+                        group.addTask { await Self.work(pager: pager, text: text, requests: requests, buffer: buffer) }
                     }
                 }
             }
-            var last: SuiteQLPage?
-            var total: Int?
-            do {
-                while let page = try await buffer.next() {
-                    if last == nil {
-                        // The first page tells how many there are (or, without totalResults, whether one more).
-                        total = page.totalResults
-                        let reachable = total.map { Swift.min($0, Self.rowCap) }
-                        let pages = reachable.map { ($0 + pageSize - 1) / pageSize } ?? (page.hasMore ? Int.max : 1)
-                        await buffer.setEnd(Swift.max(1, pages))
-                    }
-                    if total == nil, !page.hasMore || (page.offset + pageSize) >= Self.rowCap {
-                        await buffer.setEnd(page.offset / pageSize + 1)
-                    }
-                    await channel.send(page)
-                    last = page
-                }
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
-            return (last, total)
         }
+
+        func cancel() { task.cancel() }
+
+        private static func work(pager: SuiteQLPager, text: String, requests: ConcurrencyLimiter, buffer: ReorderBuffer<SuiteQLPage>) async {
+            while let index = await buffer.claim() {
+                do {
+                    try await requests.acquire()
+                    let response: NetSuiteHTTPResponse
+                    do {
+                        response = try await pager.fetchRaw(text, offset: index * pager.pageSize)
+                        await requests.release(.success)
+                    } catch {
+                        await requests.release(.other)
+                        throw error
+                    }
+                    let page = try SuiteQLPage(body: response.body, request: SuiteQLPager.label)
+                    if index == 0 {
+                        // The first page tells how many there are (or, without totalResults, whether one more).
+                        let reachable = page.totalResults.map { Swift.min($0, SuiteQLPager.rowCap) }
+                        let pages = reachable.map { ($0 + pager.pageSize - 1) / pager.pageSize } ?? (page.hasMore ? Int.max : 1)
+                        await buffer.setEnd(Swift.max(1, pages))
+                    } else if page.totalResults == nil, !page.hasMore || page.offset + pager.pageSize >= SuiteQLPager.rowCap {
+                        await buffer.setEnd(index + 1)
+                    }
+                    await buffer.complete(index, page)
+                } catch {
+                    await buffer.fail(error, at: index)
+                }
+            }
+        }
+
+        deinit { task.cancel() }
     }
 
     /// The query that continues after `page`'s last row, by key.
