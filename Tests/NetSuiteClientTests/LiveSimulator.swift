@@ -34,7 +34,7 @@ struct LiveSimulator: Sendable {
     }
 
     /// A TBA client; each test gets its own limiter registry so tests do not share budgets.
-    func tbaClient(concurrencyLimit: Int = 5, retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)), logger: Logger = Logger(label: "test"), tokenSecret: String? = nil) async throws -> NetSuiteClient {
+    func tbaClient(concurrencyLimit: Int = 5, retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)), logger: Logger = quietLogger, tokenSecret: String? = nil) async throws -> NetSuiteClient {
         let c = credentials.tba!
         let tba = try TokenBasedAuth(account: account, credentials: .init(
             consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, tokenID: c.tokenId, tokenSecret: tokenSecret ?? c.tokenSecret))
@@ -44,7 +44,7 @@ struct LiveSimulator: Sendable {
         return await NetSuiteClient(configuration: configuration, logger: logger)
     }
 
-    func clientCredentialsClient(concurrencyLimit: Int = 5, logger: Logger = Logger(label: "test")) async throws -> (NetSuiteClient, AccessTokenProvider) {
+    func clientCredentialsClient(concurrencyLimit: Int = 5, logger: Logger = quietLogger) async throws -> (NetSuiteClient, AccessTokenProvider) {
         let cc = credentials.clientCredentials!
         let key = try SigningKey(pemRepresentation: cc.privateKeyPEM)
         let assertion = try await ClientAssertion(configuration: .init(account: account, clientID: cc.clientId, certificateID: cc.certificateId), key: key)
@@ -56,6 +56,13 @@ struct LiveSimulator: Sendable {
         return (await NetSuiteClient(configuration: configuration, logger: logger), provider)
     }
 }
+
+/// Test clients log only errors, to keep test output readable.
+let quietLogger: Logger = {
+    var logger = Logger(label: "test")
+    logger.logLevel = .error
+    return logger
+}()
 
 /// Collects log lines (message and metadata) to check what is logged.
 final class CapturedLogs: Sendable {
