@@ -5,23 +5,34 @@ import Testing
 
 @Suite("Limiter, retry policy and keyset planning (no I/O)")
 struct GovernanceUnitTests {
-    @Test("the window halves on a throttled answer, at most once per window's worth, and grows back by 1/window")
+    @Test("the window halves on a throttled answer, at most once per window's worth; it learns the account's limit")
     func window() async throws {
         let limiter = ConcurrencyLimiter(limit: 8)
         #expect(await limiter.window == 8)
         for _ in 0..<3 { try await limiter.acquire() }
         await limiter.release(.throttled)
         #expect(await limiter.window == 4)
+        #expect(await limiter.learnedLimit == 4)
         await limiter.release(.throttled)
         #expect(await limiter.window == 4, "a second throttle from the same burst does not lower it again")
         await limiter.release(.success)
-        #expect(await limiter.window == 4.25)
-        for _ in 0..<200 {
+        #expect(abs(await limiter.window - 4.025) < 0.0001, "above the learned limit it grows a tenth as fast")
+        for _ in 0..<60 {
             try await limiter.acquire()
             await limiter.release(.success)
         }
-        #expect(await limiter.window == 8, "back up to the limit, never above")
-        #expect(await limiter.throttleEvents == 1)
+        #expect(await limiter.learnedLimit == 5, "a level held long enough becomes the likely limit")
+        let probing = await limiter.window
+        #expect(probing > 5 && probing < 6)
+        try await limiter.acquire()
+        await limiter.release(.throttled)
+        #expect(await limiter.window == 5, "a throttle above the likely limit steps back to it, not to half")
+        for _ in 0..<2000 {
+            try await limiter.acquire()
+            await limiter.release(.success)
+        }
+        #expect(await limiter.window == 8, "never above the configured limit")
+        #expect(await limiter.throttleEvents == 2)
     }
 
     @Test("waiters are served in order, never more than the window in flight; a cancelled waiter leaves")

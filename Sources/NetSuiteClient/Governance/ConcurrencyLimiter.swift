@@ -1,9 +1,12 @@
 /// Keeps the requests in flight to one NetSuite account within its concurrency limit, shared by every request
 /// to that account in the process.
 ///
-/// The window starts at the configured limit. A throttled answer (429, `SSS_REQUEST_LIMIT_EXCEEDED`) halves it,
-/// at most once per window's worth of requests; each success widens it by 1/window, back up to the limit. Waiters
-/// are served in order; a cancelled waiter leaves the queue.
+/// The window starts at the configured limit. A throttled answer (429, `SSS_REQUEST_LIMIT_EXCEEDED`) halves it, at
+/// most once per window's worth of requests, and the result is remembered as the account's likely limit. Each
+/// success widens the window by 1/window up to that level and a tenth as fast above it; a level held for two
+/// windows' worth of successes becomes the new likely limit, and a throttled answer above the likely limit only
+/// steps back to it. So the limiter finds the account's real limit (other integrations share it) and stays there
+/// instead of bouncing between half and double. Waiters are served in order; a cancelled waiter leaves the queue.
 public actor ConcurrencyLimiter {
     /// The account's configured limit.
     public let limit: Int
@@ -20,6 +23,8 @@ public actor ConcurrencyLimiter {
     private var nextWaiterID = 0
     /// Requests finished since the window was last lowered: one throttle per window's worth lowers it once.
     private var completionsSinceDecrease = Int.max
+    /// The in-flight level just below the last throttled answer: the account's likely limit.
+    public private(set) var learnedLimit: Double?
 
     /// How a request ended, for the window.
     public enum Outcome: Sendable { case success, throttled, other }
@@ -66,10 +71,19 @@ public actor ConcurrencyLimiter {
         if completionsSinceDecrease < Int.max { completionsSinceDecrease += 1 }
         switch outcome {
         case .success:
-            window = min(Double(limit), window + 1 / window)
+            let step = learnedLimit.map { window >= $0 } == true ? 0.1 / window : 1 / window
+            window = min(Double(limit), window + step)
+            if let learned = learnedLimit, window.rounded(.down) > learned, completionsSinceDecrease >= 2 * capacity {
+                learnedLimit = window.rounded(.down)
+            }
         case .throttled:
             if completionsSinceDecrease >= capacity {
-                window = max(1, window / 2)
+                if let learned = learnedLimit, window > learned {
+                    window = learned
+                } else {
+                    window = max(1, window / 2)
+                    learnedLimit = window.rounded(.down)
+                }
                 throttleEvents += 1
                 completionsSinceDecrease = 0
             }
