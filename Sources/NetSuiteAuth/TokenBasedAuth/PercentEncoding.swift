@@ -11,18 +11,7 @@ enum PercentEncoding {
             break
         }
         if !needsEncoding { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count * 3)
-        for byte in text.utf8 {
-            if isUnreserved(byte) {
-                bytes.append(byte)
-            } else {
-                bytes.append(UInt8(ascii: "%"))
-                bytes.append(hexDigits[Int(byte >> 4)])
-                bytes.append(hexDigits[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: encodedBytes(text), as: UTF8.self)
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
@@ -30,7 +19,7 @@ enum PercentEncoding {
     /// The encoded form of `text` as bytes.
     static func encodedBytes(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
+        bytes.reserveCapacity(text.utf8.count * 3)
         append(text.utf8, to: &bytes)
         return bytes
     }

@@ -46,11 +46,24 @@ extension SimulatorServer {
         }
     }
 
-    private func recordType(_ name: String) -> Result<RecordType, RecordError> {
+    /// The record type named in the path, if the caller's role may use it at `level`; otherwise the answer to send.
+    private func authorizedType(_ name: String, _ call: Call, _ level: PermissionLevel) -> Result<RecordType, RecordResponse> {
         guard let type = RecordType(pathName: name) else {
-            return .failure(RecordError(status: 404, code: "NONEXISTENT_ID", detail: "Record type '\(name)' does not exist or is not supported."))
+            return .failure(RecordResponse(NetSuiteResponse.error(
+                RecordError(status: 404, code: "NONEXISTENT_ID", detail: "Record type '\(name)' does not exist or is not supported."))))
+        }
+        if let refusal = Self.checkPermission(call.principal, Permission.restWebServices, .full)
+            ?? Self.checkPermission(call.principal, type.permission, level)
+        {
+            return .failure(RecordResponse(refusal))
         }
         return .success(type)
+    }
+
+    /// A finished answer carried through `Result` (a `Response` is not an `Error`).
+    struct RecordResponse: Error {
+        var response: Response
+        init(_ response: Response) { self.response = response }
     }
 
     /// An internal id, or `eid:X` resolved through the external id index.
@@ -61,14 +74,9 @@ extension SimulatorServer {
 
     private func listRecords(_ call: Call, typeName: String) async throws -> Response {
         let type: RecordType
-        switch recordType(typeName) {
-        case .failure(let error): return NetSuiteResponse.error(error)
+        switch authorizedType(typeName, call, .view) {
+        case .failure(let refusal): return refusal.response
         case .success(let value): type = value
-        }
-        if let refusal = Self.checkPermission(call.principal, Permission.restWebServices, .full)
-            ?? Self.checkPermission(call.principal, type.permission, .view)
-        {
-            return refusal
         }
         let query = call.request.uri.queryParameters
         let limitText = query["limit"].map(String.init)
@@ -110,14 +118,9 @@ extension SimulatorServer {
 
     private func getRecord(_ call: Call, typeName: String, idText: String) async throws -> Response {
         let type: RecordType
-        switch recordType(typeName) {
-        case .failure(let error): return NetSuiteResponse.error(error)
+        switch authorizedType(typeName, call, .view) {
+        case .failure(let refusal): return refusal.response
         case .success(let value): type = value
-        }
-        if let refusal = Self.checkPermission(call.principal, Permission.restWebServices, .full)
-            ?? Self.checkPermission(call.principal, type.permission, .view)
-        {
-            return refusal
         }
         let (store, _) = try await netsuite.records(call.principal.realm)
         guard let id = resolveID(idText, type: type, store: store), let record = store.record(type, id) else {
@@ -132,14 +135,9 @@ extension SimulatorServer {
 
     private func getSublist(_ call: Call, context: BasicRequestContext, line: String?) async throws -> Response {
         let type: RecordType
-        switch recordType(context.parameters.get("type") ?? "") {
-        case .failure(let error): return NetSuiteResponse.error(error)
+        switch authorizedType(context.parameters.get("type") ?? "", call, .view) {
+        case .failure(let refusal): return refusal.response
         case .success(let value): type = value
-        }
-        if let refusal = Self.checkPermission(call.principal, Permission.restWebServices, .full)
-            ?? Self.checkPermission(call.principal, type.permission, .view)
-        {
-            return refusal
         }
         let (store, _) = try await netsuite.records(call.principal.realm)
         let sublist = context.parameters.get("sublist") ?? ""
@@ -160,17 +158,12 @@ extension SimulatorServer {
 
     /// POST (create), PATCH (update) and PUT `eid:` (upsert).
     private func writeRecord(_ call: Call, typeName: String, id idText: String?) async throws -> Response {
-        let type: RecordType
-        switch recordType(typeName) {
-        case .failure(let error): return NetSuiteResponse.error(error)
-        case .success(let value): type = value
-        }
         let method = call.request.method
         let level: PermissionLevel = method == .post ? .create : .edit
-        if let refusal = Self.checkPermission(call.principal, Permission.restWebServices, .full)
-            ?? Self.checkPermission(call.principal, type.permission, level)
-        {
-            return refusal
+        let type: RecordType
+        switch authorizedType(typeName, call, level) {
+        case .failure(let refusal): return refusal.response
+        case .success(let value): type = value
         }
         let body: JSONObject
         if call.body.readableBytes == 0 && method != .post {
@@ -221,14 +214,9 @@ extension SimulatorServer {
 
     private func deleteRecord(_ call: Call, typeName: String, idText: String) async throws -> Response {
         let type: RecordType
-        switch recordType(typeName) {
-        case .failure(let error): return NetSuiteResponse.error(error)
+        switch authorizedType(typeName, call, .full) {
+        case .failure(let refusal): return refusal.response
         case .success(let value): type = value
-        }
-        if let refusal = Self.checkPermission(call.principal, Permission.restWebServices, .full)
-            ?? Self.checkPermission(call.principal, type.permission, .full)
-        {
-            return refusal
         }
         let outcome = try await netsuite.mutateRecords(call.principal.realm) { store, _ throws(RecordError) in
             let id = idText.hasPrefix("eid:") ? store.id(of: type, externalID: String(idText.dropFirst(4))) : Int(idText)
