@@ -73,6 +73,8 @@ struct GovernanceUnitTests {
             #expect(delays.allSatisfy { $0 >= .zero && $0 <= .milliseconds(Int(ceiling * 1000) + 1) })
             #expect(delays.contains { $0 < .milliseconds(Int(ceiling * 500)) }, "full jitter reaches the lower half")
         }
+        let throttled = (0..<200).map { _ in policy.delay(beforeRetry: 1, throttled: true, using: &generator) }
+        #expect(throttled.allSatisfy { $0 <= .milliseconds(51) }, "after a 429 the first ceiling is 50 ms")
     }
 
     @Test("keyset continuation rewrites WHERE and ORDER BY, and refuses queries it cannot continue")

@@ -74,7 +74,8 @@ public struct NetSuiteClient: Sendable {
                 retries += 1
                 statistics.record { $0.retries += 1 }
                 logger.debug("retrying", metadata: ["request-id": "\(requestID)", "path": "\(call.label)", "reason": "\(error.errorCode ?? error.message)"])
-                try await Task.sleep(for: configuration.retry.delay(beforeRetry: retries, using: &generator))
+                let throttled = error.code == .concurrencyExhausted
+                try await Task.sleep(for: configuration.retry.delay(beforeRetry: retries, throttled: throttled, using: &generator))
                 continue
             case .retryable(var error, _), .failure(var error):
                 error.retries = retries
