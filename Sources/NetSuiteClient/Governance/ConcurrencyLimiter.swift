@@ -1,12 +1,14 @@
 /// Keeps the requests in flight to one NetSuite account within its concurrency limit, shared by every request
 /// to that account in the process.
 ///
-/// The window starts at the configured limit. A throttled answer (429, `SSS_REQUEST_LIMIT_EXCEEDED`) halves it, at
-/// most once per window's worth of requests, and the result is remembered as the account's likely limit. Each
-/// success widens the window by 1/window up to that level and a tenth as fast above it; a level held for two
-/// windows' worth of successes becomes the new likely limit, and a throttled answer above the likely limit only
-/// steps back to it. So the limiter finds the account's real limit (other integrations share it) and stays there
-/// instead of bouncing between half and double. Waiters are served in order; a cancelled waiter leaves the queue.
+/// The window starts at the configured limit. A throttled answer (429, `SSS_REQUEST_LIMIT_EXCEEDED`) comes back at
+/// once while admitted requests take their time, so the requests still in flight when it arrives are about what
+/// the account admits: the window drops to that number (at least one below where it was, at most once per
+/// window's worth of requests) and it is remembered as the account's likely limit. Each success widens the window
+/// by 1/window up to that level and a tenth as fast above it; a level held for two windows' worth of successes
+/// becomes the new likely limit, and a throttled answer above the likely limit steps back to it. So the limiter
+/// finds the account's real limit (other integrations share it) and stays there. Waiters are served in order; a
+/// cancelled waiter leaves the queue.
 public actor ConcurrencyLimiter {
     /// The account's configured limit.
     public let limit: Int
@@ -78,10 +80,10 @@ public actor ConcurrencyLimiter {
             }
         case .throttled:
             if completionsSinceDecrease >= capacity {
-                if let learned = learnedLimit, window > learned {
+                if let learned = learnedLimit, window > learned, Double(inFlight) >= learned {
                     window = learned
                 } else {
-                    window = max(1, window / 2)
+                    window = max(1, min(window - 1, Double(inFlight)))
                     learnedLimit = window.rounded(.down)
                 }
                 throttleEvents += 1
