@@ -40,19 +40,24 @@ public struct SignatureBaseString: Sendable, Hashable, CustomStringConvertible {
         bytes.append(UInt8(ascii: "&"))
         PercentEncoding.append(normalized.baseURL.utf8, to: &bytes)
         bytes.append(UInt8(ascii: "&"))
+        func appendEscape(_ second: UInt8, _ third: UInt8) {
+            bytes.append(UInt8(ascii: "%"))
+            bytes.append(second)
+            bytes.append(third)
+        }
         func appendEncodedAgain(_ once: [UInt8]) {
             for byte in once {
                 if byte == UInt8(ascii: "%") {
-                    bytes += [UInt8(ascii: "%"), UInt8(ascii: "2"), UInt8(ascii: "5")]
+                    appendEscape(UInt8(ascii: "2"), UInt8(ascii: "5"))
                 } else {
                     bytes.append(byte)
                 }
             }
         }
         for (index, pair) in encoded.enumerated() {
-            if index > 0 { bytes += [UInt8(ascii: "%"), UInt8(ascii: "2"), UInt8(ascii: "6")] }
+            if index > 0 { appendEscape(UInt8(ascii: "2"), UInt8(ascii: "6")) }
             appendEncodedAgain(pair.name)
-            bytes += [UInt8(ascii: "%"), UInt8(ascii: "3"), UInt8(ascii: "D")]
+            appendEscape(UInt8(ascii: "3"), UInt8(ascii: "D"))
             appendEncodedAgain(pair.value)
         }
         self.value = String(decoding: bytes, as: UTF8.self)
