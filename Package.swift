@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "NetSuiteAuth", targets: ["NetSuiteAuth"]),
         .library(name: "NetSuiteSimulator", targets: ["NetSuiteSimulator"]),
         .library(name: "NetSuiteClient", targets: ["NetSuiteClient"]),
+        .library(name: "SuiteBridgeCore", targets: ["SuiteBridgeCore"]),
         .executable(name: "suitebridge", targets: ["suitebridge"]),
     ],
     dependencies: [
@@ -27,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
+        .package(url: "https://github.com/vapor/sql-kit.git", exact: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", exact: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", exact: "2.17.0"),
     ],
     targets: [
         .target(
@@ -59,10 +63,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SuiteBridgeCore",
+            dependencies: [
+                "NetSuiteAuth",
+                "NetSuiteClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "suitebridge",
             dependencies: [
                 "NetSuiteAuth",
+                "SuiteBridgeCore",
                 "NetSuiteSimulator",
                 "NetSuiteClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -103,6 +121,20 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SuiteBridgeCoreTests",
+            dependencies: [
+                "SuiteBridgeCore",
+                "NetSuiteClient",
+                "NetSuiteSimulator",
+                "NetSuiteAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
         ),

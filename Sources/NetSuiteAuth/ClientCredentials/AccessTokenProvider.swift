@@ -25,7 +25,8 @@ public actor AccessTokenProvider {
         case valid(AccessToken)
     }
 
-    private let assertion: ClientAssertion
+    private let assertionSource: @Sendable () async throws -> ClientAssertion
+    private let account: AccountID
     private let transport: any TokenEndpointTransport
     private let configuration: Configuration
     private let now: @Sendable () -> Date
@@ -46,7 +47,28 @@ public actor AccessTokenProvider {
         configuration: Configuration = Configuration(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.assertion = assertion
+        self.assertionSource = { assertion }
+        self.account = assertion.configuration.account
+        self.transport = transport
+        self.configuration = configuration
+        self.now = now
+    }
+
+    /// A provider that asks `assertionSource` for the assertion at each exchange, so the key and certificate id
+    /// can change while the provider is in use (certificate rotation): the next exchange uses the new pair, and
+    /// tokens already issued stay in use until they expire or NetSuite refuses them.
+    /// - Parameters:
+    ///   - account: the account, for the default token URL.
+    ///   - assertionSource: the current assertion; its errors are thrown from ``accessToken()``.
+    public init(
+        account: AccountID,
+        assertionSource: @escaping @Sendable () async throws -> ClientAssertion,
+        transport: any TokenEndpointTransport,
+        configuration: Configuration = Configuration(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.assertionSource = assertionSource
+        self.account = account
         self.transport = transport
         self.configuration = configuration
         self.now = now
@@ -54,7 +76,14 @@ public actor AccessTokenProvider {
 
     /// The token endpoint URL requests go to.
     public nonisolated var tokenURL: String {
-        configuration.tokenURL ?? assertion.configuration.account.tokenURL
+        configuration.tokenURL ?? account.tokenURL
+    }
+
+    /// Makes `token` the cached one, as if this provider had just exchanged it: for a caller that proved a new
+    /// certificate with its own exchange and switches to it.
+    public func adopt(_ token: AccessToken) {
+        generation += 1
+        state = .valid(token)
     }
 
     /// A valid access token: the cached one, or a new one from the token endpoint.
@@ -91,7 +120,7 @@ public actor AccessTokenProvider {
     }
 
     private func exchange() async throws -> AccessToken {
-        let jwt = try await assertion.make(issuedAt: now())
+        let jwt = try await assertionSource().make(issuedAt: now())
         let body = [
             ("grant_type", "client_credentials"),
             ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),

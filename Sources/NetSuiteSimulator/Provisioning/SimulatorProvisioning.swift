@@ -78,6 +78,9 @@ public enum SimulatorProvisioning {
             public var certificateId: String
             public var privateKeyPEM: String
             public var certificatePEM: String
+            /// The mapping's role and entity internal ids: what unattended certificate rotation uploads for.
+            public var roleId: String? = nil
+            public var entityId: String? = nil
         }
     }
 
@@ -112,7 +115,7 @@ public enum SimulatorProvisioning {
                     realm, integrationID: integration.id, entityID: entity, roleID: role, certificatePEM: generated.certificatePEM)
                 credentials.clientCredentials = .init(
                     clientId: integration.consumerKey, certificateId: mapping.certificateID, privateKeyPEM: generated.privateKeyPEM,
-                    certificatePEM: generated.certificatePEM)
+                    certificatePEM: generated.certificatePEM, roleId: String(role), entityId: String(entity))
             }
             result.append(credentials)
         }

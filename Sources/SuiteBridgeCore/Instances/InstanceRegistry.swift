@@ -1,0 +1,287 @@
+import Foundation
+import Logging
+import NetSuiteAuth
+import NetSuiteClient
+import SQLKit
+
+/// The connector instances and their certificates: add, edit, test, remove, connect, and the certificate lifecycle.
+///
+/// Every change is one transaction together with its audit entry. Secrets are sealed before they reach the store
+/// and are never returned: ``fingerprints(of:)`` tells them apart without showing them.
+public final class InstanceRegistry: Sendable {
+    public let store: Store
+    public let secrets: SecretBox
+    public let audit: AuditLog
+    /// Who acts, for the audit log: `cli:<user>`, an API token's name.
+    public let actor: String
+    let transport: HTTPClientTransport
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let connections = ConnectionCache()
+
+    /// - Parameters:
+    ///   - store: where instances live.
+    ///   - secrets: seals and opens their secrets.
+    ///   - actor: written in the audit log.
+    ///   - transport: how NetSuite is reached.
+    ///   - now: the clock; certificates' days left and audit times use it.
+    public init(store: Store, secrets: SecretBox, actor: String, transport: HTTPClientTransport = HTTPClientTransport(),
+                logger: Logger = Logger(label: "suitebridge.instances"), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.secrets = secrets
+        self.audit = AuditLog(store: store)
+        self.actor = actor
+        self.transport = transport
+        self.logger = logger
+        self.now = now
+    }
+
+    // MARK: Reading
+
+    /// Every instance, by name.
+    public func list() async throws -> [Instance] {
+        try await store.read { try await InstanceRows.allInstances(in: $0).map(\.instance) }
+    }
+
+    /// The instance called `name`.
+    /// - Throws: ``SuiteBridgeError`` `.notFound`.
+    public func instance(named name: String) async throws -> Instance {
+        try await store.read { try await InstanceRows.instance(named: name, in: $0).instance }
+    }
+
+    /// Whether each secret is set, and its fingerprint. Opens the secrets (so it also proves the master key).
+    public func fingerprints(of name: String) async throws -> SecretFingerprints {
+        let row = try await store.read { try await InstanceRows.instance(named: name, in: $0) }
+        let id = row.instance.id
+        return SecretFingerprints(
+            consumerSecret: try row.sealedConsumerSecret.map { SecretBox.fingerprint(try secrets.open($0, for: .init(instanceID: id, field: .consumerSecret))) },
+            tokenSecret: try row.sealedTokenSecret.map { SecretBox.fingerprint(try secrets.open($0, for: .init(instanceID: id, field: .tokenSecret))) })
+    }
+
+    /// The certificates of an OAuth 2 instance, oldest first.
+    public func certificates(of name: String) async throws -> [StoredCertificate] {
+        try await store.read { database in
+            let row = try await InstanceRows.instance(named: name, in: database)
+            return try await InstanceRows.certificates(instanceID: row.instance.id, in: database).map(\.certificate)
+        }
+    }
+
+    // MARK: Adding
+
+    /// Adds an instance after checking every field.
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming the field and the fix; `.conflict` for a taken name.
+    @discardableResult
+    public func add(_ draft: InstanceDraft) async throws -> Instance {
+        let name = try InstanceValidation.name(draft.name)
+        let account = try InstanceValidation.accountID(draft.accountID)
+        let created = now()
+        let id = UUID().uuidString.lowercased()
+        var instance = Instance(
+            id: id, name: name, authMethod: draft.authMethod, accountID: account, consumerKey: "", tokenID: nil,
+            roleID: try InstanceValidation.optionalID(draft.roleID, field: "role id"),
+            entityID: try InstanceValidation.optionalID(draft.entityID, field: "entity id"),
+            baseURL: try InstanceValidation.baseURL(draft.baseURL),
+            concurrencyLimit: try InstanceValidation.concurrencyLimit(draft.concurrencyLimit),
+            health: .untested, lastTestedAt: nil, lastError: nil, createdAt: created, updatedAt: created)
+        var row = InstanceRows.Row(instance: instance, sealedConsumerSecret: nil, sealedTokenSecret: nil)
+        var certificate: InstanceRows.CertificateRow?
+        switch draft.credentials {
+        case .tokenBased(let consumerKey, let consumerSecret, let tokenID, let tokenSecret):
+            instance.consumerKey = try InstanceValidation.identifier(consumerKey, field: "consumer key", whereToFind: InstanceValidation.consumerKeySource)
+            instance.tokenID = try InstanceValidation.identifier(tokenID, field: "token id", whereToFind: InstanceValidation.tokenSource)
+            let consumerSecret = try InstanceValidation.secret(consumerSecret, field: "consumer secret", whereToFind: InstanceValidation.consumerKeySource)
+            let tokenSecret = try InstanceValidation.secret(tokenSecret, field: "token secret", whereToFind: InstanceValidation.tokenSource)
+            row.sealedConsumerSecret = try secrets.seal(consumerSecret, for: .init(instanceID: id, field: .consumerSecret))
+            row.sealedTokenSecret = try secrets.seal(tokenSecret, for: .init(instanceID: id, field: .tokenSecret))
+        case .clientCredentials(let clientID, let privateKeyPEM, let certificateID, let certificatePEM):
+            instance.consumerKey = try InstanceValidation.identifier(clientID, field: "client id", whereToFind: InstanceValidation.consumerKeySource)
+            let certificateID = try InstanceValidation.identifier(certificateID, field: "certificate id", whereToFind: InstanceValidation.certificateIDSource)
+            let material = try CertificateMaterial.validate(privateKeyPEM: privateKeyPEM, certificatePEM: certificatePEM)
+            certificate = try makeCertificateRow(
+                instanceID: id, material: material, privateKeyPEM: privateKeyPEM, certificateID: certificateID, state: .active, at: created)
+        }
+        row.instance = instance
+        let finalRow = row
+        let certificateRow = certificate
+        let actor = self.actor
+        try await store.transaction { database in
+            if try await database.raw("SELECT id FROM instances WHERE name = \(bind: name)").first() != nil {
+                throw SuiteBridgeError(.conflict, "An instance named \"\(name)\" already exists.",
+                                       remedy: "Choose another name, or change that one with `suitebridge instance edit \(name)`.", field: "name")
+            }
+            try await InstanceRows.insert(finalRow, into: database)
+            if let certificateRow { try await InstanceRows.insert(certificateRow, into: database) }
+            try await AuditLog.append(database, actor: actor, instance: name, action: "instance.add",
+                                      detail: "\(draft.authMethod.rawValue) account \(account.realm)", at: created)
+        }
+        return instance
+    }
+
+    func makeCertificateRow(instanceID: String, material: CertificateMaterial, privateKeyPEM: String, certificateID: String?,
+                            state: CertificateState, at date: Date) throws -> InstanceRows.CertificateRow {
+        let rowID = UUID().uuidString.lowercased()
+        let stored = StoredCertificate(
+            id: rowID, instanceID: instanceID, certificateID: certificateID, state: state, keyType: material.key.keyType.description,
+            certificatePEM: material.certificate?.pemRepresentation, fingerprint: material.certificate?.sha256Fingerprint,
+            notBefore: material.certificate?.notBefore, notAfter: material.certificate?.notAfter, createdAt: date,
+            activatedAt: state == .active ? date : nil, retiredAt: nil, revokedAt: nil)
+        let sealed = try secrets.seal(material.key.pemRepresentation, for: .init(instanceID: instanceID, certificateID: rowID, field: .privateKey))
+        return InstanceRows.CertificateRow(certificate: stored, sealedPrivateKey: sealed)
+    }
+
+    // MARK: Editing
+
+    /// Changes to an instance; `nil` leaves a field as it is.
+    public struct Changes: Sendable {
+        public var accountID: String?
+        /// The consumer key (OAuth 1) or client id (OAuth 2).
+        public var consumerKey: String?
+        public var consumerSecret: String?
+        public var tokenID: String?
+        public var tokenSecret: String?
+        public var roleID: String?
+        public var entityID: String?
+        /// An empty string removes the override.
+        public var baseURL: String?
+        public var concurrencyLimit: Int?
+        public var newName: String?
+
+        public init(accountID: String? = nil, consumerKey: String? = nil, consumerSecret: String? = nil, tokenID: String? = nil,
+                    tokenSecret: String? = nil, roleID: String? = nil, entityID: String? = nil, baseURL: String? = nil,
+                    concurrencyLimit: Int? = nil, newName: String? = nil) {
+            self.accountID = accountID
+            self.consumerKey = consumerKey
+            self.consumerSecret = consumerSecret
+            self.tokenID = tokenID
+            self.tokenSecret = tokenSecret
+            self.roleID = roleID
+            self.entityID = entityID
+            self.baseURL = baseURL
+            self.concurrencyLimit = concurrencyLimit
+            self.newName = newName
+        }
+
+        var isEmpty: Bool {
+            accountID == nil && consumerKey == nil && consumerSecret == nil && tokenID == nil && tokenSecret == nil && roleID == nil
+                && entityID == nil && baseURL == nil && concurrencyLimit == nil && newName == nil
+        }
+    }
+
+    /// Applies `changes`: the Calxa guide's "update account and client id", or a new set of credentials after an
+    /// admin reset them in NetSuite. The health goes back to untested.
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` for a bad value or a field the auth method does not have.
+    @discardableResult
+    public func edit(_ name: String, _ changes: Changes) async throws -> Instance {
+        guard !changes.isEmpty else {
+            throw SuiteBridgeError(.invalidInput, "Nothing to change.", remedy: "Give at least one field to change (see `suitebridge instance edit --help`).")
+        }
+        let actor = self.actor
+        let secrets = self.secrets
+        let date = now()
+        let updated: Instance = try await store.transaction { database in
+            var row = try await InstanceRows.instance(named: name, in: database)
+            var changed: [String] = []
+            let id = row.instance.id
+            if let text = changes.accountID {
+                row.instance.accountID = try InstanceValidation.accountID(text)
+                changed.append("account id")
+            }
+            if let key = changes.consumerKey {
+                let field = row.instance.authMethod == .tokenBased ? "consumer key" : "client id"
+                row.instance.consumerKey = try InstanceValidation.identifier(key, field: field, whereToFind: InstanceValidation.consumerKeySource)
+                changed.append(field)
+            }
+            if changes.consumerSecret != nil || changes.tokenID != nil || changes.tokenSecret != nil {
+                guard row.instance.authMethod == .tokenBased else {
+                    throw SuiteBridgeError(.invalidInput, "\(name) uses OAuth 2 client credentials, which has no consumer secret or token.",
+                                           remedy: "For OAuth 2, change the client id, or the certificate with `suitebridge cert`.", field: "auth")
+                }
+            }
+            if let secret = changes.consumerSecret {
+                let value = try InstanceValidation.secret(secret, field: "consumer secret", whereToFind: InstanceValidation.consumerKeySource)
+                row.sealedConsumerSecret = try secrets.seal(value, for: .init(instanceID: id, field: .consumerSecret))
+                changed.append("consumer secret")
+            }
+            if let tokenID = changes.tokenID {
+                row.instance.tokenID = try InstanceValidation.identifier(tokenID, field: "token id", whereToFind: InstanceValidation.tokenSource)
+                changed.append("token id")
+            }
+            if let secret = changes.tokenSecret {
+                let value = try InstanceValidation.secret(secret, field: "token secret", whereToFind: InstanceValidation.tokenSource)
+                row.sealedTokenSecret = try secrets.seal(value, for: .init(instanceID: id, field: .tokenSecret))
+                changed.append("token secret")
+            }
+            if let role = changes.roleID {
+                row.instance.roleID = try InstanceValidation.optionalID(role, field: "role id")
+                changed.append("role id")
+            }
+            if let entity = changes.entityID {
+                row.instance.entityID = try InstanceValidation.optionalID(entity, field: "entity id")
+                changed.append("entity id")
+            }
+            if let base = changes.baseURL {
+                row.instance.baseURL = try InstanceValidation.baseURL(base)
+                changed.append("base url")
+            }
+            if let limit = changes.concurrencyLimit {
+                row.instance.concurrencyLimit = try InstanceValidation.concurrencyLimit(limit)
+                changed.append("concurrency limit")
+            }
+            if let newName = changes.newName {
+                let validated = try InstanceValidation.name(newName)
+                if validated != name, try await database.raw("SELECT id FROM instances WHERE name = \(bind: validated)").first() != nil {
+                    throw SuiteBridgeError(.conflict, "An instance named \"\(validated)\" already exists.", remedy: "Choose another name.", field: "name")
+                }
+                row.instance.name = validated
+                changed.append("name")
+            }
+            row.instance.health = .untested
+            row.instance.lastError = nil
+            row.instance.updatedAt = date
+            try await InstanceRows.update(row, in: database)
+            try await AuditLog.append(database, actor: actor, instance: row.instance.name, action: "instance.edit",
+                                      detail: "changed " + changed.joined(separator: ", "), at: date)
+            return row.instance
+        }
+        await connections.forget(name)
+        await connections.forget(updated.name)
+        return updated
+    }
+
+    /// Removes an instance and its certificates. It does not revoke anything in NetSuite.
+    public func remove(_ name: String) async throws {
+        let actor = self.actor
+        let date = now()
+        try await store.transaction { database in
+            let row = try await InstanceRows.instance(named: name, in: database)
+            try await database.raw("DELETE FROM certificates WHERE instance_id = \(bind: row.instance.id)").run()
+            try await database.raw("DELETE FROM instances WHERE id = \(bind: row.instance.id)").run()
+            try await AuditLog.append(database, actor: actor, instance: name, action: "instance.remove", at: date)
+        }
+        await connections.forget(name)
+    }
+
+    func setHealth(_ instance: Instance, _ health: InstanceHealth, error: String?) async throws {
+        let date = now()
+        try await store.read { database in
+            try await InstanceRows.setHealth(instanceID: instance.id, health: health, error: error, at: date, in: database)
+        }
+    }
+}
+
+/// Clients built for instances in this process, shared so that every user of an instance shares its token and
+/// concurrency budget, and so a certificate switch reaches all of them.
+actor ConnectionCache {
+    private var clients: [String: NetSuiteClient] = [:]
+
+    func client(_ name: String, make: () async throws -> NetSuiteClient) async rethrows -> NetSuiteClient {
+        if let client = clients[name] { return client }
+        let client = try await make()
+        clients[name] = client
+        return client
+    }
+
+    func forget(_ name: String) {
+        clients[name] = nil
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import SQLKit
+
+/// The store's schema, as numbered migrations applied in order, each once, each in one transaction.
+///
+/// Never edit a migration that has shipped: add the next one.
+enum Migrations {
+    struct Migration: Sendable {
+        var version: Int
+        var name: String
+        /// The statements, for the given engine.
+        var statements: @Sendable (Store.Kind) -> [String]
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "instances, certificates, audit log") { kind in
+            let serial = kind == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+            return [
+                """
+                CREATE TABLE suitebridge_meta (
+                    name TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE instances (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    auth_method TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    consumer_key TEXT NOT NULL,
+                    consumer_secret TEXT,
+                    token_id TEXT,
+                    token_secret TEXT,
+                    role_id TEXT,
+                    entity_id TEXT,
+                    base_url TEXT,
+                    concurrency_limit INTEGER NOT NULL DEFAULT 5,
+                    health TEXT NOT NULL DEFAULT 'untested',
+                    last_tested_at TEXT,
+                    last_error TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE certificates (
+                    id TEXT PRIMARY KEY,
+                    instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                    certificate_id TEXT,
+                    state TEXT NOT NULL,
+                    key_type TEXT NOT NULL,
+                    certificate_pem TEXT,
+                    private_key TEXT NOT NULL,
+                    fingerprint TEXT,
+                    not_before TEXT,
+                    not_after TEXT,
+                    created_at TEXT NOT NULL,
+                    activated_at TEXT,
+                    retired_at TEXT,
+                    revoked_at TEXT
+                )
+                """,
+                "CREATE UNIQUE INDEX certificates_one_active ON certificates (instance_id) WHERE state = 'active'",
+                "CREATE UNIQUE INDEX certificates_one_pending ON certificates (instance_id) WHERE state = 'pending'",
+                """
+                CREATE TABLE audit_log (
+                    seq \(serial),
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    instance TEXT,
+                    action TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_log_instance ON audit_log (instance, seq)",
+            ]
+        },
+    ]
+
+    /// The newest schema version this build knows.
+    static var latestVersion: Int { all.last?.version ?? 0 }
+}
+
+extension Store {
+    /// Applies the migrations the database lacks. Several processes may start at once: PostgreSQL serialises them
+    /// with an advisory lock, SQLite with its write lock.
+    /// - Throws: ``SuiteBridgeError`` `.store`, also when the database is newer than this build.
+    func migrate() async throws {
+        let kind = self.kind
+        try await transaction { database in
+            if kind == .postgres {
+                try await database.raw("SELECT pg_advisory_xact_lock(7031962)").run()
+            }
+            try await database.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at TEXT NOT NULL
+                )
+                """).run()
+            let applied = Set(try await database.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+            if let newest = applied.max(), newest > Migrations.latestVersion {
+                throw SuiteBridgeError(.store, "The database has schema version \(newest); this build knows up to \(Migrations.latestVersion).",
+                                       remedy: "Upgrade suitebridge to the version that wrote this database.", field: "database")
+            }
+            for migration in Migrations.all where !applied.contains(migration.version) {
+                for statement in migration.statements(kind) {
+                    try await database.raw(SQLQueryString(statement)).run()
+                }
+                try await database.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: StoreDate.string(Date())))
+                    """).run()
+            }
+        }
+    }
+
+    /// The schema version of the database.
+    public func schemaVersion() async throws -> Int {
+        try await read { database in
+            try await database.raw("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations").first()?
+                .decode(column: "version", as: Int.self) ?? 0
+        }
+    }
+}
+
+/// How the store writes times: ISO 8601 UTC with milliseconds, which sorts as text on both engines.
+enum StoreDate {
+    static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    static func date(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The database SuiteBridge keeps instances, certificates and the audit log in: an embedded SQLite file by
+/// default, or PostgreSQL when several servers share the work. Same schema and same behaviour on both.
+///
+/// Every multi-row change goes through ``transaction(_:)``: it either commits whole or leaves the store as it was.
+public final class Store: Sendable {
+    /// Which database engine is behind the store.
+    public enum Kind: String, Sendable {
+        case sqlite
+        case postgres
+    }
+
+    private enum Backend: Sendable {
+        /// One connection; SQLite allows one writer, so every session takes the gate in turn.
+        case sqlite(SQLiteConnection, SessionGate)
+        case postgres(PostgresPool)
+    }
+
+    /// async-kit's pool is thread-safe (it locks internally) but not marked `Sendable`.
+    private struct PostgresPool: @unchecked Sendable {
+        let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+    }
+
+    public let kind: Kind
+    /// Where the store is, without a password: for messages.
+    public let displayLocation: String
+    private let backend: Backend
+    private let logger: Logger
+
+    private init(kind: Kind, displayLocation: String, backend: Backend, logger: Logger) {
+        self.kind = kind
+        self.displayLocation = displayLocation
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens (creating when needed) the SQLite file at `path` and brings its schema up to date.
+    /// - Throws: ``SuiteBridgeError`` `.store` when the file cannot be opened or migrated.
+    public static func openSQLite(path: String, logger: Logger = Logger(label: "suitebridge.store")) async throws -> Store {
+        let connection: SQLiteConnection
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            // Another process (a CLI next to a server) may hold the write lock for a moment: wait, don't fail.
+            _ = try await connection.query("PRAGMA busy_timeout = 10000")
+            _ = try await connection.query("PRAGMA journal_mode = WAL")
+            _ = try await connection.query("PRAGMA foreign_keys = ON")
+        } catch {
+            throw SuiteBridgeError(.store, "The SQLite store \(path) could not be opened: \(error).",
+                                   remedy: "Check that the folder exists and is writable (SUITEBRIDGE_HOME).", field: "database")
+        }
+        let store = Store(kind: .sqlite, displayLocation: path, backend: .sqlite(connection, SessionGate()), logger: logger)
+        try await store.migrate()
+        return store
+    }
+
+    /// Connects to PostgreSQL at `url` (`postgres://user:password@host:port/database`) and brings the schema up to date.
+    /// - Throws: ``SuiteBridgeError`` `.store` for a malformed URL or a server that cannot be reached.
+    public static func openPostgres(url: String, logger: Logger = Logger(label: "suitebridge.store")) async throws -> Store {
+        let configuration: SQLPostgresConfiguration
+        do {
+            configuration = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw SuiteBridgeError(.store, "The database URL is not a PostgreSQL URL.",
+                                   remedy: "Use postgres://USER:PASSWORD@HOST:5432/DATABASE (add ?sslmode=disable for a local server without TLS).",
+                                   field: "database")
+        }
+        let pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 4,
+            logger: logger, on: MultiThreadedEventLoopGroup.singleton)
+        let store = Store(kind: .postgres, displayLocation: Self.redacted(url), backend: .postgres(PostgresPool(pool: pool)), logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            try? await pool.shutdownAsync()
+            throw error
+        }
+        return store
+    }
+
+    /// Opens the store named by `databaseURL` (`postgres://…`, `sqlite:PATH` or a file path), or the SQLite file in
+    /// `home` when it is `nil`.
+    public static func open(databaseURL: String?, home: SuiteBridgeHome, logger: Logger = Logger(label: "suitebridge.store")) async throws -> Store {
+        guard let databaseURL, !databaseURL.isEmpty else {
+            return try await openSQLite(path: home.databasePath, logger: logger)
+        }
+        if databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") {
+            return try await openPostgres(url: databaseURL, logger: logger)
+        }
+        if databaseURL.hasPrefix("sqlite:") {
+            return try await openSQLite(path: String(databaseURL.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: ""), logger: logger)
+        }
+        if !databaseURL.contains("://") {
+            return try await openSQLite(path: databaseURL, logger: logger)
+        }
+        throw SuiteBridgeError(.store, "The database URL \(Self.redacted(databaseURL)) is neither PostgreSQL nor SQLite.",
+                               remedy: "Use postgres://USER:PASSWORD@HOST/DATABASE, sqlite:PATH, or leave it out for $SUITEBRIDGE_HOME/suitebridge.sqlite.",
+                               field: "database")
+    }
+
+    /// Closes the connection or pool. The store cannot be used afterwards.
+    public func close() async {
+        switch backend {
+        case .sqlite(let connection, let gate):
+            await gate.run { try? await connection.close() }
+        case .postgres(let box):
+            try? await box.pool.shutdownAsync()
+        }
+    }
+
+    /// Runs `body` with the database, outside a transaction (reads, single-row writes).
+    public func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withSession(body)
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws (the error is rethrown).
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withSession { database in
+            try await database.raw(self.kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    private func withSession<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        do {
+            switch backend {
+            case .sqlite(let connection, let gate):
+                return try await gate.run { try await body(connection.sql()) }
+            case .postgres(let box):
+                return try await box.pool.database(logger: logger).sql().withSession(body)
+            }
+        } catch let error as SuiteBridgeError {
+            throw error
+        } catch {
+            throw SuiteBridgeError(.store, "The database (\(displayLocation)) failed: \(Self.describe(error)).",
+                                   remedy: "Check that the database is reachable and writable; nothing was changed.", field: "database")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError { return error.serverInfo?[.message] ?? "\(error.code)" }
+        return "\(error)"
+    }
+
+    /// `url` with its password replaced by `***`.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
+    }
+}
+
+/// Lets one task at a time use the SQLite connection, in arrival order.
+actor SessionGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<R: Sendable>(_ body: @Sendable () async throws -> R) async rethrows -> R {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty {
+            busy = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}
