@@ -1,0 +1,46 @@
+import Foundation
+import SQLKit
+
+/// Re-seals every stored secret under a new master key, in one transaction.
+///
+/// With the key file, a crash at any point leaves a usable store: the new key is written to `master.key.next`
+/// before the transaction, the store records which key it is sealed with, and ``Workspace`` settles the files on
+/// the next start by that record (promoting `master.key.next` if the transaction committed, deleting it if not).
+public enum MasterKeyRotation {
+    /// Re-seals everything sealed under `old` with `new` and records `new`'s id, in one transaction.
+    /// - Returns: how many secrets were re-sealed.
+    /// - Throws: ``SuiteBridgeError`` `.sealedSecret` when a secret does not open under `old` (nothing changes).
+    public static func reseal(store: Store, from old: SecretBox, to new: SecretBox, actor: String, at date: Date = Date()) async throws -> Int {
+        try await store.transaction { database in
+            var count = 0
+            for row in try await InstanceRows.allInstances(in: database) {
+                var updated = row
+                let id = row.instance.id
+                if let sealed = row.sealedConsumerSecret {
+                    let binding = SecretBinding(instanceID: id, field: .consumerSecret)
+                    updated.sealedConsumerSecret = try new.seal(try old.open(sealed, for: binding), for: binding)
+                    count += 1
+                }
+                if let sealed = row.sealedTokenSecret {
+                    let binding = SecretBinding(instanceID: id, field: .tokenSecret)
+                    updated.sealedTokenSecret = try new.seal(try old.open(sealed, for: binding), for: binding)
+                    count += 1
+                }
+                try await database.raw("""
+                    UPDATE instances SET consumer_secret = \(bind: updated.sealedConsumerSecret), token_secret = \(bind: updated.sealedTokenSecret)
+                    WHERE id = \(bind: id)
+                    """).run()
+            }
+            for row in try await InstanceRows.allCertificates(in: database) {
+                let binding = SecretBinding(instanceID: row.certificate.instanceID, certificateID: row.certificate.id, field: .privateKey)
+                let resealed = try new.seal(try old.open(row.sealedPrivateKey, for: binding), for: binding)
+                try await InstanceRows.updateSealedKey(certificateRowID: row.certificate.id, sealed: resealed, in: database)
+                count += 1
+            }
+            try await Workspace.recordKeyID(new.masterKey.id, in: database)
+            try await AuditLog.append(database, actor: actor, instance: nil, action: "keys.rotate",
+                                      detail: "\(count) secrets re-sealed; master key \(old.masterKey.id) -> \(new.masterKey.id)", at: date)
+            return count
+        }
+    }
+}
