@@ -75,6 +75,24 @@ public actor SimulatedNetSuite {
         }
     }
 
+    /// Sets one permission of a role, as editing the role in Setup > Users/Roles > Manage Roles does; `.none` removes it.
+    public func setRolePermission(_ realm: String, roleID: Int, permission: String, level: PermissionLevel) throws(SimulatorError) {
+        try withAccount(realm) { account throws(SimulatorError) in
+            guard account.roles[roleID] != nil else { throw .notFound("No role \(roleID).") }
+            account.roles[roleID]?.permissions[permission] = level == .none ? nil : level
+        }
+    }
+
+    /// What a sandbox refresh does to OAuth 2.0: every client credentials mapping is gone (they are not copied),
+    /// and so are the access tokens issued with them.
+    public func sandboxRefresh(_ realm: String) throws(SimulatorError) {
+        try withAccount(realm) { account in
+            account.mappings = [:]
+            for value in account.bearerTokens.keys { bearerIndex[value] = nil }
+            account.bearerTokens = [:]
+        }
+    }
+
     public func addEntity(_ realm: String, name: String) throws(SimulatorError) -> Int {
         try withAccount(realm) { account in
             let id = account.makeID()

@@ -68,6 +68,12 @@ extension SimulatorServer {
                 return .object(JSONObject([("revoked", .bool(true))]))
             }
         }
+        group.post("/accounts/{acct}/sandbox-refresh") { request, context -> Response in
+            try await Self.admin(request, context) { (_: Empty) in
+                try await netsuite.sandboxRefresh(try await Self.realm(netsuite, context))
+                return .object(JSONObject([("mappingsCleared", .bool(true))]))
+            }
+        }
         group.post("/accounts/{acct}/m2m-mappings") { request, context -> Response in
             try await Self.admin(request, context) { (body: CreateMapping) in
                 let mapping = try await netsuite.addMapping(

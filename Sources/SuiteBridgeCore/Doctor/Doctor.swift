@@ -62,7 +62,7 @@ public struct Doctor: Sendable {
         do {
             let response = try await registry.transport.send(
                 NetSuiteHTTPRequest(method: "GET", url: origin + "/services/rest/record/v1/metadata-catalog", headers: [("Accept", "application/json")]),
-                timeout: .seconds(30))
+                timeout: .seconds(5))
             reachable = true
             checks.append(DoctorCheck(name: "reachability", status: .pass, detail: "\(origin) answered HTTP \(response.status)", fix: ""))
             if let header = response.header("Date"), let serverDate = Self.httpDate(header) {

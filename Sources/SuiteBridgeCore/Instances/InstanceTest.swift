@@ -49,9 +49,14 @@ extension InstanceRegistry {
             } else {
                 client = try await makeClient(row)
             }
-            let page = try await client.records.list("customer", limit: 1)
-            steps.append(.init(name: instance.authMethod == .tokenBased ? "signed request" : "request with the token",
-                               passed: true, detail: "GET customer?limit=1 answered (\(page.totalResults ?? page.count) customers)"))
+            let stepName = instance.authMethod == .tokenBased ? "signed request" : "request with the token"
+            do {
+                let page = try await client.records.list("customer", limit: 1)
+                steps.append(.init(name: stepName, passed: true, detail: "GET customer?limit=1 answered (\(page.totalResults ?? page.count) customers)"))
+            } catch let error as NetSuiteError where error.errorCode == "INSUFFICIENT_PERMISSION" {
+                // NetSuite accepted the login; only the role's permissions are short, which `doctor` details.
+                steps.append(.init(name: stepName, passed: true, detail: "authenticated; the role may not read customers (run `suitebridge doctor`)"))
+            }
         } catch {
             let certificates = (try? await certificates(of: name)) ?? []
             failure = CredentialDiagnosis.explain(error, instance: instance, activeCertificate: certificates.first { $0.state == .active }, now: now())

@@ -64,10 +64,12 @@ public final class Store: Sendable {
 
     /// Connects to PostgreSQL at `url` (`postgres://user:password@host:port/database`) and brings the schema up to date.
     /// - Throws: ``SuiteBridgeError`` `.store` for a malformed URL or a server that cannot be reached.
-    public static func openPostgres(url: String, logger: Logger = Logger(label: "suitebridge.store")) async throws -> Store {
-        let configuration: SQLPostgresConfiguration
+    /// - Parameter schema: a schema to use instead of `public` (it must exist); tests use one each.
+    public static func openPostgres(url: String, schema: String? = nil, logger: Logger = Logger(label: "suitebridge.store")) async throws -> Store {
+        var configuration: SQLPostgresConfiguration
         do {
             configuration = try SQLPostgresConfiguration(url: url)
+            if let schema { configuration.searchPath = [schema] }
         } catch {
             throw SuiteBridgeError(.store, "The database URL is not a PostgreSQL URL.",
                                    remedy: "Use postgres://USER:PASSWORD@HOST:5432/DATABASE (add ?sslmode=disable for a local server without TLS).",
@@ -144,12 +146,15 @@ public final class Store: Sendable {
             case .postgres(let box):
                 return try await box.pool.database(logger: logger).sql().withSession(body)
             }
-        } catch let error as SuiteBridgeError {
-            throw error
-        } catch {
+        } catch let error where Self.isDatabaseError(error) {
             throw SuiteBridgeError(.store, "The database (\(displayLocation)) failed: \(Self.describe(error)).",
                                    remedy: "Check that the database is reachable and writable; nothing was changed.", field: "database")
         }
+    }
+
+    /// Errors from the database drivers and the pool, as opposed to errors the caller's body threw.
+    static func isDatabaseError(_ error: any Error) -> Bool {
+        error is PSQLError || error is SQLiteError || error is ConnectionPoolError || error is PostgresError
     }
 
     static func describe(_ error: any Error) -> String {

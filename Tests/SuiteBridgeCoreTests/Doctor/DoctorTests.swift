@@ -1,0 +1,73 @@
+import Foundation
+import NetSuiteSimulator
+import SQLKit
+import Testing
+@testable import SuiteBridgeCore
+
+@Suite("Doctor")
+struct DoctorTests {
+    @Test("a healthy instance passes every check")
+    func healthy() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            for name in [live.tbaName, live.oauth2Name] {
+                let report = try await Doctor(registry: live.registry).run(name)
+                #expect(report.passed, "\(report.checks.filter { $0.status == .fail })")
+                #expect(Set(report.checks.map(\.name)).isSuperset(of: ["account id", "reachability", "clock", "authentication", "permissions", "governance"]))
+            }
+        }
+    }
+
+    @Test("a missing permission is named as the seed guide names it")
+    func permission() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.netsuite.setRolePermission(live.realm, roleID: 1, permission: Permission.customers, level: .none)
+            try await live.netsuite.setRolePermission(live.realm, roleID: 1, permission: Permission.salesOrder, level: .none)
+            let report = try await Doctor(registry: live.registry).run(live.tbaName)
+            let check = try #require(report.checks.first { $0.name == "permissions" })
+            #expect(check.status == .fail)
+            #expect(check.detail.contains("Lists > Customers: Full"))
+            #expect(check.detail.contains("Transactions > Sales order: Full"))
+            #expect(!check.detail.contains("Lists > Contacts"))
+        }
+    }
+
+    @Test("the clock check catches a skew NetSuite would refuse")
+    func clock() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let skewed = InstanceRegistry(store: live.store, secrets: live.registry.secrets, actor: "test", logger: quietLogger,
+                                          now: { Date().addingTimeInterval(900) })
+            let report = try await Doctor(registry: skewed).run(live.tbaName)
+            let check = try #require(report.checks.first { $0.name == "clock" })
+            #expect(check.status == .fail)
+            #expect(check.detail.contains("ahead"))
+        }
+    }
+
+    @Test("a revoked certificate, a disabled feature, an unreachable host: each diagnosed")
+    func authentication() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let certificateID = live.credentials.clientCredentials!.certificateId
+            try await live.netsuite.revokeMapping(live.realm, certificateID: certificateID)
+            var report = try await Doctor(registry: live.registry).run(live.oauth2Name)
+            var check = try #require(report.checks.first { $0.name == "authentication" })
+            #expect(check.status == .fail)
+            #expect(check.detail.contains("revoked"))
+            #expect(report.checks.first { $0.name == "permissions" }?.status == .skipped)
+
+            try await live.netsuite.setFeatures(live.realm, Features(restWebServices: true, tokenBasedAuthentication: true, oauth2: false))
+            report = try await Doctor(registry: live.registry).run(live.oauth2Name)
+            check = try #require(report.checks.first { $0.name == "authentication" })
+            #expect(check.detail.contains("invalid_client"))
+            #expect(check.fix.contains("OAuth 2.0 feature"))
+
+            try await live.registry.edit(live.tbaName, .init(baseURL: "http://127.0.0.1:1"))
+            report = try await Doctor(registry: live.registry).run(live.tbaName)
+            #expect(report.checks.first { $0.name == "reachability" }?.status == .fail)
+            #expect(report.checks.first { $0.name == "authentication" }?.status == .skipped)
+        }
+    }
+}

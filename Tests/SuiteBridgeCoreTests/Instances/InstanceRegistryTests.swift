@@ -1,0 +1,139 @@
+import Foundation
+import NetSuiteAuth
+import NetSuiteClient
+import NetSuiteSimulator
+import SQLKit
+import Testing
+@testable import SuiteBridgeCore
+
+@Suite("Instances")
+struct InstanceRegistryTests {
+    @Test("import makes one instance per auth method; both test healthy; secrets never show", arguments: TestDatabases.kinds)
+    func importAndTest(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind) { live in
+            let added = try await live.registry.importCredentials(live.credentialsFile)
+            #expect(added.map(\.name) == [live.tbaName, live.oauth2Name])
+            let tba = try await live.registry.instance(named: live.tbaName)
+            #expect(tba.realm == "1234567_SB1")
+            #expect(tba.accountID.hostLabel == "1234567-sb1")
+            #expect(tba.signatureMethod == "HMAC-SHA256")
+            let oauth2 = try await live.registry.instance(named: live.oauth2Name)
+            #expect(oauth2.roleID != nil && oauth2.entityID != nil)
+
+            for name in [live.tbaName, live.oauth2Name] {
+                let result = try await live.registry.test(name)
+                #expect(result.passed, "\(result.failure?.description ?? "")")
+                #expect(try await live.registry.instance(named: name).health == .healthy)
+            }
+            let fingerprints = try await live.registry.fingerprints(of: live.tbaName)
+            #expect(fingerprints.consumerSecret == SecretBox.fingerprint(live.credentials.tba!.consumerSecret))
+
+            // Nothing stored or audited contains a secret value.
+            let secrets = [live.credentials.tba!.consumerSecret, live.credentials.tba!.tokenSecret, "PRIVATE KEY"]
+            let dump = try await live.store.read { db in
+                var text = ""
+                for table in ["instances", "certificates", "audit_log"] {
+                    for row in try await db.raw("SELECT * FROM \(unsafeRaw: table)").all() {
+                        for column in row.allColumns { text += ((try? row.decode(column: column, as: String?.self)) ?? nil) ?? "" }
+                    }
+                }
+                return text
+            }
+            for secret in secrets { #expect(!dump.contains(secret)) }
+            #expect(try await live.registry.audit.entries().map(\.action).filter { $0 == "instance.test" }.count == 2)
+        }
+    }
+
+    @Test("the client of an instance reads records, and is shared within the process")
+    func client() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let client = try await live.registry.client(for: live.oauth2Name)
+            let page = try await client.records.list("customer", limit: 2)
+            #expect(page.items.count == 2)
+            let again = try await live.registry.client(for: live.oauth2Name)
+            #expect(again.limiter === client.limiter)
+        }
+    }
+
+    @Test("bad input names the field and the fix, and adds nothing")
+    func badInput() async throws {
+        try await LiveSetup.run { live in
+            let cc = live.credentials.clientCredentials!
+            let tba = live.credentials.tba!
+            let rsa2048 = try String(contentsOfFile: Self.fixture("rsa-2048-key.pem"), encoding: .utf8)
+            let otherKey = try CertificateKit.generate(keyType: .ec(.p256)).privateKeyPEM
+            let cases: [(InstanceDraft, String)] = [
+                (InstanceDraft(name: "bad name!", accountID: "1234567", credentials: .tokenBased(consumerKey: "k", consumerSecret: "s", tokenID: "t", tokenSecret: "s")), "name"),
+                (InstanceDraft(name: "a", accountID: "12 34", credentials: .tokenBased(consumerKey: "k", consumerSecret: "s", tokenID: "t", tokenSecret: "s")), "account id"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .tokenBased(consumerKey: "", consumerSecret: "s", tokenID: "t", tokenSecret: "s")), "consumer key"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .tokenBased(consumerKey: "k", consumerSecret: " ", tokenID: "t", tokenSecret: "s")), "consumer secret"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .tokenBased(consumerKey: "k", consumerSecret: "s", tokenID: "t t", tokenSecret: "s")), "token id"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .tokenBased(consumerKey: "k", consumerSecret: "s", tokenID: "t", tokenSecret: "")), "token secret"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .clientCredentials(clientID: "c", privateKeyPEM: "not a key", certificateID: "x", certificatePEM: nil)), "private key"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .clientCredentials(clientID: "c", privateKeyPEM: rsa2048, certificateID: "x", certificatePEM: nil)), "private key"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .clientCredentials(clientID: "c", privateKeyPEM: otherKey, certificateID: "x", certificatePEM: cc.certificatePEM)), "private key"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .clientCredentials(clientID: "c", privateKeyPEM: cc.privateKeyPEM, certificateID: "", certificatePEM: nil)), "certificate id"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .clientCredentials(clientID: "", privateKeyPEM: cc.privateKeyPEM, certificateID: "x", certificatePEM: nil)), "client id"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .clientCredentials(clientID: "c", privateKeyPEM: cc.privateKeyPEM, certificateID: "x", certificatePEM: "junk")), "certificate"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .tokenBased(consumerKey: tba.consumerKey, consumerSecret: "s", tokenID: "t", tokenSecret: "s"), roleID: "admin"), "role id"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .tokenBased(consumerKey: "k", consumerSecret: "s", tokenID: "t", tokenSecret: "s"), baseURL: "ftp://x"), "base url"),
+                (InstanceDraft(name: "a", accountID: "1234567", credentials: .tokenBased(consumerKey: "k", consumerSecret: "s", tokenID: "t", tokenSecret: "s"), concurrencyLimit: 0), "concurrency limit"),
+            ]
+            for (draft, field) in cases {
+                do {
+                    try await live.registry.add(draft)
+                    Issue.record("accepted a bad \(field)")
+                } catch let error as SuiteBridgeError {
+                    #expect(error.code == .invalidInput, "\(field): \(error)")
+                    #expect(error.field == field, "\(field): \(error)")
+                    #expect(!error.remedy.isEmpty)
+                }
+            }
+            #expect(try await live.registry.list().isEmpty)
+            // A name taken twice.
+            try await live.registry.importCredentials(live.credentialsFile)
+            await #expect(throws: SuiteBridgeError.self) { try await live.registry.importCredentials(live.credentialsFile) }
+            #expect(try await live.registry.list().count == 2)
+        }
+    }
+
+    @Test("edit applies credentials reset in NetSuite; the account id accepts any pasted form", arguments: TestDatabases.kinds)
+    func editAfterReset(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            // The admin revokes the token and issues a new one: the instance breaks and says so.
+            try await live.netsuite.revokeToken(live.realm, tokenID: live.credentials.tba!.tokenId)
+            let broken = try await live.registry.test(live.tbaName)
+            #expect(!broken.passed)
+            #expect(broken.failure?.remedy.contains("1234567_SB1") == true)
+            #expect(try await live.registry.instance(named: live.tbaName).health == .unhealthy)
+            let token = try await live.netsuite.issueToken(live.realm, integrationID: 3, entityID: 2, roleID: 1)
+            try await live.registry.edit(live.tbaName, .init(accountID: "https://1234567-sb1.app.netsuite.com/app/center/card.nl",
+                                                            tokenID: token.tokenID, tokenSecret: token.tokenSecret))
+            let fixed = try await live.registry.test(live.tbaName)
+            #expect(fixed.passed, "\(fixed.failure?.description ?? "")")
+            #expect(try await live.registry.audit.entries(instance: live.tbaName).first?.action == "instance.test")
+            #expect(try await live.registry.audit.entries(instance: live.tbaName).contains { $0.action == "instance.edit" && $0.detail.contains("token secret") })
+            // OAuth 2 instances have no token secret.
+            await #expect(throws: SuiteBridgeError.self) { try await live.registry.edit(live.oauth2Name, .init(tokenSecret: "x")) }
+        }
+    }
+
+    @Test("remove deletes the instance and its certificates", arguments: TestDatabases.kinds)
+    func remove(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.registry.remove(live.oauth2Name)
+            #expect(try await live.registry.list().map(\.name) == [live.tbaName])
+            let left = try await live.store.read { try await $0.raw("SELECT COUNT(*) AS n FROM certificates").first()?.decode(column: "n", as: Int.self) }
+            #expect(left == 0)
+            await #expect(throws: SuiteBridgeError.self) { try await live.registry.remove(live.oauth2Name) }
+        }
+    }
+
+    static func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("NetSuiteAuthTests/Fixtures/openssl/\(name)").path
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import SQLKit
+import Testing
+@testable import SuiteBridgeCore
+
+@Suite("Store")
+struct StoreTests {
+    @Test("migrations run once and the schema version is the latest", arguments: TestDatabases.kinds)
+    func migrations(kind: Store.Kind) async throws {
+        try await TestDatabases.withStore(kind) { store, _ in
+            #expect(try await store.schemaVersion() == Migrations.latestVersion)
+            try await store.migrate()  // a second start applies nothing and does not fail
+            let count = try await store.read { try await $0.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()?.decode(column: "n", as: Int.self) }
+            #expect(count == Migrations.all.count)
+        }
+    }
+
+    @Test("a failing transaction leaves the store as it was", arguments: TestDatabases.kinds)
+    func rollback(kind: Store.Kind) async throws {
+        try await TestDatabases.withStore(kind) { store, _ in
+            struct Boom: Error {}
+            await #expect(throws: Boom.self) {
+                try await store.transaction { database in
+                    try await AuditLog.append(database, actor: "t", instance: "x", action: "first")
+                    try await AuditLog.append(database, actor: "t", instance: "x", action: "second")
+                    throw Boom()
+                }
+            }
+            #expect(try await AuditLog(store: store).entries().isEmpty)
+            try await store.transaction { database in
+                try await AuditLog.append(database, actor: "t", instance: "x", action: "first")
+                try await AuditLog.append(database, actor: "t", instance: "y", action: "second")
+            }
+            let entries = try await AuditLog(store: store).entries()
+            #expect(entries.map(\.action) == ["second", "first"])
+            #expect(try await AuditLog(store: store).entries(instance: "x").map(\.action) == ["first"])
+        }
+    }
+
+    @Test("one active certificate per instance is enforced by the schema", arguments: TestDatabases.kinds)
+    func oneActive(kind: Store.Kind) async throws {
+        try await TestDatabases.withStore(kind) { store, _ in
+            let now = StoreDate.string(Date())
+            try await store.read { db in
+                try await db.raw("""
+                    INSERT INTO instances (id, name, auth_method, account_id, consumer_key, created_at, updated_at)
+                    VALUES ('i1', 'a', 'client-credentials', '1234567', 'k', \(bind: now), \(bind: now))
+                    """).run()
+                try await db.raw("""
+                    INSERT INTO certificates (id, instance_id, state, key_type, private_key, created_at)
+                    VALUES ('c1', 'i1', 'active', 'EC P-256', 'v1:x', \(bind: now))
+                    """).run()
+            }
+            await #expect(throws: SuiteBridgeError.self) {
+                try await store.read { db in
+                    try await db.raw("""
+                        INSERT INTO certificates (id, instance_id, state, key_type, private_key, created_at)
+                        VALUES ('c2', 'i1', 'active', 'EC P-256', 'v1:x', \(bind: now))
+                        """).run()
+                }
+            }
+        }
+    }
+
+    @Test("a database URL that is neither PostgreSQL nor SQLite names the field")
+    func badURL() async throws {
+        let folder = try TestFolder()
+        do {
+            _ = try await Store.open(databaseURL: "mysql://x@y/z", home: folder.home)
+            Issue.record("expected an error")
+        } catch let error as SuiteBridgeError {
+            #expect(error.code == .store)
+            #expect(error.field == "database")
+        }
+    }
+
+    @Test("an unreachable PostgreSQL server fails with a clear error and no password in it")
+    func unreachablePostgres() async throws {
+        do {
+            _ = try await Store.openPostgres(url: "postgres://user:s3cretpw@127.0.0.1:1/db?sslmode=disable", logger: quietLogger)
+            Issue.record("expected an error")
+        } catch let error as SuiteBridgeError {
+            #expect(error.code == .store)
+            #expect(!error.description.contains("s3cretpw"))
+        }
+    }
+}
