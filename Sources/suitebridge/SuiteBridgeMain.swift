@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NetSuiteAuth
 import NetSuiteClient
+import SuiteBridgeCore
 
 /// The `suitebridge` command line.
 struct SuiteBridge: AsyncParsableCommand {
@@ -15,7 +16,7 @@ struct SuiteBridge: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             AccountCommand.self, CertCommand.self, AuthCommand.self, QueryCommand.self, RecordCommand.self, RestletCommand.self,
-            ExportCommand.self, SimulatorCommand.self,
+            ExportCommand.self, SimulatorCommand.self, InstanceCommand.self, KeysCommand.self, DoctorCommand.self, AuditCommand.self,
         ]
     )
 }
@@ -31,16 +32,25 @@ enum SuiteBridgeMain {
             } else {
                 try command.run()
             }
+            await OpenWorkspaces.closeAll()
         } catch let error as NetSuiteAuthError {
+            await OpenWorkspaces.closeAll()
             Terminal.printError(error)
             exit(1)
         } catch let error as NetSuiteError {
+            await OpenWorkspaces.closeAll()
+            Terminal.printError(error)
+            exit(1)
+        } catch let error as SuiteBridgeError {
+            await OpenWorkspaces.closeAll()
             Terminal.printError(error)
             exit(1)
         } catch let error as CLIError {
+            await OpenWorkspaces.closeAll()
             Terminal.standardError("error: \(error.message)\n")
             exit(error.isUsage ? 2 : 1)
         } catch {
+            await OpenWorkspaces.closeAll()
             let code = SuiteBridge.exitCode(for: error)
             if code == .success {
                 print(SuiteBridge.fullMessage(for: error))

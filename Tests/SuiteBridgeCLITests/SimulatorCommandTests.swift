@@ -34,7 +34,7 @@ struct SimulatorCommandTests {
         let baseURL = try #require(account["baseURL"] as? String)
         #expect(baseURL.hasPrefix("http://127.0.0.1:"))
         #expect(Set((account["tba"] as? [String: String])?.keys ?? [:].keys) == ["consumerKey", "consumerSecret", "tokenId", "tokenSecret"])
-        #expect(Set((account["clientCredentials"] as? [String: String])?.keys ?? [:].keys) == ["clientId", "certificateId", "privateKeyPEM", "certificatePEM"])
+        #expect(Set((account["clientCredentials"] as? [String: String])?.keys ?? [:].keys) == ["clientId", "certificateId", "privateKeyPEM", "certificatePEM", "roleId", "entityId"])
 
         let accounts = try Data(contentsOf: URL(string: baseURL + "/simulator/v1/accounts/1234567_SB1")!)
         let summary = try #require(try JSONSerialization.jsonObject(with: accounts) as? [String: Any])

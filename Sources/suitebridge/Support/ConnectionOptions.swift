@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SuiteBridgeCore
 import NetSuiteAuth
 import NetSuiteClient
 
@@ -24,8 +25,12 @@ struct ConnectionOptions: ParsableArguments {
         case clientCredentials = "client-credentials"
     }
 
-    @Option(help: "A credentials file (the one `suitebridge simulator --write-credentials` writes).")
-    var profile: String
+    @Option(help: "A stored connector instance to use (see `suitebridge instance list`).")
+    var instance: String?
+    @Option(help: "The store: postgres://… or a SQLite path (default $SUITEBRIDGE_DATABASE_URL, else $SUITEBRIDGE_HOME/suitebridge.sqlite).")
+    var database: String?
+    @Option(help: "A credentials file (the one `suitebridge simulator --write-credentials` writes), instead of --instance.")
+    var profile: String?
     @Option(help: "The account in the file to use, when it has several.")
     var account: String?
     @Option(help: "tba or client-credentials; client credentials when the account has them.")
@@ -35,6 +40,14 @@ struct ConnectionOptions: ParsableArguments {
 
     /// A client for the chosen account.
     func makeClient() async throws -> NetSuiteClient {
+        if let instance {
+            // The workspace stays open for the command's life: OAuth 2 token exchanges read the active certificate.
+            let workspace = try await WorkspaceOptions.open(database: database)
+            return try await workspace.registry.client(for: instance)
+        }
+        guard let profile else {
+            throw CLIError.usage("instance: not given.\n  fix: pass --instance NAME (a stored connector instance) or --profile FILE (a credentials file).")
+        }
         let text = try InputFiles.read(profile, field: "profile")
         let file: CredentialsProfile
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import SuiteBridgeCore
 import Logging
 import NetSuiteAuth
 import NetSuiteClient
@@ -25,6 +26,11 @@ enum Terminal {
         if let path = error.errorPath { text += "  field: \(path)\n" }
         text += "  fix: \(error.remedy)\n"
         standardError(text)
+    }
+
+    static func printError(_ error: SuiteBridgeError) {
+        let field = error.field.map { "\($0): " } ?? ""
+        standardError("error: \(field)\(error.message)\n" + (error.remedy.isEmpty ? "" : "  fix: \(error.remedy)\n"))
     }
 
     static func printError(_ error: NetSuiteAuthError) {

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+@Suite("suitebridge instance, cert lifecycle, keys, doctor and audit against the simulator")
+struct InstanceCommandTests {
+    @Test("import, list, show, test, --instance on client commands, rotate, status, keys rotate, doctor, audit; bad input exits 1 or 2")
+    func lifecycle() throws {
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let credentials = directory.appendingPathComponent("credentials.json").path
+        let (process, _) = try SimulatorCommandTests.start(["--records", "30"], credentials: credentials)
+        defer { process.terminate() }
+        let env = ["SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        func run(_ arguments: [String], _ extra: [String: String] = [:]) throws -> CLIRunner.Result {
+            try CLIRunner.run(arguments, environment: env.merging(extra) { $1 })
+        }
+        let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: credentials))) as! [String: Any]
+        let account = (file["accounts"] as! [[String: Any]])[0]
+        let tba = account["tba"] as! [String: String]
+
+        let imported = try run(["instance", "import", "--credentials", credentials])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("1234567_SB1-tba") && imported.stdout.contains("1234567_SB1-oauth2"))
+        let mode = (try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("home/master.key").path)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+
+        for name in ["1234567_SB1-tba", "1234567_SB1-oauth2"] {
+            let tested = try run(["instance", "test", name])
+            #expect(tested.status == 0, "\(tested.stderr)")
+            #expect(tested.stdout.contains("is healthy"))
+        }
+        let shown = try run(["instance", "show", "1234567_SB1-tba"])
+        #expect(shown.stdout.contains("realm:             1234567_SB1"))
+        #expect(shown.stdout.contains("signature method:  HMAC-SHA256"))
+        #expect(shown.stdout.contains("consumer secret:   set (sha256:"))
+        for secret in [tba["consumerSecret"]!, tba["tokenSecret"]!] {
+            #expect(!shown.stdout.contains(secret))
+            #expect(!(try run(["instance", "show", "1234567_SB1-tba", "--json"])).stdout.contains(secret))
+        }
+        let listed = try run(["instance", "list", "--json"])
+        #expect(listed.stdout.contains("\"health\" : \"healthy\""))
+
+        let query = try run(["query", "--instance", "1234567_SB1-oauth2", "SELECT COUNT(*) AS n FROM customer", "--format", "jsonl"])
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(query.stdout.contains("\"n\":\"30\""))
+
+        // Add by hand: secrets from the environment; bad input names the field.
+        let added = try run(["instance", "add", "manual", "--auth", "tba", "--account-id", "https://1234567-sb1.app.netsuite.com",
+                             "--consumer-key", tba["consumerKey"]!, "--token-id", tba["tokenId"]!, "--base-url", account["baseURL"] as! String],
+                            ["NETSUITE_CONSUMER_SECRET": tba["consumerSecret"]!, "NETSUITE_TOKEN_SECRET": tba["tokenSecret"]!])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("realm 1234567_SB1, host 1234567-sb1"))
+        #expect(try run(["instance", "test", "manual"]).status == 0)
+        let noSecret = try run(["instance", "add", "x", "--auth", "tba", "--account-id", "1234567", "--consumer-key", "k", "--token-id", "t"],
+                               ["NETSUITE_CONSUMER_SECRET": ""])
+        #expect(noSecret.status == 2 && noSecret.stderr.contains("consumer secret"))
+        let badAccount = try run(["instance", "add", "x", "--auth", "tba", "--account-id", "12 34", "--consumer-key", "k", "--token-id", "t"],
+                                 ["NETSUITE_CONSUMER_SECRET": "s", "NETSUITE_TOKEN_SECRET": "s"])
+        #expect(badAccount.status == 1 && badAccount.stderr.contains("account id:") && badAccount.stderr.contains("fix:"))
+
+        // Certificates: a pending one for the admin, then unattended rotation, then status.
+        let rotated = try run(["cert", "rotate", "--instance", "1234567_SB1-oauth2", "--key", "ec-p256", "--out", directory.path])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        #expect(rotated.stdout.contains("OAuth 2.0 Client Credentials (M2M) Setup"))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("auth-cert.pem").path))
+        let wrongID = try run(["cert", "activate", "--instance", "1234567_SB1-oauth2", "--certificate-id", "nope"])
+        #expect(wrongID.status == 1 && wrongID.stderr.contains("nothing was changed"))
+        let auto = try run(["cert", "rotate", "--instance", "1234567_SB1-oauth2", "--auto", "--key", "ec-p256"])
+        #expect(auto.status == 0, "\(auto.stderr)")
+        #expect(auto.stdout.contains("revoked"))
+        let status = try run(["cert", "status"])
+        #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
+        #expect(try run(["cert", "status", "--warn-days", "400"]).status == 10)
+        #expect(try run(["instance", "test", "1234567_SB1-oauth2"]).status == 0)
+
+        // Master key rotation keeps everything working.
+        let keys = try run(["keys", "rotate"])
+        #expect(keys.status == 0, "\(keys.stderr)")
+        #expect(keys.stdout.contains("re-sealed 7 secrets"))
+        #expect(try run(["instance", "test", "1234567_SB1-tba"]).status == 0)
+
+        let doctor = try run(["doctor", "--instance", "1234567_SB1-tba"])
+        #expect(doctor.status == 0, "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("PASS    permissions"))
+
+        let audit = try run(["audit", "--instance", "1234567_SB1-oauth2", "--json"])
+        for action in ["instance.add", "instance.test", "certificate.rotate", "certificate.activate", "certificate.revoke"] {
+            #expect(audit.stdout.contains(action))
+        }
+        let removed = try run(["instance", "remove", "manual"])
+        #expect(removed.status == 0)
+        #expect(try run(["instance", "show", "manual"]).status == 1)
+    }
+}
