@@ -43,6 +43,30 @@ struct CLIRunner {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Starts the binary with `SUITEBRIDGE_FAULT_PAUSE` set to `point`, waits until it reaches the point, and kills it
+    /// with SIGKILL there: a crash at a chosen moment.
+    /// - Returns: whether the process reached the point (and was killed).
+    static func crash(_ arguments: [String], at point: String, environment: [String: String]) throws -> Bool {
+        let marker = try temporaryDirectory().path + "-marker"
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(environment) { $1 }
+            .merging(["SUITEBRIDGE_FAULT_PAUSE": point, "SUITEBRIDGE_FAULT_MARKER": marker]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: marker), process.isRunning, Date() < deadline {
+            usleep(20_000)
+        }
+        let reached = FileManager.default.fileExists(atPath: marker)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return reached
+    }
+
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("suitebridge-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -152,6 +152,7 @@ extension InstanceRegistry {
             try await InstanceRows.setHealth(instanceID: row.instance.id, health: .healthy, error: nil, at: date, in: database)
             try await AuditLog.append(database, actor: actor, instance: name, action: "certificate.activate",
                                       detail: "\(certificateID) active" + (retiredName.map { "; \($0) retired" } ?? ""), at: date)
+            await FaultPoint.certificateActivateBeforeCommit.pauseIfRequested()
             return active
         }
         await adopt(token, instance: name)

@@ -40,6 +40,7 @@ public enum MasterKeyRotation {
             try await Workspace.recordKeyID(new.masterKey.id, in: database)
             try await AuditLog.append(database, actor: actor, instance: nil, action: "keys.rotate",
                                       detail: "\(count) secrets re-sealed; master key \(old.masterKey.id) -> \(new.masterKey.id)", at: date)
+            await FaultPoint.keysRotateBeforeCommit.pauseIfRequested()
             return count
         }
     }

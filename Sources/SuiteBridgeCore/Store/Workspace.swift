@@ -103,6 +103,7 @@ public struct Workspace: Sendable {
                 try? FileManager.default.removeItem(atPath: nextPath)
                 throw error
             }
+            await FaultPoint.keysRotateAfterCommit.pauseIfRequested()
             _ = unlink(path + ".old")
             _ = link(path, path + ".old")
             if rename(nextPath, path) != 0 {
