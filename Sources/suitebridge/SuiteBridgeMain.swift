@@ -38,8 +38,10 @@ enum SuiteBridgeMain {
             Terminal.printError(error)
             exit(1)
         } catch let error as NetSuiteError {
+            let diagnosis = error.code == .authentication ? await OpenWorkspaces.recordAuthenticationFailure(error) : nil
             await OpenWorkspaces.closeAll()
             Terminal.printError(error)
+            if let diagnosis { Terminal.standardError("  likely cause: \(diagnosis.message)\n  fix: \(diagnosis.remedy)\n") }
             exit(1)
         } catch let error as SuiteBridgeError {
             await OpenWorkspaces.closeAll()

@@ -87,6 +87,16 @@ struct InstanceCommandTests {
         for action in ["instance.add", "instance.test", "certificate.rotate", "certificate.activate", "certificate.revoke"] {
             #expect(audit.stdout.contains(action))
         }
+        // The admin revokes the active certificate in NetSuite: a client command fails, says why, and marks the instance.
+        let statusJSON = try JSONSerialization.jsonObject(with: Data(try run(["cert", "status", "--json"]).stdout.utf8)) as! [[String: Any]]
+        let activeID = try #require(statusJSON.first { $0["state"] as? String == "active" }?["certificateId"] as? String)
+        _ = try SimulatorAdmin.post(credentials: credentials, path: "/accounts/1234567_SB1/m2m-mappings/\(activeID)/revoke", json: [:])
+        let refused = try run(["query", "--instance", "1234567_SB1-oauth2", "SELECT id FROM customer"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("invalid_grant") && refused.stderr.contains("likely cause:") && refused.stderr.contains("cert rotate"))
+        #expect(try run(["instance", "list", "--json"]).stdout.contains("\"health\" : \"unhealthy\""))
+        #expect(try run(["cert", "status"]).status == 11)  // the refusal recorded on the instance makes it critical
+
         let removed = try run(["instance", "remove", "manual"])
         #expect(removed.status == 0)
         #expect(try run(["instance", "show", "manual"]).status == 1)

@@ -332,6 +332,12 @@ extension InstanceRegistry {
         var lines: [CertificateStatusLine] = []
         for instance in try await list() where instance.authMethod == .clientCredentials {
             let certificates = try await certificates(of: instance.name)
+            if instance.health == .unhealthy, let error = instance.lastError, error.contains("invalid_grant") {
+                let active = certificates.first { $0.state == .active }
+                lines.append(CertificateStatusLine(instance: instance.name, certificateID: active?.certificateID, state: active?.state, notAfter: active?.notAfter,
+                                                   daysLeft: active?.daysLeft(at: date), level: .critical,
+                                                   message: "NetSuite refused the active certificate at the last use (revoked or unknown there): rotate"))
+            }
             if !certificates.contains(where: { $0.state == .active }) {
                 lines.append(CertificateStatusLine(instance: instance.name, certificateID: nil, state: nil, notAfter: nil, daysLeft: nil, level: .critical,
                                                    message: "no active certificate (revoked or never activated): rotate"))

@@ -128,3 +128,19 @@ enum CredentialDiagnosis {
         return date.formatted(.iso8601.year().month().day())
     }
 }
+
+extension InstanceRegistry {
+    /// Records that a request made with the instance was refused at authentication (`invalid_grant`,
+    /// `INVALID_LOGIN`, …): marks the instance unhealthy with the likely cause, audits it, and returns the diagnosis.
+    @discardableResult
+    public func recordAuthenticationFailure(_ name: String, _ error: any Error) async -> SuiteBridgeError {
+        guard let instance = try? await instance(named: name) else {
+            return SuiteBridgeError(.netsuite, "\(error)", remedy: "")
+        }
+        let certificates = (try? await certificates(of: name)) ?? []
+        let diagnosis = CredentialDiagnosis.explain(error, instance: instance, activeCertificate: certificates.first { $0.state == .active }, now: now())
+        try? await setHealth(instance, .unhealthy, error: "\(diagnosis.message) \(diagnosis.remedy)")
+        try? await audit.record(actor: actor, instance: name, action: "instance.use", outcome: .failure, detail: diagnosis.message)
+        return diagnosis
+    }
+}

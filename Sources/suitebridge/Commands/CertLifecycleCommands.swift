@@ -127,7 +127,7 @@ extension CertCommand {
                 })
             } else {
                 for line in lines {
-                    print("\(line.level.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0))\(line.instance)  \(line.certificateID ?? "-")  \(line.state?.rawValue ?? "-")  \(line.notAfter?.day ?? "-")  \(line.daysLeft.map { "\($0) days" } ?? "-")  \(line.message)")
+                    print("\(line.level.rawValue.uppercased().column(9))\(line.instance)  \(line.certificateID ?? "-")  \(line.state?.rawValue ?? "-")  \(line.notAfter?.day ?? "-")  \(line.daysLeft.map { "\($0) days" } ?? "-")  \(line.message)")
                 }
             }
             switch lines.map(\.level).max() ?? .ok {

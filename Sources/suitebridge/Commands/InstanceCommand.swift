@@ -127,13 +127,13 @@ struct InstanceCommand: AsyncParsableCommand {
             for instance in try await workspace.registry.list() { rows.append(try await InstanceCommand.listed(instance, workspace.registry)) }
             if json { return try Terminal.printJSON(rows) }
             if rows.isEmpty { return print("no instances; add one with `suitebridge instance add` or `instance import`") }
-            print("NAME".padding(toLength: 24, withPad: " ", startingAt: 0) + "AUTH".padding(toLength: 20, withPad: " ", startingAt: 0)
-                  + "ACCOUNT".padding(toLength: 16, withPad: " ", startingAt: 0) + "HEALTH".padding(toLength: 11, withPad: " ", startingAt: 0) + "CERTIFICATE")
+            print("NAME".column(24) + "AUTH".column(20)
+                  + "ACCOUNT".column(16) + "HEALTH".column(11) + "CERTIFICATE")
             for row in rows {
                 let certificate = row.auth == AuthMethod.clientCredentials.rawValue
                     ? row.certificateDaysLeft.map { "\($0) days left" } ?? (row.certificateId == nil ? "none active" : "expiry unknown") : "-"
-                print(row.name.padding(toLength: 24, withPad: " ", startingAt: 0) + row.auth.padding(toLength: 20, withPad: " ", startingAt: 0)
-                      + row.accountId.padding(toLength: 16, withPad: " ", startingAt: 0) + row.health.padding(toLength: 11, withPad: " ", startingAt: 0) + certificate)
+                print(row.name.column(24) + row.auth.column(20)
+                      + row.accountId.column(16) + row.health.column(11) + certificate)
             }
         }
     }

@@ -38,7 +38,7 @@ struct DoctorCommand: AsyncParsableCommand {
             try Terminal.printJSON(report)
         } else {
             for check in report.checks {
-                print("\(check.status.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0))\(check.name): \(check.detail)")
+                print("\(check.status.rawValue.uppercased().column(8))\(check.name): \(check.detail)")
                 if !check.fix.isEmpty { print("        fix: \(check.fix)") }
             }
         }

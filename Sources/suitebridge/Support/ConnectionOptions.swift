@@ -43,6 +43,7 @@ struct ConnectionOptions: ParsableArguments {
         if let instance {
             // The workspace stays open for the command's life: OAuth 2 token exchanges read the active certificate.
             let workspace = try await WorkspaceOptions.open(database: database)
+            OpenWorkspaces.using(instance, of: workspace)
             return try await workspace.registry.client(for: instance)
         }
         guard let profile else {

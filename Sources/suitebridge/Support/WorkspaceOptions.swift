@@ -32,6 +32,19 @@ extension Date {
 /// Workspaces this command line opened; closed before the process exits (a store must be closed, not dropped).
 enum OpenWorkspaces {
     private static let opened = Mutex<[Workspace]>([])
+    private static let instanceInUse = Mutex<(name: String, workspace: Workspace)?>(nil)
+
+    /// Notes the stored instance a client command uses, so an authentication failure is recorded on it.
+    static func using(_ name: String, of workspace: Workspace) {
+        instanceInUse.withLock { $0 = (name, workspace) }
+    }
+
+    /// When a client command used a stored instance and NetSuite refused its credentials: marks the instance
+    /// unhealthy and returns the diagnosis to print.
+    static func recordAuthenticationFailure(_ error: any Error) async -> SuiteBridgeError? {
+        guard let (name, workspace) = instanceInUse.withLock({ $0 }) else { return nil }
+        return await workspace.registry.recordAuthenticationFailure(name, error)
+    }
 
     static func register(_ workspace: Workspace) {
         opened.withLock { $0.append(workspace) }
@@ -42,4 +55,9 @@ enum OpenWorkspaces {
             await workspace.close()
         }
     }
+}
+
+extension String {
+    /// The text padded with spaces to `width` characters, for table columns.
+    func column(_ width: Int) -> String { padding(toLength: max(width, count), withPad: " ", startingAt: 0) }
 }
