@@ -71,3 +71,76 @@ struct DoctorTests {
         }
     }
 }
+
+@Suite("Doctor: one test per misconfiguration the simulator can make")
+struct DoctorMisconfigurationTests {
+    func authenticationCheck(_ live: LiveSetup, _ name: String) async throws -> DoctorCheck {
+        let report = try await Doctor(registry: live.registry).run(name)
+        return try #require(report.checks.first { $0.name == "authentication" })
+    }
+
+    @Test("a revoked TBA token")
+    func revokedToken() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.netsuite.revokeToken(live.realm, tokenID: live.credentials.tba!.tokenId)
+            let check = try await authenticationCheck(live, live.tbaName)
+            #expect(check.status == .fail)
+            #expect(check.detail.contains("INVALID_LOGIN") && check.detail.contains("1234567_SB1"))
+            #expect(check.fix.contains("Access Tokens") && check.fix.contains("instance edit"))
+        }
+    }
+
+    @Test("the Token-based Authentication feature turned off")
+    func tbaFeatureOff() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.netsuite.setFeatures(live.realm, Features(restWebServices: true, tokenBasedAuthentication: false, oauth2: true))
+            let check = try await authenticationCheck(live, live.tbaName)
+            #expect(check.status == .fail)
+            #expect(check.fix.contains("Enable Features"))
+            // OAuth 2 is unaffected.
+            #expect(try await authenticationCheck(live, live.oauth2Name).status == .pass)
+        }
+    }
+
+    @Test("an integration record disabled, or without the client credentials grant")
+    func integrationDisabled() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.netsuite.setIntegrationEnabled(live.realm, integrationID: 3, enabled: false)
+            let check = try await authenticationCheck(live, live.oauth2Name)
+            #expect(check.status == .fail)
+            #expect(check.detail.contains("invalid_client"))
+            #expect(check.fix.contains("Client Credentials (Machine to Machine) Grant"))
+        }
+    }
+
+    @Test("an unknown certificate id (a mistyped id, or mappings wiped by a sandbox refresh)")
+    func unknownCertificate() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.netsuite.sandboxRefresh(live.realm)
+            let check = try await authenticationCheck(live, live.oauth2Name)
+            #expect(check.status == .fail)
+            #expect(check.detail.contains("sandbox refresh"))
+            #expect(check.fix.contains("cert rotate") && check.fix.contains("cert update-id"))
+        }
+    }
+
+    @Test("an expired certificate")
+    func expired() async throws {
+        try await LiveSetup.run { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let notAfter = try #require(try await live.registry.certificates(of: live.oauth2Name).first?.notAfter)
+            let offset = notAfter.timeIntervalSinceNow + 3 * 86_400
+            await live.netsuite.setClockOffset(offset)
+            let later = InstanceRegistry(store: live.store, secrets: live.registry.secrets, actor: "test", logger: quietLogger,
+                                         now: { Date().addingTimeInterval(offset) })
+            let report = try await Doctor(registry: later).run(live.oauth2Name)
+            let check = try #require(report.checks.first { $0.name == "authentication" })
+            #expect(check.detail.contains("expired"))
+            #expect(report.checks.first { $0.name == "certificate expiry" }?.status == .fail)
+        }
+    }
+}
