@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "NetSuiteSimulator", targets: ["NetSuiteSimulator"]),
         .library(name: "NetSuiteClient", targets: ["NetSuiteClient"]),
         .library(name: "SuiteBridgeCore", targets: ["SuiteBridgeCore"]),
+        .library(name: "SuiteBridgeServer", targets: ["SuiteBridgeServer"]),
         .executable(name: "suitebridge", targets: ["suitebridge"]),
     ],
     dependencies: [
@@ -31,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", exact: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", exact: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", exact: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
     ],
     targets: [
         .target(
@@ -60,6 +65,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -73,6 +79,22 @@ let package = Package(
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SuiteBridgeServer",
+            dependencies: [
+                "SuiteBridgeCore",
+                "NetSuiteAuth",
+                "NetSuiteClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -81,6 +103,7 @@ let package = Package(
             dependencies: [
                 "NetSuiteAuth",
                 "SuiteBridgeCore",
+                "SuiteBridgeServer",
                 "NetSuiteSimulator",
                 "NetSuiteClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -135,6 +158,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SuiteBridgeServerTests",
+            dependencies: [
+                "SuiteBridgeServer",
+                "SuiteBridgeCore",
+                "NetSuiteSimulator",
+                "NetSuiteAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

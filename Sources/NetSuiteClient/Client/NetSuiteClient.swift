@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NetSuiteAuth
 
 /// A client for one NetSuite account: REST records, SuiteQL and RESTlets, with NetSuite's governance.
@@ -75,6 +76,7 @@ public struct NetSuiteClient: Sendable {
                 statistics.record { $0.retries += 1 }
                 logger.debug("retrying", metadata: ["request-id": "\(requestID)", "path": "\(call.label)", "reason": "\(error.errorCode ?? error.message)"])
                 let throttled = error.code == .concurrencyExhausted
+                if throttled { Counter(label: "suitebridge_netsuite_throttled_total", dimensions: [("instance", configuration.metricsLabel)]).increment() }
                 try await Task.sleep(for: configuration.retry.delay(beforeRetry: retries, throttled: throttled, using: &generator))
                 continue
             case .retryable(var error, _), .failure(var error):
@@ -245,6 +247,11 @@ public struct NetSuiteClient: Sendable {
             "path": "\(call.label.split(separator: " ").last ?? "")", "status": "\(status)",
             "duration-ms": "\(Int(milliseconds))", "retries": "\(retries)",
         ]
+        let instance = ("instance", configuration.metricsLabel)
+        Counter(label: "suitebridge_netsuite_requests_total", dimensions: [instance, ("status", "\(status)")]).increment()
+        if retries > 0 { Counter(label: "suitebridge_netsuite_retries_total", dimensions: [instance]).increment(by: retries) }
+        Timer(label: "suitebridge_netsuite_request_duration_seconds", dimensions: [instance], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(milliseconds * 1_000_000))
         if let error {
             metadata["error"] = "\(error.errorCode ?? error.code.description)"
             logger.warning("NetSuite request failed", metadata: metadata)

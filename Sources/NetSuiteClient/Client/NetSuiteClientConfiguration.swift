@@ -24,6 +24,9 @@ public struct NetSuiteClientConfiguration: Sendable {
     public var retry: RetryPolicy
     /// How long one request may take; default 300 s (NetSuite's own limit is 15 minutes).
     public var timeout: Duration
+    /// The `instance` dimension of the client's metrics (swift-metrics): requests by status, retries, 429s, durations.
+    /// Default: the account's realm.
+    public var metricsLabel: String
     /// Where limiters are shared: by default the whole process, so all clients of an account share its budget.
     public var limiters: ConcurrencyLimiterRegistry
 
@@ -41,6 +44,7 @@ public struct NetSuiteClientConfiguration: Sendable {
         self.retry = retry
         self.timeout = timeout
         self.limiters = limiters
+        self.metricsLabel = account.realm
     }
 
     /// The key under which this account's limiter is shared.

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import NetSuiteAuth
 import NetSuiteClient
 import SQLKit
@@ -35,17 +36,26 @@ extension InstanceRegistry {
                 throw SuiteBridgeError(.invalidInput, error.message, remedy: error.remedy, field: error.field)
             }
         case .clientCredentials:
-            let instanceID = instance.id
-            authentication = .clientCredentials(provider ?? AccessTokenProvider(
-                account: instance.accountID,
-                assertionSource: { [self] in try await self.currentAssertion(instanceID: instanceID) },
-                transport: transport,
-                configuration: .init(tokenURL: Self.tokenURL(instance))))
+            authentication = .clientCredentials(provider ?? activeCertificateProvider(instance))
         }
-        let configuration = NetSuiteClientConfiguration(
+        var configuration = NetSuiteClientConfiguration(
             account: instance.accountID, authentication: authentication, baseURL: instance.baseURL,
             concurrencyLimit: instance.concurrencyLimit)
+        configuration.metricsLabel = instance.name
         return await NetSuiteClient(configuration: configuration, transport: transport, logger: logger)
+    }
+
+    /// A token provider that signs with the instance's active certificate as stored at each exchange, and counts
+    /// exchanges (`suitebridge_token_exchanges_total`).
+    func activeCertificateProvider(_ instance: Instance) -> AccessTokenProvider {
+        AccessTokenProvider(
+            account: instance.accountID,
+            assertionSource: { [self, name = instance.name, instanceID = instance.id] in
+                Counter(label: "suitebridge_token_exchanges_total", dimensions: [("instance", name)]).increment()
+                return try await self.currentAssertion(instanceID: instanceID)
+            },
+            transport: transport,
+            configuration: .init(tokenURL: Self.tokenURL(instance)))
     }
 
     static func tokenURL(_ instance: Instance) -> String? {

@@ -17,7 +17,7 @@ public final class InstanceRegistry: Sendable {
     let transport: HTTPClientTransport
     let logger: Logger
     let now: @Sendable () -> Date
-    let connections = ConnectionCache()
+    let connections: ConnectionCache
 
     /// - Parameters:
     ///   - store: where instances live.
@@ -34,6 +34,18 @@ public final class InstanceRegistry: Sendable {
         self.transport = transport
         self.logger = logger
         self.now = now
+        self.connections = ConnectionCache()
+    }
+
+    init(sharing other: InstanceRegistry, actor: String) {
+        self.store = other.store
+        self.secrets = other.secrets
+        self.audit = other.audit
+        self.actor = actor
+        self.transport = other.transport
+        self.logger = other.logger
+        self.now = other.now
+        self.connections = other.connections
     }
 
     // MARK: Reading
@@ -283,5 +295,12 @@ actor ConnectionCache {
 
     func forget(_ name: String) {
         clients[name] = nil
+    }
+}
+
+extension InstanceRegistry {
+    /// The same registry (store, secrets, shared clients) acting as `actor` in the audit log: one per API caller.
+    public func acting(as actor: String) -> InstanceRegistry {
+        InstanceRegistry(sharing: self, actor: actor)
     }
 }

@@ -33,10 +33,7 @@ extension InstanceRegistry {
             let client: NetSuiteClient
             if instance.authMethod == .clientCredentials {
                 // A fresh provider, so the test exchanges for real instead of reusing a cached token.
-                let provider = AccessTokenProvider(
-                    account: instance.accountID,
-                    assertionSource: { [self] in try await self.currentAssertion(instanceID: instance.id) },
-                    transport: transport, configuration: .init(tokenURL: Self.tokenURL(instance)))
+                let provider = activeCertificateProvider(instance)
                 do {
                     let token = try await provider.accessToken()
                     let minutes = Int(token.expiresAt.timeIntervalSince(now()) / 60)

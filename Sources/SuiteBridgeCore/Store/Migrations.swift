@@ -77,6 +77,19 @@ enum Migrations {
                 "CREATE INDEX audit_log_instance ON audit_log (instance, seq)",
             ]
         },
+        Migration(version: 2, name: "API tokens") { _ in
+            [
+                """
+                CREATE TABLE api_tokens (
+                    name TEXT PRIMARY KEY,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    last_used_at TEXT,
+                    revoked_at TEXT
+                )
+                """,
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+import SQLKit
+
+/// An API token as stored: its name (the actor in the audit log) and dates. The token itself is shown once, when
+/// it is created; only its SHA-256 is kept.
+public struct APIToken: Sendable, Hashable, Codable {
+    public var name: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+}
+
+/// The tokens that open the HTTP API and the dashboard.
+public struct APITokens: Sendable {
+    let store: Store
+    let now: @Sendable () -> Date
+
+    public init(store: Store, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
+
+    /// Creates a token called `name` and returns its value, which is not stored and cannot be shown again.
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` for a bad name, `.conflict` for a name in use.
+    public func create(name: String, actor: String) async throws -> String {
+        let name = try InstanceValidation.name(name)
+        let value = "sbt_" + Self.randomText()
+        let hash = Self.hash(value)
+        let date = now()
+        try await store.transaction { database in
+            if try await database.raw("SELECT name FROM api_tokens WHERE name = \(bind: name)").first() != nil {
+                throw SuiteBridgeError(.conflict, "A token named \"\(name)\" exists.", remedy: "Choose another name, or revoke that one first.", field: "name")
+            }
+            try await database.raw("""
+                INSERT INTO api_tokens (name, token_hash, created_at) VALUES (\(bind: name), \(bind: hash), \(bind: StoreDate.string(date)))
+                """).run()
+            try await AuditLog.append(database, actor: actor, instance: nil, action: "token.create", detail: name, at: date)
+        }
+        return value
+    }
+
+    /// The token's name when `value` is a valid, unrevoked token; `nil` otherwise. Records its last use.
+    public func authenticate(_ value: String) async throws -> String? {
+        guard value.hasPrefix("sbt_"), value.count < 200 else { return nil }
+        let hash = Self.hash(value)
+        let date = now()
+        return try await store.read { database in
+            guard let row = try await database.raw("SELECT name, revoked_at FROM api_tokens WHERE token_hash = \(bind: hash)").first(),
+                  try row.decode(column: "revoked_at", as: String?.self) == nil
+            else { return nil }
+            let name = try row.decode(column: "name", as: String.self)
+            try await database.raw("UPDATE api_tokens SET last_used_at = \(bind: StoreDate.string(date)) WHERE name = \(bind: name)").run()
+            return name
+        }
+    }
+
+    /// Every token, revoked ones included.
+    public func list() async throws -> [APIToken] {
+        try await store.read { database in
+            try await database.raw("SELECT name, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY name").all().map { row in
+                APIToken(name: try row.decode(column: "name", as: String.self),
+                         createdAt: StoreDate.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
+                         lastUsedAt: StoreDate.date(try row.decode(column: "last_used_at", as: String?.self)),
+                         revokedAt: StoreDate.date(try row.decode(column: "revoked_at", as: String?.self)))
+            }
+        }
+    }
+
+    /// Whether any token exists (the server makes the first admin token when none does).
+    public func isEmpty() async throws -> Bool {
+        try await list().isEmpty
+    }
+
+    /// Revokes a token; it stops working at once.
+    public func revoke(name: String, actor: String) async throws {
+        let date = now()
+        try await store.transaction { database in
+            guard try await database.raw("SELECT name FROM api_tokens WHERE name = \(bind: name) AND revoked_at IS NULL").first() != nil else {
+                throw SuiteBridgeError(.notFound, "There is no active token named \"\(name)\".", remedy: "Run `suitebridge tokens list`.", field: "name")
+            }
+            try await database.raw("UPDATE api_tokens SET revoked_at = \(bind: StoreDate.string(date)) WHERE name = \(bind: name)").run()
+            try await AuditLog.append(database, actor: actor, instance: nil, action: "token.revoke", detail: name, at: date)
+        }
+    }
+
+    static func hash(_ value: String) -> String {
+        SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// 32 random bytes as base64url without padding.
+    public static func randomText(bytes: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import HTTPTypes
+import NetSuiteAuth
+import SuiteBridgeCore
+
+/// What the API shows of an instance. Secrets appear only as "set" and a fingerprint.
+struct InstanceRepresentation: Codable, Sendable {
+    var name: String
+    var auth: String
+    var authName: String
+    var accountId: String
+    var realm: String
+    var host: String
+    var accountKind: String
+    var signatureMethod: String?
+    var consumerKey: String?
+    var clientId: String?
+    var tokenId: String?
+    var consumerSecret: String?
+    var tokenSecret: String?
+    var roleId: String?
+    var entityId: String?
+    var baseUrl: String?
+    var concurrencyLimit: Int
+    var health: String
+    var lastTestedAt: Date?
+    var lastError: String?
+    var activeCertificate: CertificateRepresentation?
+    var nextRotation: Date?
+
+    init(_ instance: Instance, fingerprints: SecretFingerprints?, certificates: [StoredCertificate], rotationDaysBefore: Int) {
+        let tba = instance.authMethod == .tokenBased
+        name = instance.name
+        auth = instance.authMethod.rawValue
+        authName = instance.authMethod.displayName
+        accountId = instance.accountID.realm
+        realm = instance.realm
+        host = instance.accountID.hostLabel
+        accountKind = "\(instance.accountID.kind)"
+        signatureMethod = instance.signatureMethod
+        consumerKey = tba ? instance.consumerKey : nil
+        clientId = tba ? nil : instance.consumerKey
+        tokenId = instance.tokenID
+        consumerSecret = fingerprints?.consumerSecret.map { "set (\($0))" }
+        tokenSecret = fingerprints?.tokenSecret.map { "set (\($0))" }
+        roleId = instance.roleID
+        entityId = instance.entityID
+        baseUrl = instance.baseURL
+        concurrencyLimit = instance.concurrencyLimit
+        health = instance.health.rawValue
+        lastTestedAt = instance.lastTestedAt
+        lastError = instance.lastError
+        let active = certificates.first { $0.state == .active }
+        activeCertificate = active.map(CertificateRepresentation.init)
+        if let notAfter = active?.notAfter, instance.roleID != nil, instance.entityID != nil {
+            nextRotation = notAfter.addingTimeInterval(-Double(rotationDaysBefore) * 86_400)
+        }
+    }
+}
+
+struct CertificateRepresentation: Codable, Sendable {
+    var id: String
+    var certificateId: String?
+    var state: String
+    var keyType: String
+    var notBefore: Date?
+    var notAfter: Date?
+    var daysLeft: Int?
+    var fingerprint: String?
+    var createdAt: Date
+    var activatedAt: Date?
+    var retiredAt: Date?
+    var revokedAt: Date?
+
+    init(_ certificate: StoredCertificate) {
+        id = certificate.id
+        certificateId = certificate.certificateID
+        state = certificate.state.rawValue
+        keyType = certificate.keyType
+        notBefore = certificate.notBefore
+        notAfter = certificate.notAfter
+        daysLeft = certificate.daysLeft()
+        fingerprint = certificate.fingerprint
+        createdAt = certificate.createdAt
+        activatedAt = certificate.activatedAt
+        retiredAt = certificate.retiredAt
+        revokedAt = certificate.revokedAt
+    }
+}
+
+/// `POST /api/v1/instances`: the seed guides' fields for the chosen auth method.
+struct CreateInstanceBody: Codable, Sendable {
+    var name: String
+    var auth: String
+    var accountId: String
+    var consumerKey: String?
+    var consumerSecret: String?
+    var tokenId: String?
+    var tokenSecret: String?
+    var clientId: String?
+    var privateKeyPem: String?
+    var certificateId: String?
+    var certificatePem: String?
+    var roleId: String?
+    var entityId: String?
+    var baseUrl: String?
+    var concurrencyLimit: Int?
+
+    func draft() throws -> InstanceDraft {
+        let method = try AuthMethod(parsing: auth)
+        let credentials: InstanceDraft.Credentials = switch method {
+        case .tokenBased:
+            .tokenBased(consumerKey: consumerKey ?? "", consumerSecret: consumerSecret ?? "", tokenID: tokenId ?? "", tokenSecret: tokenSecret ?? "")
+        case .clientCredentials:
+            .clientCredentials(clientID: clientId ?? consumerKey ?? "", privateKeyPEM: privateKeyPem ?? "", certificateID: certificateId ?? "",
+                               certificatePEM: certificatePem)
+        }
+        return InstanceDraft(name: name, accountID: accountId, credentials: credentials, roleID: roleId, entityID: entityId, baseURL: baseUrl,
+                             concurrencyLimit: concurrencyLimit ?? 5)
+    }
+}
+
+/// `PATCH /api/v1/instances/{name}`.
+struct EditInstanceBody: Codable, Sendable {
+    var accountId: String?
+    var consumerKey: String?
+    var clientId: String?
+    var consumerSecret: String?
+    var tokenId: String?
+    var tokenSecret: String?
+    var roleId: String?
+    var entityId: String?
+    var baseUrl: String?
+    var concurrencyLimit: Int?
+    var name: String?
+
+    var changes: InstanceRegistry.Changes {
+        .init(accountID: accountId, consumerKey: consumerKey ?? clientId, consumerSecret: consumerSecret, tokenID: tokenId, tokenSecret: tokenSecret,
+              roleID: roleId, entityID: entityId, baseURL: baseUrl, concurrencyLimit: concurrencyLimit, newName: name)
+    }
+}
+
+struct TestResultRepresentation: Codable, Sendable {
+    struct Step: Codable, Sendable {
+        var name: String
+        var passed: Bool
+        var detail: String
+    }
+
+    var instance: String
+    var passed: Bool
+    var steps: [Step]
+    var error: String?
+    var remedy: String?
+
+    init(_ result: InstanceTestResult) {
+        instance = result.instance
+        passed = result.passed
+        steps = result.steps.map { Step(name: $0.name, passed: $0.passed, detail: $0.detail) }
+        error = result.failure?.message
+        remedy = result.failure?.remedy
+    }
+}
+
+struct RotateBody: Codable, Sendable {
+    var keyType: String?
+    var days: Int?
+    var automatic: Bool?
+
+    func parsedKeyType() throws -> KeyType? {
+        guard let keyType else { return nil }
+        switch keyType.lowercased() {
+        case "rsa-4096": return .rsa(bits: 4096)
+        case "rsa-3072": return .rsa(bits: 3072)
+        case "ec-p256": return .ec(.p256)
+        case "ec-p384": return .ec(.p384)
+        case "ec-p521": return .ec(.p521)
+        default:
+            throw APIError(status: .badRequest, code: "invalid_input", message: "\(keyType) is not a key type NetSuite accepts.", field: "keyType",
+                           remedy: "Use rsa-4096, rsa-3072, ec-p256, ec-p384 or ec-p521.")
+        }
+    }
+}
+
+struct CertificateIDBody: Codable, Sendable {
+    var certificateId: String
+}
+
+struct RevokeBody: Codable, Sendable {
+    var force: Bool?
+}
+
+struct TokenBody: Codable, Sendable {
+    var name: String
+}

@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SuiteBridgeCore
+
+/// Refuses peers that keep presenting wrong credentials: more than `limit` failures in `window` from one address
+/// get 429 until the window has passed, without the credentials even being checked.
+actor FailedLoginLimiter {
+    let limit: Int
+    let window: TimeInterval
+    private var failures: [String: [Date]] = [:]
+
+    init(limit: Int = 10, window: TimeInterval = 60) {
+        self.limit = limit
+        self.window = window
+    }
+
+    func isBlocked(_ peer: String, now: Date = Date()) -> Bool {
+        let recent = (failures[peer] ?? []).filter { now.timeIntervalSince($0) < window }
+        failures[peer] = recent.isEmpty ? nil : recent
+        return recent.count >= limit
+    }
+
+    func recordFailure(_ peer: String, now: Date = Date()) {
+        failures[peer, default: []].append(now)
+    }
+}
+
+/// Lets a request through with a valid API token (`Authorization: Bearer`), or, for dashboard pages, a valid
+/// session cookie; answers 401 (counted) otherwise.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+    let tokens: APITokens
+    let sessions: DashboardSessions
+    let limiter: FailedLoginLimiter
+    let metrics: ServerMetrics
+    /// Whether a session cookie is accepted (pages) or only a bearer token (API).
+    let acceptsSession: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if acceptsSession, let session = await sessions.session(from: request) {
+            context.actor = session.actor
+            context.session = session
+            return try await next(request, context)
+        }
+        if await limiter.isBlocked(context.peer) {
+            metrics.unauthorized()
+            throw APIError(status: .tooManyRequests, code: "too_many_failed_logins", message: "Too many failed logins from this address.",
+                           remedy: "Wait a minute, then use a valid token.")
+        }
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            let value = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            if let name = try await tokens.authenticate(value) {
+                context.actor = name
+                return try await next(request, context)
+            }
+            await limiter.recordFailure(context.peer)
+        }
+        metrics.unauthorized()
+        if acceptsSession {
+            return Response(status: .seeOther, headers: [.location: "/login"])
+        }
+        throw APIError.unauthorized
+    }
+}
+
+/// Security headers on every response.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        return response
+    }
+}
+
+/// Turns handler errors into JSON API errors.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            throw APIError.from(error)
+        }
+    }
+}

@@ -1,0 +1,195 @@
+/// The dashboard's Mustache templates and style sheet, compiled in so the binary needs no asset files and the
+/// pages load nothing from elsewhere (they work offline).
+enum DashboardTemplates {
+    static let layout = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}} · SuiteBridge</title>
+        <link rel="stylesheet" href="/static/app.css">
+        <script src="/static/app.js" defer></script>
+        </head>
+        <body>
+        {{#banner}}<div class="banner" role="status">{{banner}}</div>{{/banner}}
+        <header>
+          <a class="brand" href="/">SuiteBridge</a>
+          {{#session}}
+          <nav aria-label="Main"><a href="/">Instances</a> <a href="/instances/new">Add instance</a> <a href="/audit">Audit log</a></nav>
+          <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out {{actor}}</button></form>
+          {{/session}}
+        </header>
+        <main>
+        {{#flash}}<p class="flash" role="status">{{flash}}</p>{{/flash}}
+        {{#error}}<div class="error" role="alert"><strong>{{message}}</strong>{{#remedy}}<br>{{remedy}}{{/remedy}}</div>{{/error}}
+        {{{content}}}
+        </main>
+        </body>
+        </html>
+        """
+
+    static let login = """
+        <h1>Log in</h1>
+        <form method="post" action="/login">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="token">API token</label>
+          <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+          <p class="help">The token `suitebridge serve` printed on its first start, or one made with `suitebridge tokens create NAME`.</p>
+          <button type="submit">Log in</button>
+        </form>
+        """
+
+    static let instances = """
+        <h1>Connector instances</h1>
+        {{^instances}}<p>No instances yet. <a href="/instances/new">Add one</a>.</p>{{/instances}}
+        {{#hasInstances}}
+        <table>
+        <thead><tr><th scope="col">Name</th><th scope="col">Auth method</th><th scope="col">Account</th><th scope="col">Health</th><th scope="col">Certificate</th></tr></thead>
+        <tbody>
+        {{#instances}}
+        <tr>
+          <td><a href="/instances/{{name}}">{{name}}</a></td>
+          <td>{{authName}}</td>
+          <td>{{accountId}}</td>
+          <td><span class="badge {{health}}">{{health}}</span>{{#lastError}}<br><small>{{lastError}}</small>{{/lastError}}</td>
+          <td>{{#expiry}}<span class="badge {{expiryClass}}">{{expiry}}</span>{{/expiry}}{{^expiry}}–{{/expiry}}</td>
+        </tr>
+        {{/instances}}
+        </tbody>
+        </table>
+        {{/hasInstances}}
+        """
+
+    static let newInstance = """
+        <h1>Add a connector instance</h1>
+        <p>Choose the auth method: <a href="/instances/new?auth=tba"{{#tba}} aria-current="page"{{/tba}}>OAuth 1 (token-based authentication)</a> ·
+           <a href="/instances/new?auth=client-credentials"{{#oauth2}} aria-current="page"{{/oauth2}}>OAuth 2 client credentials (machine to machine)</a></p>
+        <form method="post" action="/instances">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="auth" value="{{auth}}">
+          {{#fields}}
+          <div class="field{{#error}} invalid{{/error}}">
+            <label for="{{id}}">{{label}}</label>
+            {{#multiline}}<textarea id="{{id}}" name="{{id}}" rows="6"{{#required}} required{{/required}} aria-describedby="{{id}}-help">{{value}}</textarea>{{/multiline}}
+            {{^multiline}}<input id="{{id}}" name="{{id}}" type="{{type}}" value="{{value}}"{{#required}} required{{/required}} aria-describedby="{{id}}-help" autocomplete="off">{{/multiline}}
+            <p class="help" id="{{id}}-help">{{help}}</p>
+            {{#error}}<p class="field-error" role="alert">{{error}}</p>{{/error}}
+          </div>
+          {{/fields}}
+          <button type="submit">Add instance</button>
+        </form>
+        """
+
+    static let instance = """
+        <h1>{{instance.name}}</h1>
+        <dl class="facts">
+          <dt>Auth method</dt><dd>{{instance.authName}}</dd>
+          <dt>Account id</dt><dd>{{instance.accountId}} ({{instance.accountKind}})</dd>
+          <dt>Realm</dt><dd>{{instance.realm}}</dd>
+          <dt>Host</dt><dd>{{instance.host}}</dd>
+          {{#instance.signatureMethod}}<dt>Signature method</dt><dd>{{instance.signatureMethod}}</dd>{{/instance.signatureMethod}}
+          {{#instance.consumerKey}}<dt>Consumer key</dt><dd>{{instance.consumerKey}}</dd>{{/instance.consumerKey}}
+          {{#instance.consumerSecret}}<dt>Consumer secret</dt><dd>{{instance.consumerSecret}}</dd>{{/instance.consumerSecret}}
+          {{#instance.tokenId}}<dt>Token id</dt><dd>{{instance.tokenId}}</dd>{{/instance.tokenId}}
+          {{#instance.tokenSecret}}<dt>Token secret</dt><dd>{{instance.tokenSecret}}</dd>{{/instance.tokenSecret}}
+          {{#instance.clientId}}<dt>Client id</dt><dd>{{instance.clientId}}</dd>{{/instance.clientId}}
+          <dt>Health</dt><dd><span class="badge {{instance.health}}">{{instance.health}}</span> {{#instance.lastError}}{{instance.lastError}}{{/instance.lastError}}</dd>
+        </dl>
+        <section aria-labelledby="test-heading">
+          <h2 id="test-heading">Connection</h2>
+          <form method="post" action="/instances/{{instance.name}}/test" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Test connection</button></form>
+          <form method="post" action="/instances/{{instance.name}}/doctor" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run doctor</button></form>
+          {{#test}}<ul class="steps">{{#steps}}<li class="{{#passed}}pass{{/passed}}{{^passed}}fail{{/passed}}">{{name}}: {{detail}}</li>{{/steps}}</ul>{{/test}}
+          {{#doctor}}<table><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Detail</th><th scope="col">Fix</th></tr></thead><tbody>
+          {{#checks}}<tr><td>{{name}}</td><td><span class="badge {{status}}">{{status}}</span></td><td>{{detail}}</td><td>{{fix}}</td></tr>{{/checks}}
+          </tbody></table>{{/doctor}}
+        </section>
+        <section aria-labelledby="edit-heading">
+          <h2 id="edit-heading">Edit the account id and {{idLabel}}</h2>
+          <form method="post" action="/instances/{{instance.name}}/edit">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="accountId">Account id</label><input id="accountId" name="accountId" value="{{instance.accountId}}" required>
+            <label for="consumerKey">{{idLabel}}</label><input id="consumerKey" name="consumerKey" value="{{currentKey}}" required>
+            <button type="submit">Save</button>
+          </form>
+        </section>
+        {{#oauth2}}
+        <section aria-labelledby="cert-heading">
+          <h2 id="cert-heading">Certificate</h2>
+          {{#active}}<p>Active: <code>{{certificateId}}</code>, {{keyType}}, not after {{notAfter}} <span class="badge {{expiryClass}}">{{daysLeftText}}</span></p>{{/active}}
+          {{^active}}<p class="error">No active certificate: rotate to make one.</p>{{/active}}
+          {{#nextRotation}}<p>Next unattended rotation: {{nextRotation}}</p>{{/nextRotation}}
+          {{#active}}
+          <form method="post" action="/instances/{{instanceName}}/certificates/update-id">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="updateId">Update certificate id (the same certificate, a new id in NetSuite)</label>
+            <input id="updateId" name="certificateId" required><button type="submit">Update id</button>
+          </form>
+          {{/active}}
+          {{#pending}}
+          <div class="pending">
+            <p>Pending {{keyType}} certificate, not after {{notAfter}}. <a href="/instances/{{instanceName}}/certificates/pending.pem" download="auth-cert.pem">Download auth-cert.pem</a></p>
+            <ol>{{#steps}}<li>{{.}}</li>{{/steps}}</ol>
+            <form method="post" action="/instances/{{instanceName}}/certificates/activate">
+              <input type="hidden" name="csrf" value="{{csrf}}">
+              <label for="activateId">Certificate id from NetSuite</label>
+              <input id="activateId" name="certificateId" required><button type="submit">Activate</button>
+            </form>
+          </div>
+          {{/pending}}
+          <form method="post" action="/instances/{{instance.name}}/certificates/rotate" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Rotate: make a new certificate</button></form>
+          {{#canAutoRotate}}<form method="post" action="/instances/{{instance.name}}/certificates/rotate-auto" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Rotate automatically now</button></form>{{/canAutoRotate}}
+          <table><thead><tr><th scope="col">Certificate id</th><th scope="col">State</th><th scope="col">Key</th><th scope="col">Not after</th><th scope="col">Revoke</th></tr></thead><tbody>
+          {{#certificates}}<tr><td><code>{{certificateId}}</code></td><td>{{state}}</td><td>{{keyType}}</td><td>{{notAfter}}</td>
+          <td>{{#revocable}}<form method="post" action="/instances/{{instanceName}}/certificates/{{revokeId}}/revoke"><input type="hidden" name="csrf" value="{{csrf}}">
+          <label><input type="checkbox" name="confirm" value="yes" required> I understand revoking is final</label>{{#isActive}}<input type="hidden" name="force" value="yes">{{/isActive}} <button type="submit">Revoke</button></form>{{/revocable}}</td></tr>{{/certificates}}
+          </tbody></table>
+        </section>
+        {{/oauth2}}
+        <section aria-labelledby="audit-heading">
+          <h2 id="audit-heading">Audit</h2>
+          {{> auditTable}}
+        </section>
+        """
+
+    static let auditTable = """
+        <table><thead><tr><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Instance</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Detail</th></tr></thead><tbody>
+        {{#entries}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{instance}}</td><td>{{action}}</td><td>{{outcome}}</td><td>{{detail}}</td></tr>{{/entries}}
+        </tbody></table>
+        """
+
+    static let audit = """
+        <h1>Audit log</h1>
+        {{> auditTable}}
+        """
+
+    static let stylesheet = """
+        :root { font-family: system-ui, sans-serif; color: #1d2430; background: #f7f8fa; }
+        body { margin: 0; }
+        header { display: flex; gap: 1.5rem; align-items: center; padding: .75rem 1.5rem; background: #1d3557; color: #fff; }
+        header a { color: #fff; } .brand { font-weight: 700; text-decoration: none; }
+        nav a { margin-right: 1rem; }
+        main { max-width: 72rem; margin: 1.5rem auto; padding: 0 1.5rem; }
+        .banner { background: #ffe8a3; padding: .5rem 1.5rem; font-weight: 600; }
+        table { border-collapse: collapse; width: 100%; margin: 1rem 0; background: #fff; }
+        th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #dde1e7; vertical-align: top; }
+        .badge { display: inline-block; padding: .1rem .5rem; border-radius: .75rem; font-size: .85rem; background: #dde1e7; }
+        .healthy, .ok, .pass { background: #cdeccf; } .warning, .amber, .warn { background: #ffe1a8; }
+        .unhealthy, .red, .fail, .critical { background: #f8c4c4; } .untested, .skipped { background: #e4e7ec; }
+        .error { background: #fde2e2; border: 1px solid #e39a9a; padding: .75rem; margin: 1rem 0; }
+        .flash { background: #e3f4e4; border: 1px solid #9acd9c; padding: .75rem; }
+        label { display: block; margin-top: .75rem; font-weight: 600; }
+        input, textarea { width: 100%; max-width: 40rem; padding: .4rem; font: inherit; box-sizing: border-box; }
+        input[type=checkbox] { width: auto; } label input[type=checkbox] { margin-right: .4rem; }
+        .help { color: #55607a; margin: .2rem 0 0; font-size: .9rem; }
+        .invalid input, .invalid textarea { border: 2px solid #c0392b; } .field-error { color: #a52a1f; margin: .2rem 0; }
+        button { margin-top: .75rem; padding: .45rem .9rem; font: inherit; cursor: pointer; }
+        form.inline { display: inline-block; margin-right: .75rem; }
+        header form.inline button { margin: 0; }
+        dl.facts { display: grid; grid-template-columns: 12rem 1fr; gap: .3rem 1rem; }
+        dl.facts dt { font-weight: 600; }
+        .steps .pass::before { content: "✔ "; } .steps .fail::before { content: "✘ "; }
+        :focus-visible { outline: 3px solid #f4a261; outline-offset: 2px; }
+        """
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Metrics
+import Prometheus
+import SuiteBridgeCore
+import Synchronization
+
+/// The server's Prometheus metrics: what `/metrics` serves.
+///
+/// The process's swift-metrics system is bootstrapped once with this registry, so the NetSuite client's metrics
+/// (requests by instance and status, retries, 429s, durations) and token exchanges land here too.
+public final class ServerMetrics: Sendable {
+    /// The process-wide metrics (swift-metrics can be bootstrapped only once per process).
+    public static let shared = ServerMetrics()
+
+    let registry: PrometheusCollectorRegistry
+    private let unauthorizedCounter: Prometheus.Counter
+
+    private init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                                                   .seconds(1), .seconds(2), .seconds(5), .seconds(15), .seconds(60)]
+        MetricsSystem.bootstrap(factory)
+        unauthorizedCounter = registry.makeCounter(name: "suitebridge_api_unauthorized_total", help: "API calls and page loads refused for a missing or wrong token or session.")
+    }
+
+    func unauthorized() {
+        unauthorizedCounter.increment()
+    }
+
+    /// The metrics as Prometheus text, with the certificate expiry gauges refreshed from `registry`.
+    func render(instances: InstanceRegistry) async throws -> String {
+        let now = Date()
+        for instance in try await instances.list() where instance.authMethod == .clientCredentials {
+            for certificate in try await instances.certificates(of: instance.name) where certificate.state == .active || certificate.state == .pending {
+                guard let notAfter = certificate.notAfter else { continue }
+                registry.makeGauge(name: "suitebridge_certificate_expiry_days",
+                                   labels: [("instance", instance.name), ("certificate_id", certificate.certificateID ?? "pending"), ("state", certificate.state.rawValue)],
+                                   help: "Days until the certificate expires (negative once expired).")
+                    .set(notAfter.timeIntervalSince(now) / 86_400)
+            }
+        }
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

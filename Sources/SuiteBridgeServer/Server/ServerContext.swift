@@ -1,0 +1,23 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of SuiteBridge's server: who is calling (set by authentication) and from where.
+public struct ServerContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's address, for rate-limiting failed logins.
+    public let remoteAddress: SocketAddress?
+    /// The API token's name, or the dashboard session's: the actor written in the audit log.
+    public var actor: String?
+    /// The dashboard session, when the request came with one.
+    public var session: DashboardSession?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// A text naming the peer: its IP address, or "local" when unknown.
+    var peer: String {
+        remoteAddress?.ipAddress ?? "local"
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SuiteBridgeCore
+
+/// SuiteBridge's HTTP server: the JSON API under `/api/v1`, the dashboard at `/`, `/healthz` and `/metrics`.
+public struct SuiteBridgeServer: Sendable {
+    /// How the server runs.
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// A banner on every dashboard page, e.g. that it is connected to a local simulator.
+        public var banner: String?
+        /// Days before expiry an unattended rotation is due (the rotation policy's default).
+        public var rotationDaysBefore: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, banner: String? = nil, rotationDaysBefore: Int = 30) {
+            self.host = host
+            self.port = port
+            self.banner = banner
+            self.rotationDaysBefore = rotationDaysBefore
+        }
+    }
+
+    public let workspace: Workspace
+    public let configuration: Configuration
+    let tokens: APITokens
+    let sessions = DashboardSessions()
+    let limiter = FailedLoginLimiter()
+    let metrics = ServerMetrics.shared
+    let dashboard: Dashboard
+
+    public init(workspace: Workspace, configuration: Configuration = Configuration()) throws {
+        self.workspace = workspace
+        self.configuration = configuration
+        self.tokens = APITokens(store: workspace.store)
+        self.dashboard = try Dashboard(banner: configuration.banner)
+    }
+
+    var registry: InstanceRegistry { workspace.registry }
+
+    /// Creates the first admin token when there is none, and returns it (to print once); `nil` when tokens exist.
+    public func createFirstTokenIfNeeded() async throws -> String? {
+        guard try await tokens.isEmpty() else { return nil }
+        return try await tokens.create(name: "admin", actor: "server")
+    }
+
+    /// The router: public `/healthz` and `/login`; everything else behind a token or session.
+    public func makeRouter() -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.get("/healthz") { _, _ in
+            try JSONResponse.make(["status": "ok"])
+        }
+        dashboard.addPublicRoutes(to: router, server: self)
+
+        let api = router.group("/api/v1")
+            .add(middleware: APIErrorMiddleware())
+            .add(middleware: AuthenticationMiddleware(tokens: tokens, sessions: sessions, limiter: limiter, metrics: metrics, acceptsSession: false))
+        addInstanceRoutes(to: api)
+        addCertificateRoutes(to: api)
+        addAdministrationRoutes(to: api)
+
+        router.group("/metrics")
+            .add(middleware: APIErrorMiddleware())
+            .add(middleware: AuthenticationMiddleware(tokens: tokens, sessions: sessions, limiter: limiter, metrics: metrics, acceptsSession: false))
+            .get { _, _ in
+                let text = try await metrics.render(instances: registry)
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
+
+        let pages = router.group()
+            .add(middleware: AuthenticationMiddleware(tokens: tokens, sessions: sessions, limiter: limiter, metrics: metrics, acceptsSession: true))
+        dashboard.addPages(to: pages, server: self)
+        return router
+    }
+
+    /// The Hummingbird application; it stops cleanly on SIGTERM or SIGINT when run with `runService()`.
+    public func makeApplication(logger: Logger = Logger(label: "suitebridge.server"),
+                                onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: makeRouter(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SuiteBridge"),
+                    onServerRunning: onServerRunning, logger: logger)
+    }
+
+    // MARK: API
+
+    func representation(_ instance: Instance) async throws -> InstanceRepresentation {
+        let certificates = instance.authMethod == .clientCredentials ? try await registry.certificates(of: instance.name) : []
+        return InstanceRepresentation(instance, fingerprints: try await registry.fingerprints(of: instance.name), certificates: certificates,
+                                      rotationDaysBefore: configuration.rotationDaysBefore)
+    }
+
+    /// A registry acting as the caller, for the audit log.
+    func registry(for context: ServerContext) -> InstanceRegistry {
+        registry.acting(as: context.actor ?? "unknown")
+    }
+
+    private func addInstanceRoutes(to api: RouterGroup<ServerContext>) {
+        api.get("/instances") { _, _ in
+            var items: [InstanceRepresentation] = []
+            for instance in try await registry.list() { items.append(try await representation(instance)) }
+            return try JSONResponse.make(["items": items])
+        }
+        api.post("/instances") { request, context in
+            let body = try await JSONResponse.decode(CreateInstanceBody.self, from: request)
+            let instance = try await registry(for: context).add(try body.draft())
+            var response = try JSONResponse.make(try await representation(instance), status: .created)
+            response.headers[.location] = "/api/v1/instances/\(instance.name)"
+            return response
+        }
+        api.get("/instances/{name}") { _, context in
+            try JSONResponse.make(try await representation(try await registry.instance(named: try context.parameters.require("name"))))
+        }
+        api.patch("/instances/{name}") { request, context in
+            let body = try await JSONResponse.decode(EditInstanceBody.self, from: request)
+            let instance = try await registry(for: context).edit(try context.parameters.require("name"), body.changes)
+            return try JSONResponse.make(try await representation(instance))
+        }
+        api.delete("/instances/{name}") { _, context in
+            try await registry(for: context).remove(try context.parameters.require("name"))
+            return Response(status: .noContent)
+        }
+        api.post("/instances/{name}/test") { _, context in
+            try JSONResponse.make(TestResultRepresentation(try await registry(for: context).test(try context.parameters.require("name"))))
+        }
+        api.post("/instances/{name}/doctor") { _, context in
+            try JSONResponse.make(try await Doctor(registry: registry(for: context)).run(try context.parameters.require("name")))
+        }
+    }
+
+    private func addCertificateRoutes(to api: RouterGroup<ServerContext>) {
+        api.get("/instances/{name}/certificates") { _, context in
+            let certificates = try await registry.certificates(of: try context.parameters.require("name"))
+            return try JSONResponse.make(["items": certificates.map(CertificateRepresentation.init)])
+        }
+        api.post("/instances/{name}/certificates/rotate") { request, context in
+            let name = try context.parameters.require("name")
+            let body = try await JSONResponse.decode(RotateBody.self, from: request)
+            let registry = registry(for: context)
+            if body.automatic == true {
+                let result = try await registry.rotateAutomatically(name, keyType: try body.parsedKeyType(), days: body.days ?? 365)
+                struct Rotated: Encodable { var active: CertificateRepresentation; var old: CertificateRepresentation?; var note: String? }
+                return try JSONResponse.make(Rotated(active: .init(result.newCertificate), old: result.oldCertificate.map(CertificateRepresentation.init), note: result.note))
+            }
+            let pending = try await registry.beginRotation(name, keyType: try body.parsedKeyType(), days: body.days ?? 365)
+            struct Pending: Encodable { var certificate: CertificateRepresentation; var certificatePem: String; var uploadSteps: [String] }
+            return try JSONResponse.make(Pending(certificate: .init(pending.certificate), certificatePem: pending.certificatePEM,
+                                                 uploadSteps: PendingCertificate.uploadSteps), status: .created)
+        }
+        api.post("/instances/{name}/certificates/activate") { request, context in
+            let body = try await JSONResponse.decode(CertificateIDBody.self, from: request)
+            let certificate = try await registry(for: context).activate(try context.parameters.require("name"), certificateID: body.certificateId)
+            return try JSONResponse.make(CertificateRepresentation(certificate))
+        }
+        api.post("/instances/{name}/certificates/update-id") { request, context in
+            let body = try await JSONResponse.decode(CertificateIDBody.self, from: request)
+            let certificate = try await registry(for: context).updateCertificateID(try context.parameters.require("name"), certificateID: body.certificateId)
+            return try JSONResponse.make(CertificateRepresentation(certificate))
+        }
+        api.post("/instances/{name}/certificates/{certificateId}/revoke") { request, context in
+            let body = (try? await JSONResponse.decode(RevokeBody.self, from: request)) ?? RevokeBody()
+            let result = try await registry(for: context).revoke(
+                try context.parameters.require("name"), certificateID: try context.parameters.require("certificateId"), force: body.force ?? false)
+            struct Revoked: Encodable { var certificate: CertificateRepresentation; var revokedInNetSuite: Bool; var note: String? }
+            return try JSONResponse.make(Revoked(certificate: .init(result.certificate), revokedInNetSuite: result.revokedInNetSuite, note: result.note))
+        }
+        api.get("/instances/{name}/certificates/{certificateId}/pem") { _, context in
+            let pem = try await registry.certificatePEM(try context.parameters.require("name"), certificateID: try context.parameters.require("certificateId"))
+            return Response(status: .ok, headers: [.contentType: "application/x-pem-file", .contentDisposition: "attachment; filename=\"auth-cert.pem\""],
+                            body: .init(byteBuffer: ByteBuffer(string: pem)))
+        }
+    }
+
+    private func addAdministrationRoutes(to api: RouterGroup<ServerContext>) {
+        api.get("/audit") { request, _ in
+            let instance = request.uri.queryParameters.get("instance")
+            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 200
+            return try JSONResponse.make(["items": try await registry.audit.entries(instance: instance, limit: max(1, min(limit, 1000)))])
+        }
+        api.get("/tokens") { _, _ in
+            try JSONResponse.make(["items": try await tokens.list()])
+        }
+        api.post("/tokens") { request, context in
+            let body = try await JSONResponse.decode(TokenBody.self, from: request)
+            let value = try await tokens.create(name: body.name, actor: context.actor ?? "unknown")
+            return try JSONResponse.make(["name": body.name, "token": value], status: .created)
+        }
+        api.delete("/tokens/{name}") { _, context in
+            try await tokens.revoke(name: try context.parameters.require("name"), actor: context.actor ?? "unknown")
+            return Response(status: .noContent)
+        }
+    }
+}

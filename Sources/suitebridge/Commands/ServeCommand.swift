@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import NetSuiteSimulator
+import ServiceLifecycle
+import UnixSignals
+import SuiteBridgeCore
+import SuiteBridgeServer
+
+/// `suitebridge serve`: the HTTP API, the dashboard and the metrics; with `--demo`, a simulator beside it.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the dashboard, the HTTP API (/api/v1) and /metrics. --demo also runs a NetSuite simulator with two instances connected.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "The store: postgres://… or a SQLite path (default $SUITEBRIDGE_DATABASE_URL, else $SUITEBRIDGE_HOME/suitebridge.sqlite).")
+    var database: String?
+    @Flag(help: "Also start a NetSuite simulator on a free port, and connect a TBA and an OAuth 2 instance to it (a fresh demo store each start).")
+    var demo = false
+
+    func run() async throws {
+        var logger = Logger(label: "suitebridge.server")
+        logger.logLevel = ProcessInfo.processInfo.environment["SUITEBRIDGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        var environment = ProcessInfo.processInfo.environment
+        if demo, database == nil {
+            // The demo keeps its own store, made fresh each start, so its instances match the new simulator.
+            let home = SuiteBridgeHome.fromEnvironment(environment).path + "/demo"
+            try? FileManager.default.removeItem(atPath: home)
+            environment["SUITEBRIDGE_HOME"] = home
+            environment["SUITEBRIDGE_DATABASE_URL"] = nil
+            environment["SUITEBRIDGE_MASTER_KEY"] = nil
+        }
+        let workspace = try await Workspace.open(databaseURL: database, environment: environment, actor: "server", logger: logger)
+        OpenWorkspaces.register(workspace)
+        let banner = demo ? "Demo: connected to a local NetSuite simulator, not to NetSuite." : nil
+        let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(host: host, port: port, banner: banner))
+        let firstToken = try await server.createFirstTokenIfNeeded()
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let dashboard = "http://\(shownHost):\(port)/"
+        let ready = ServerAnnouncement(dashboard: dashboard, token: firstToken, store: workspace.store.displayLocation)
+
+        var services: [any Service] = []
+        if demo {
+            let netsuite = SimulatedNetSuite()
+            let credentials = try await SimulatorProvisioning.provision(netsuite, configuration: .standard(records: 200, seed: 1, concurrencyLimit: 5, latencyMs: 0), baseURL: "")
+            let simulator = SimulatorServer(netsuite: netsuite)
+            await simulator.warmUp()
+            let registry = workspace.registry
+            services.append(simulator.makeApplication(host: "127.0.0.1", port: 0) { channel in
+                let baseURL = "http://127.0.0.1:\(channel.localAddress?.port ?? 0)"
+                // Not awaited here: the simulator starts serving only after this callback returns.
+                Task {
+                do {
+                    var accounts: [[String: Any]] = []
+                    for account in credentials.accounts {
+                        var patched = account
+                        patched.baseURL = baseURL
+                        let data = try JSONEncoder().encode(patched)
+                        accounts.append(try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
+                    }
+                    let file = try CredentialsFile(data: try JSONSerialization.data(withJSONObject: ["accounts": accounts]), source: "demo")
+                    let instances = try await registry.importCredentials(file)
+                    for instance in instances { _ = try? await registry.test(instance.name) }
+                    await ready.announce(extra: "NetSuite simulator on \(baseURL); instances: \(instances.map(\.name).joined(separator: ", "))")
+                } catch {
+                    Terminal.standardError("error: demo: \(error)\n")
+                }
+                }
+            })
+        }
+        services.append(server.makeApplication(logger: logger) { _ in
+            if !demo { await ready.announce(extra: nil) }
+        })
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Prints, once, where the dashboard is and the first token.
+actor ServerAnnouncement {
+    let dashboard: String
+    let token: String?
+    let store: String
+    private var done = false
+
+    init(dashboard: String, token: String?, store: String) {
+        self.dashboard = dashboard
+        self.token = token
+        self.store = store
+    }
+
+    func announce(extra: String?) {
+        guard !done else { return }
+        done = true
+        var text = "SuiteBridge dashboard: \(dashboard)\nstore: \(store)\n"
+        if let extra { text += extra + "\n" }
+        if let token {
+            text += "admin API token (shown once, keep it safe; log in with it): \(token)\n"
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// `suitebridge tokens create|list|revoke`: the API tokens; a token's name is the actor in the audit log.
+struct TokensCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tokens", abstract: "Manage the API tokens that open the HTTP API and the dashboard.",
+                                                    subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
+        @Argument(help: "A name: the actor in the audit log.") var name: String
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let workspace = try await store.open()
+            let token = try await APITokens(store: workspace.store).create(name: name, actor: WorkspaceOptions.actor)
+            print(token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the tokens (names and dates, never the tokens).")
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let workspace = try await store.open()
+            let tokens = try await APITokens(store: workspace.store).list()
+            if json { return try Terminal.printJSON(tokens) }
+            for token in tokens {
+                print("\(token.name.column(20))created \(token.createdAt.day)  last used \(token.lastUsedAt?.day ?? "never")\(token.revokedAt.map { "  revoked \($0.day)" } ?? "")")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token; it stops working at once.")
+        @Argument var name: String
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let workspace = try await store.open()
+            try await APITokens(store: workspace.store).revoke(name: name, actor: WorkspaceOptions.actor)
+            print("revoked \(name)")
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NetSuiteSimulator
+import Synchronization
+import Testing
+@testable import SuiteBridgeServer
+
+@Suite("Dashboard")
+struct DashboardTests {
+    /// Logs in through the form and returns the session cookie and the CSRF token of the pages.
+    static func logIn(_ harness: ServerHarness) async throws -> (cookie: String, csrf: String) {
+        let form = try await harness.client.execute(uri: "/login", method: .get)
+        let loginCookie = try #require(form.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+        let csrf = String(loginCookie.split(separator: "=")[1])
+        let posted = try await harness.client.execute(
+            uri: "/login", method: .post, headers: [.cookie: loginCookie, .contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: "csrf=\(csrf)&token=\(harness.token)"))
+        #expect(posted.status == .seeOther)
+        let session = try #require(posted.headers[.setCookie])
+        #expect(session.contains("HttpOnly") && session.contains("SameSite=Strict"))
+        let cookie = String(session.split(separator: ";")[0])
+        let home = try await harness.client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+        let page = ServerHarness.text(home)
+        let pageCSRF = try #require(page.range(of: "name=\"csrf\" value=\"").map { page[$0.upperBound...].prefix { $0 != "\"" } })
+        return (cookie, String(pageCSRF))
+    }
+
+    static func post(_ harness: ServerHarness, _ path: String, _ fields: [String: String], cookie: String) async throws -> TestResponse {
+        let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        return try await harness.client.execute(uri: path, method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                                body: ByteBuffer(string: body))
+    }
+
+    @Test("pages need a session; login sets an HttpOnly SameSite=Strict cookie; the list shows health, expiry and the demo banner")
+    func login() async throws {
+        try await ServerHarness.run { harness in
+            let anonymous = try await harness.client.execute(uri: "/", method: .get)
+            #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/login")
+            let (cookie, _) = try await Self.logIn(harness)
+            let page = ServerHarness.text(try await harness.client.execute(uri: "/", method: .get, headers: [.cookie: cookie]))
+            #expect(page.contains("Demo banner"))
+            #expect(page.contains("1234567_SB1-oauth2") && page.contains("days left") && page.contains("badge untested"))
+            #expect(!page.contains("src=\"http") && !page.contains("href=\"http"))  // no external assets: it works offline
+            #expect(page.contains("<label") == false || page.contains("for=\""))
+        }
+    }
+
+    @Test("forms without the CSRF token are refused; with it, an OAuth 1 instance is added and tested; errors show next to the field")
+    func forms() async throws {
+        try await ServerHarness.run { harness in
+            let (cookie, csrf) = try await Self.logIn(harness)
+            let tba = harness.credentials.tba!
+            let fields = ["auth": "tba", "name": "web", "accountId": "1234567-SB1", "consumerKey": tba.consumerKey, "consumerSecret": tba.consumerSecret,
+                          "tokenId": tba.tokenId, "tokenSecret": tba.tokenSecret, "baseUrl": harness.credentials.baseURL]
+            let forged = try await Self.post(harness, "/instances", fields, cookie: cookie)
+            #expect(forged.status == .forbidden)
+            let wrongCSRF = try await Self.post(harness, "/instances", fields.merging(["csrf": "nope"]) { $1 }, cookie: cookie)
+            #expect(wrongCSRF.status == .forbidden)
+
+            let invalid = try await Self.post(harness, "/instances", fields.merging(["csrf": csrf, "accountId": "12 34"]) { $1 }, cookie: cookie)
+            #expect(invalid.status == .badRequest)
+            let invalidPage = ServerHarness.text(invalid)
+            #expect(invalidPage.contains("field-error"))
+            #expect(!invalidPage.contains(tba.consumerSecret) && !invalidPage.contains(tba.tokenSecret))
+
+            let added = try await Self.post(harness, "/instances", fields.merging(["csrf": csrf]) { $1 }, cookie: cookie)
+            #expect(added.status == .seeOther && added.headers[.location] == "/instances/web?flash=added")
+            let tested = try await Self.post(harness, "/instances/web/test", ["csrf": csrf], cookie: cookie)
+            let testedPage = ServerHarness.text(tested)
+            #expect(testedPage.contains("The connection works."))
+        }
+    }
+
+    @Test("the certificate panel: rotate, download auth-cert.pem, activate with the id from NetSuite, see the new expiry")
+    func rotation() async throws {
+        try await ServerHarness.run { harness in
+            let (cookie, csrf) = try await Self.logIn(harness)
+            let name = "\(harness.realm)-oauth2"
+            let rotated = try await Self.post(harness, "/instances/\(name)/certificates/rotate", ["csrf": csrf], cookie: cookie)
+            #expect(rotated.status == .seeOther)
+            let pem = ServerHarness.text(try await harness.client.execute(uri: "/instances/\(name)/certificates/pending.pem", method: .get, headers: [.cookie: cookie]))
+            #expect(pem.hasPrefix("-----BEGIN CERTIFICATE-----"))
+            let mapping = try await harness.netsuite.addMapping(harness.realm, integrationID: 3, entityID: 2, roleID: 1, certificatePEM: pem)
+            let activated = try await Self.post(harness, "/instances/\(name)/certificates/activate", ["csrf": csrf, "certificateId": mapping.certificateID], cookie: cookie)
+            #expect(activated.headers[.location]?.contains("flash=activated") == true)
+            let page = ServerHarness.text(try await harness.client.execute(uri: "/instances/\(name)", method: .get, headers: [.cookie: cookie]))
+            #expect(page.contains(mapping.certificateID) && page.contains("retired"))
+            let unconfirmed = try await Self.post(harness, "/instances/\(name)/certificates/\(mapping.certificateID)/revoke", ["csrf": csrf], cookie: cookie)
+            #expect(ServerHarness.text(unconfirmed).contains("Revoking needs confirmation"))
+        }
+    }
+}
+
+@Suite("Secrets never leave the server")
+struct SecretScanTests {
+    @Test("known secrets appear in no API response, page or log line")
+    func scan() async throws {
+        let logs = CapturedLogs()
+        try await ServerHarness.run(logger: logs.logger) { harness in
+            let tba = harness.credentials.tba!
+            let cc = harness.credentials.clientCredentials!
+            let keyLines = cc.privateKeyPEM.split(separator: "\n").filter { !$0.hasPrefix("-----") }.map(String.init)
+            let secrets = [tba.consumerSecret, tba.tokenSecret] + keyLines
+            var seen: [String] = []
+            let (cookie, csrf) = try await DashboardTests.logIn(harness)
+            for name in ["\(harness.realm)-tba", "\(harness.realm)-oauth2"] {
+                for path in ["/api/v1/instances", "/api/v1/instances/\(name)", "/api/v1/instances/\(name)/certificates", "/api/v1/audit", "/api/v1/tokens", "/metrics"] {
+                    seen.append(ServerHarness.text(try await harness.api(.get, path)))
+                }
+                seen.append(ServerHarness.text(try await harness.api(.post, "/api/v1/instances/\(name)/test")))
+                seen.append(ServerHarness.text(try await harness.api(.post, "/api/v1/instances/\(name)/doctor")))
+                for path in ["/", "/instances/\(name)", "/audit", "/instances/new", "/instances/new?auth=client-credentials"] {
+                    seen.append(ServerHarness.text(try await harness.client.execute(uri: path, method: .get, headers: [.cookie: cookie])))
+                }
+                seen.append(ServerHarness.text(try await DashboardTests.post(harness, "/instances/\(name)/test", ["csrf": csrf], cookie: cookie)))
+            }
+            seen.append(ServerHarness.text(try await harness.api(.post, "/api/v1/instances/\(harness.realm)-oauth2/certificates/rotate", json: ["automatic": true])))
+            seen.append(logs.text)
+            #expect(logs.text.contains("NetSuite request"))  // the scan read real log lines
+            for secret in secrets where secret.count >= 16 {
+                for text in seen { #expect(!text.contains(secret), "a secret appeared") }
+            }
+        }
+    }
+}
+
+/// Collects log lines (message and metadata).
+final class CapturedLogs: Sendable {
+    let lines = Mutex<[String]>([])
+
+    var logger: Logger {
+        var logger = Logger(label: "captured") { _ in Handler(sink: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    struct Handler: LogHandler {
+        let sink: CapturedLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            sink.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
+        }
+    }
+}

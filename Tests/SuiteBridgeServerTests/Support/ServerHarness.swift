@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NetSuiteSimulator
+import SuiteBridgeCore
+import Testing
+@testable import SuiteBridgeServer
+
+/// A simulator on 127.0.0.1, a workspace over a fresh SQLite store with the simulator's instances imported, and
+/// SuiteBridge's server tested through its router.
+struct ServerHarness: Sendable {
+    let netsuite: SimulatedNetSuite
+    let credentials: SimulatorProvisioning.AccountCredentials
+    let server: SuiteBridgeServer
+    let token: String
+    let client: any TestClientProtocol
+
+    static func run<T: Sendable>(logger: Logger = quietLogger, _ body: @Sendable (ServerHarness) async throws -> T) async throws -> T {
+        let netsuite = SimulatedNetSuite()
+        let provisioned = try await SimulatorProvisioning.provision(
+            netsuite, configuration: .init(accounts: [.init(accountId: "1234567_SB1", concurrencyLimit: 5, records: 20, seed: 3, keyType: "ec-p256")]), baseURL: "")
+        let simulator = Application(router: SimulatorServer(netsuite: netsuite).makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                    logger: quietLogger)
+        return try await simulator.test(.live) { simulatorClient in
+            var credentials = provisioned.accounts[0]
+            credentials.baseURL = "http://127.0.0.1:\(simulatorClient.port!)"
+            let home = NSTemporaryDirectory() + "suitebridge-server-" + UUID().uuidString
+            let workspace = try await Workspace.open(environment: ["SUITEBRIDGE_HOME": home], actor: "test", logger: logger)
+            let account = credentials
+            do {
+                let data = try JSONSerialization.data(withJSONObject: ["accounts": [try JSONSerialization.jsonObject(with: JSONEncoder().encode(account))]])
+                try await workspace.registry.importCredentials(try CredentialsFile(data: data, source: "test"))
+                let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(banner: "Demo banner"))
+                let token = try #require(try await server.createFirstTokenIfNeeded())
+                let app = Application(router: server.makeRouter(), logger: logger)
+                let result = try await app.test(.router) { client in
+                    try await body(ServerHarness(netsuite: netsuite, credentials: account, server: server, token: token, client: client))
+                }
+                await workspace.close()
+                return result
+            } catch {
+                await workspace.close()
+                throw error
+            }
+        }
+    }
+
+    var realm: String { credentials.accountId }
+
+    /// An API call with the admin token; `json` is sent as the body.
+    func api(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil, token: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [.authorization: "Bearer \(token ?? self.token)"]
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body)
+    }
+
+    static func object(_ response: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    static func text(_ response: TestResponse) -> String {
+        String(buffer: response.body)
+    }
+}
+
+let quietLogger: Logger = {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}()
