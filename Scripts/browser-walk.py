@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Walks the dashboard of `suitebridge serve --demo` in headless Chromium as a new user would: log in, add an
+OAuth 1 instance through the form and test it, open the OAuth 2 instance, rotate its certificate (download
+auth-cert.pem, register it in the simulator through its admin API, enter the id, activate) and see the new expiry.
+Fails on any failed step or JavaScript error; saves a screenshot of each step.
+
+Usage: Scripts/browser-walk.py [path/to/suitebridge] [screenshot folder]
+Needs Debian's chromium and chromium-driver, and selenium from PyPI."""
+import json
+import os
+import sys
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+sys.path.insert(0, os.path.dirname(__file__))
+from demo_server import DemoServer  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def admin(server, path, body):
+    request = urllib.request.Request(server.simulator + "/simulator/v1/accounts/1234567_SB1" + path, method="POST",
+                                     headers={"Content-Type": "application/json"}, data=json.dumps(body).encode())
+    return json.loads(urllib.request.urlopen(request).read())
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "suitebridge")
+    shots = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, ".build", "browser-walk")
+    os.makedirs(shots, exist_ok=True)
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900"]:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path="/usr/bin/chromedriver")
+    step = 0
+
+    with DemoServer(binary) as server:
+        driver = webdriver.Chrome(service=service, options=options)
+        driver.implicitly_wait(5)
+
+        def shot(name):
+            nonlocal step
+            step += 1
+            driver.save_screenshot(os.path.join(shots, f"{step:02d}-{name}.png"))
+
+        def expect(condition, what):
+            if not condition:
+                shot("failed")
+                raise AssertionError(what + "\n" + driver.page_source[:3000])
+
+        try:
+            driver.get(server.url + "/")
+            expect("/login" in driver.current_url, "an anonymous visit goes to the login page")
+            driver.find_element(By.ID, "token").send_keys(server.token)
+            shot("login")
+            driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+            expect("Connector instances" in driver.page_source, "the instances page after login")
+            expect("Demo: connected to a local NetSuite simulator" in driver.page_source, "the demo banner")
+            shot("instances")
+
+            # Add an OAuth 1 instance with a new integration and token made as an admin would in NetSuite.
+            integration = admin(server, "/integrations", {"name": "Browser walk", "tokenBasedAuthentication": True, "clientCredentials": False})
+            token = admin(server, "/tokens", {"integrationId": integration["id"], "entityId": 2, "roleId": 1})
+            driver.find_element(By.LINK_TEXT, "Add instance").click()
+            driver.find_element(By.PARTIAL_LINK_TEXT, "OAuth 1").click()
+            fields = {"name": "shop", "accountId": "1234567-sb1", "consumerKey": integration["consumerKey"],
+                      "consumerSecret": integration["consumerSecret"], "tokenId": token["tokenId"], "tokenSecret": token["tokenSecret"],
+                      "baseUrl": server.simulator}
+            for name, value in fields.items():
+                driver.find_element(By.ID, name).send_keys(value)
+            help_text = driver.find_element(By.ID, "accountId-help").text
+            expect("Realm: 1234567_SB1" in help_text, "the realm shown live: " + help_text)
+            shot("add-oauth1")
+            driver.find_element(By.CSS_SELECTOR, "form[action='/instances'] button[type=submit]").click()
+            expect("Instance added" in driver.page_source, "the instance was added")
+            driver.find_element(By.XPATH, "//button[text()='Test connection']").click()
+            expect("The connection works." in driver.page_source, "the OAuth 1 instance works")
+            shot("oauth1-tested")
+
+            # Rotate the OAuth 2 instance's certificate by hand.
+            driver.get(server.url + "/instances/1234567_SB1-oauth2")
+            driver.find_element(By.XPATH, "//button[starts-with(text(), 'Rotate: make a new certificate')]").click()
+            expect("A new certificate is pending" in driver.page_source, "a pending certificate")
+            shot("pending")
+            link = driver.find_element(By.PARTIAL_LINK_TEXT, "Download auth-cert.pem").get_attribute("href")
+            cookie = driver.get_cookie("suitebridge_session")["value"]
+            pem = urllib.request.urlopen(urllib.request.Request(link, headers={"Cookie": "suitebridge_session=" + cookie})).read().decode()
+            expect(pem.startswith("-----BEGIN CERTIFICATE-----"), "auth-cert.pem downloads")
+            mapping = admin(server, "/m2m-mappings", {"integrationId": 3, "entityId": 2, "roleId": 1, "certificatePEM": pem})
+            driver.find_element(By.ID, "activateId").send_keys(mapping["certificateId"])
+            driver.find_element(By.XPATH, "//button[text()='Activate']").click()
+            expect("The new certificate is active" in driver.page_source, "activated")
+            expect(mapping["certificateId"] in driver.page_source and "days left" in driver.page_source, "the new expiry is shown")
+            expect("retired" in driver.page_source, "the previous certificate is retired")
+            shot("activated")
+            driver.find_element(By.XPATH, "//button[text()='Test connection']").click()
+            expect("The connection works." in driver.page_source, "the OAuth 2 instance works after rotation")
+            driver.find_element(By.LINK_TEXT, "Audit log").click()
+            expect("certificate.activate" in driver.page_source, "the audit log shows the activation")
+            shot("audit")
+
+            errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+            expect(not errors, f"JavaScript errors: {errors}")
+        finally:
+            driver.quit()
+    print(f"browser walk passed: {step} screenshots in {shots}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Runs `suitebridge serve --demo`, calls every API operation (successes and errors) and validates each real
+response (status and JSON body) against openapi.yaml. Exits 1 on any mismatch or undocumented status.
+
+Usage: Scripts/check-api-against-openapi.py [path/to/suitebridge]   (needs PyYAML, openapi-schema-validator)"""
+import json
+import os
+import re
+import sys
+import urllib.error
+import urllib.request
+
+import yaml
+from openapi_schema_validator import OAS31Validator
+
+sys.path.insert(0, os.path.dirname(__file__))
+from demo_server import DemoServer  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPEC = yaml.safe_load(open(os.path.join(ROOT, "openapi.yaml")))
+failures = []
+checked = 0
+
+
+def operation(method, path):
+    for template, item in SPEC["paths"].items():
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if re.match(pattern, path.split("?")[0]) and method.lower() in item:
+            return template, item[method.lower()]
+    return None, None
+
+
+def resolve(node):
+    while "$ref" in node:
+        name = node["$ref"].split("/")
+        node = SPEC
+        for part in name[1:]:
+            node = node[part]
+    return node
+
+
+def call(server, method, path, body=None, token=None, expect=None):
+    global checked
+    headers = {"Authorization": "Bearer " + (token if token is not None else server.token)}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(server.url + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            status, raw, ctype = response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        status, raw, ctype = error.code, error.read(), error.headers.get("Content-Type", "")
+    template, op = operation(method, path)
+    label = f"{method} {path} -> {status}"
+    if op is None:
+        failures.append(f"{label}: no such operation in openapi.yaml")
+        return status, raw
+    responses = op.get("responses", {})
+    if str(status) not in responses:
+        failures.append(f"{label}: status {status} is not documented for {method} {template}")
+        return status, raw
+    if expect is not None and status != expect:
+        failures.append(f"{label}: expected {expect}: {raw[:300]!r}")
+    documented = resolve(responses[str(status)])
+    content = documented.get("content")
+    if content and "application/json" in content:
+        if not ctype.startswith("application/json"):
+            failures.append(f"{label}: Content-Type {ctype}, documented application/json")
+        else:
+            schema = dict(content["application/json"]["schema"])
+            schema["components"] = SPEC["components"]
+            errors = list(OAS31Validator(schema).iter_errors(json.loads(raw)))
+            for error in errors[:3]:
+                failures.append(f"{label}: {error.message} at {list(error.absolute_path)}")
+    checked += 1
+    return status, raw
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "suitebridge")
+    with DemoServer(binary) as server:
+        call(server, "GET", "/healthz", expect=200)
+        call(server, "GET", "/api/v1/instances", token="sbt_wrong", expect=401)
+        _, raw = call(server, "GET", "/api/v1/instances", expect=200)
+        names = [item["name"] for item in json.loads(raw)["items"]]
+        oauth2 = next(name for name in names if name.endswith("-oauth2"))
+        tba = next(name for name in names if name.endswith("-tba"))
+        for name in names:
+            call(server, "GET", f"/api/v1/instances/{name}", expect=200)
+            call(server, "POST", f"/api/v1/instances/{name}/test", expect=200)
+            call(server, "POST", f"/api/v1/instances/{name}/doctor", expect=200)
+        call(server, "GET", "/api/v1/instances/nope", expect=404)
+        call(server, "POST", "/api/v1/instances", {"name": "bad", "auth": "tba", "accountId": "12 34", "consumerKey": "k",
+                                                   "consumerSecret": "s", "tokenId": "t", "tokenSecret": "s"}, expect=400)
+        call(server, "POST", "/api/v1/instances", {"name": "copy", "auth": "tba", "accountId": "1234567", "consumerKey": "k",
+                                                   "consumerSecret": "s", "tokenId": "t", "tokenSecret": "s"}, expect=201)
+        call(server, "POST", "/api/v1/instances", {"name": "copy", "auth": "tba", "accountId": "1234567", "consumerKey": "k",
+                                                   "consumerSecret": "s", "tokenId": "t", "tokenSecret": "s"}, expect=409)
+        call(server, "PATCH", "/api/v1/instances/copy", {"accountId": "1234567-SB2"}, expect=200)
+        call(server, "DELETE", "/api/v1/instances/copy", expect=204)
+        call(server, "GET", f"/api/v1/instances/{tba}/certificates", expect=200)
+        _, raw = call(server, "GET", f"/api/v1/instances/{oauth2}/certificates", expect=200)
+        old_id = json.loads(raw)["items"][0]["certificateId"]
+        _, raw = call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/rotate", {"keyType": "ec-p256", "days": 365}, expect=201)
+        pending = json.loads(raw)
+        call(server, "GET", f"/api/v1/instances/{oauth2}/certificates/{pending['certificate']['id']}/pem", expect=200)
+        call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/activate", {"certificateId": "not-uploaded"}, expect=502)
+        upload = urllib.request.Request(
+            server.simulator + "/simulator/v1/accounts/1234567_SB1/m2m-mappings", method="POST", headers={"Content-Type": "application/json"},
+            data=json.dumps({"integrationId": 3, "entityId": 2, "roleId": 1, "certificatePEM": pending["certificatePem"]}).encode())
+        new_id = json.loads(urllib.request.urlopen(upload).read())["certificateId"]
+        call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/activate", {"certificateId": new_id}, expect=200)
+        call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/update-id", {"certificateId": new_id}, expect=200)
+        call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/{old_id}/revoke", {}, expect=200)
+        call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/{new_id}/revoke", {}, expect=409)
+        call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/rotate", {"automatic": True, "keyType": "ec-p256"}, expect=200)
+        call(server, "GET", f"/api/v1/audit?instance={oauth2}&limit=50", expect=200)
+        call(server, "GET", "/api/v1/tokens", expect=200)
+        call(server, "POST", "/api/v1/tokens", {"name": "ci"}, expect=201)
+        call(server, "POST", "/api/v1/tokens", {"name": "ci"}, expect=409)
+        call(server, "DELETE", "/api/v1/tokens/ci", expect=204)
+        call(server, "DELETE", "/api/v1/tokens/ci", expect=404)
+        call(server, "GET", "/metrics", expect=200)
+    for failure in failures:
+        print("FAIL", failure)
+    print(f"{checked} responses checked against openapi.yaml, {len(failures)} mismatches")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
