@@ -13,7 +13,9 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
 from demo_server import DemoServer  # noqa: E402
@@ -52,13 +54,20 @@ def main():
                 shot("failed")
                 raise AssertionError(what + "\n" + driver.page_source[:3000])
 
+        def wait_for(text, what):
+            """Waits for the page (after a click, the next page) to show `text`."""
+            try:
+                WebDriverWait(driver, 20).until(lambda d: text in d.page_source)
+            except TimeoutException:
+                expect(False, what)
+
         try:
             driver.get(server.url + "/")
             expect("/login" in driver.current_url, "an anonymous visit goes to the login page")
             driver.find_element(By.ID, "token").send_keys(server.token)
             shot("login")
             driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
-            expect("Connector instances" in driver.page_source, "the instances page after login")
+            wait_for("Connector instances", "the instances page after login")
             expect("Demo: connected to a local NetSuite simulator" in driver.page_source, "the demo banner")
             shot("instances")
 
@@ -76,15 +85,15 @@ def main():
             expect("Realm: 1234567_SB1" in help_text, "the realm shown live: " + help_text)
             shot("add-oauth1")
             driver.find_element(By.CSS_SELECTOR, "form[action='/instances'] button[type=submit]").click()
-            expect("Instance added" in driver.page_source, "the instance was added")
+            wait_for("Instance added", "the instance was added")
             driver.find_element(By.XPATH, "//button[text()='Test connection']").click()
-            expect("The connection works." in driver.page_source, "the OAuth 1 instance works")
+            wait_for("The connection works.", "the OAuth 1 instance works")
             shot("oauth1-tested")
 
             # Rotate the OAuth 2 instance's certificate by hand.
             driver.get(server.url + "/instances/1234567_SB1-oauth2")
             driver.find_element(By.XPATH, "//button[starts-with(text(), 'Rotate: make a new certificate')]").click()
-            expect("A new certificate is pending" in driver.page_source, "a pending certificate")
+            wait_for("A new certificate is pending", "a pending certificate")
             shot("pending")
             link = driver.find_element(By.PARTIAL_LINK_TEXT, "Download auth-cert.pem").get_attribute("href")
             cookie = driver.get_cookie("suitebridge_session")["value"]
@@ -93,14 +102,15 @@ def main():
             mapping = admin(server, "/m2m-mappings", {"integrationId": 3, "entityId": 2, "roleId": 1, "certificatePEM": pem})
             driver.find_element(By.ID, "activateId").send_keys(mapping["certificateId"])
             driver.find_element(By.XPATH, "//button[text()='Activate']").click()
-            expect("The new certificate is active" in driver.page_source, "activated")
+            wait_for("The new certificate is active", "activated")
             expect(mapping["certificateId"] in driver.page_source and "days left" in driver.page_source, "the new expiry is shown")
             expect("retired" in driver.page_source, "the previous certificate is retired")
             shot("activated")
             driver.find_element(By.XPATH, "//button[text()='Test connection']").click()
-            expect("The connection works." in driver.page_source, "the OAuth 2 instance works after rotation")
+            wait_for("token exchange: access token valid", "the OAuth 2 instance works after rotation")
+            expect("The connection works." in driver.page_source, "the OAuth 2 test passed")
             driver.find_element(By.LINK_TEXT, "Audit log").click()
-            expect("certificate.activate" in driver.page_source, "the audit log shows the activation")
+            wait_for("certificate.activate", "the audit log shows the activation")
             shot("audit")
 
             errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

@@ -116,6 +116,8 @@ def main():
         call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/{old_id}/revoke", {}, expect=200)
         call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/{new_id}/revoke", {}, expect=409)
         call(server, "POST", f"/api/v1/instances/{oauth2}/certificates/rotate", {"automatic": True, "keyType": "ec-p256"}, expect=200)
+        call(server, "PATCH", f"/api/v1/instances/{oauth2}", {"rotationDaysBefore": 20}, expect=200)
+        call(server, "PATCH", f"/api/v1/instances/{oauth2}", {"rotationDaysBefore": 900}, expect=400)
         call(server, "GET", f"/api/v1/audit?instance={oauth2}&limit=50", expect=200)
         call(server, "GET", "/api/v1/tokens", expect=200)
         call(server, "POST", "/api/v1/tokens", {"name": "ci"}, expect=201)

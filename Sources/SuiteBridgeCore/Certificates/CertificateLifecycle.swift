@@ -295,7 +295,14 @@ extension InstanceRegistry {
                                    remedy: (error as? NetSuiteError)?.remedy ?? "Check that the role has \"Manage own OAuth 2.0 Client Credentials certificates\".",
                                    field: "certificate")
         }
-        let activated = try await activate(name, certificateID: newID)
+        let activated: StoredCertificate
+        do {
+            activated = try await activate(name, certificateID: newID)
+        } catch {
+            // Leave nothing behind in NetSuite that the store does not know about.
+            try? await certificates.revoke(certificateID: newID)
+            throw error
+        }
         guard let old, let oldID = old.certificateID else {
             return AutomaticRotationResult(newCertificate: activated, oldCertificate: nil, note: nil)
         }

@@ -55,7 +55,8 @@ extension InstanceRegistry {
                 return try await self.currentAssertion(instanceID: instanceID)
             },
             transport: transport,
-            configuration: .init(tokenURL: Self.tokenURL(instance)))
+            configuration: .init(tokenURL: Self.tokenURL(instance)),
+            now: now)
     }
 
     static func tokenURL(_ instance: Instance) -> String? {
@@ -95,6 +96,6 @@ extension InstanceRegistry {
     /// A provider that exchanges with exactly this certificate: to prove a pending one before switching.
     func provingProvider(instance: Instance, certificate: InstanceRows.CertificateRow, certificateID: String) async throws -> AccessTokenProvider {
         let assertion = try await assertion(instance: instance, certificate: certificate, certificateID: certificateID)
-        return AccessTokenProvider(assertion: assertion, transport: transport, configuration: .init(tokenURL: Self.tokenURL(instance)))
+        return AccessTokenProvider(assertion: assertion, transport: transport, configuration: .init(tokenURL: Self.tokenURL(instance)), now: now)
     }
 }

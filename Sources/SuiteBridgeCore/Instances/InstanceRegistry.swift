@@ -173,7 +173,7 @@ public final class InstanceRegistry: Sendable {
             self.newName = newName
         }
 
-        var isEmpty: Bool {
+        public var isEmpty: Bool {
             accountID == nil && consumerKey == nil && consumerSecret == nil && tokenID == nil && tokenSecret == nil && roleID == nil
                 && entityID == nil && baseURL == nil && concurrencyLimit == nil && newName == nil
         }

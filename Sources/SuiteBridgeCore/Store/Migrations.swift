@@ -90,6 +90,13 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 3, name: "certificate rotation policy") { _ in
+            [
+                "ALTER TABLE instances ADD COLUMN rotation_days_before INTEGER",
+                "ALTER TABLE instances ADD COLUMN rotation_failures INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE instances ADD COLUMN rotation_retry_at TEXT",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

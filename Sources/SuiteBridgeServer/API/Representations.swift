@@ -27,8 +27,9 @@ struct InstanceRepresentation: Codable, Sendable {
     var lastError: String?
     var activeCertificate: CertificateRepresentation?
     var nextRotation: Date?
+    var rotationPolicy: String?
 
-    init(_ instance: Instance, fingerprints: SecretFingerprints?, certificates: [StoredCertificate], rotationDaysBefore: Int) {
+    init(_ instance: Instance, fingerprints: SecretFingerprints?, certificates: [StoredCertificate], policy: RotationPolicy?) {
         let tba = instance.authMethod == .tokenBased
         name = instance.name
         auth = instance.authMethod.rawValue
@@ -52,8 +53,9 @@ struct InstanceRepresentation: Codable, Sendable {
         lastError = instance.lastError
         let active = certificates.first { $0.state == .active }
         activeCertificate = active.map(CertificateRepresentation.init)
-        if let notAfter = active?.notAfter, instance.roleID != nil, instance.entityID != nil {
-            nextRotation = notAfter.addingTimeInterval(-Double(rotationDaysBefore) * 86_400)
+        rotationPolicy = policy?.description
+        if let notAfter = active?.notAfter, let policy {
+            nextRotation = policy.dueDate(notAfter: notAfter)
         }
     }
 }
@@ -133,6 +135,8 @@ struct EditInstanceBody: Codable, Sendable {
     var baseUrl: String?
     var concurrencyLimit: Int?
     var name: String?
+    /// Days before expiry for unattended rotation; 0 turns it off.
+    var rotationDaysBefore: Int?
 
     var changes: InstanceRegistry.Changes {
         .init(accountID: accountId, consumerKey: consumerKey ?? clientId, consumerSecret: consumerSecret, tokenID: tokenId, tokenSecret: tokenSecret,

@@ -13,14 +13,14 @@ public struct SuiteBridgeServer: Sendable {
         public var port: Int
         /// A banner on every dashboard page, e.g. that it is connected to a local simulator.
         public var banner: String?
-        /// Days before expiry an unattended rotation is due (the rotation policy's default).
-        public var rotationDaysBefore: Int
+        /// How often the certificate scheduler looks for due rotations and expiring certificates (also once at start).
+        public var certificateCheckInterval: Duration
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, banner: String? = nil, rotationDaysBefore: Int = 30) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, banner: String? = nil, certificateCheckInterval: Duration = .seconds(3600)) {
             self.host = host
             self.port = port
             self.banner = banner
-            self.rotationDaysBefore = rotationDaysBefore
+            self.certificateCheckInterval = certificateCheckInterval
         }
     }
 
@@ -82,6 +82,7 @@ public struct SuiteBridgeServer: Sendable {
     public func makeApplication(logger: Logger = Logger(label: "suitebridge.server"),
                                 onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: makeRouter(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SuiteBridge"),
+                    services: [CertificateScheduler(registry: registry, interval: configuration.certificateCheckInterval, logger: logger)],
                     onServerRunning: onServerRunning, logger: logger)
     }
 
@@ -89,8 +90,9 @@ public struct SuiteBridgeServer: Sendable {
 
     func representation(_ instance: Instance) async throws -> InstanceRepresentation {
         let certificates = instance.authMethod == .clientCredentials ? try await registry.certificates(of: instance.name) : []
+        let policy = instance.authMethod == .clientCredentials ? try await registry.rotationPolicy(of: instance.name) : nil
         return InstanceRepresentation(instance, fingerprints: try await registry.fingerprints(of: instance.name), certificates: certificates,
-                                      rotationDaysBefore: configuration.rotationDaysBefore)
+                                      policy: policy)
     }
 
     /// A registry acting as the caller, for the audit log.
@@ -116,7 +118,10 @@ public struct SuiteBridgeServer: Sendable {
         }
         api.patch("/instances/{name}") { request, context in
             let body = try await JSONResponse.decode(EditInstanceBody.self, from: request)
-            let instance = try await registry(for: context).edit(try context.parameters.require("name"), body.changes)
+            let name = try context.parameters.require("name")
+            var instance = try await registry.instance(named: name)
+            if !body.changes.isEmpty { instance = try await registry(for: context).edit(name, body.changes) }
+            if let days = body.rotationDaysBefore { try await registry(for: context).setRotationPolicy(instance.name, daysBeforeExpiry: days) }
             return try JSONResponse.make(try await representation(instance))
         }
         api.delete("/instances/{name}") { _, context in

@@ -7,7 +7,7 @@ struct CertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cert",
         abstract: "Generate and inspect certificates for NetSuite's OAuth 2.0 Client Credentials (M2M) setup.",
-        subcommands: [Generate.self, Inspect.self, Rotate.self, Activate.self, UpdateID.self, Revoke.self, Download.self, Status.self]
+        subcommands: [Generate.self, Inspect.self, Rotate.self, Activate.self, UpdateID.self, Revoke.self, Download.self, Status.self, Policy.self]
     )
 
     /// The `--key` choices.

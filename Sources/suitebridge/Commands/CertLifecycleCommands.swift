@@ -138,3 +138,29 @@ extension CertCommand {
         }
     }
 }
+
+extension CertCommand {
+    struct Policy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or set when `serve` rotates an instance's certificate unattended: N days before expiry, or off.")
+        @Option(help: "The instance.") var instance: String
+        @Option(help: "Days before expiry (1 to 365), 0 or \"off\" to turn it off, \"default\" for 30 when possible.") var daysBefore: String?
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let workspace = try await store.open()
+            if let daysBefore {
+                let days: Int? = switch daysBefore {
+                case "off": 0
+                case "default": nil
+                default: Int(daysBefore)
+                }
+                guard days != nil || daysBefore == "default" else {
+                    throw CLIError.usage("days-before: \"\(daysBefore)\" is not a number of days.\n  fix: give 1 to 365, off, or default.")
+                }
+                try await workspace.registry.setRotationPolicy(instance, daysBeforeExpiry: days)
+            }
+            print("\(instance): \(try await workspace.registry.rotationPolicy(of: instance))")
+        }
+    }
+}

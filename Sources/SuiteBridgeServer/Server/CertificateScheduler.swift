@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SuiteBridgeCore
+
+/// Looks after certificates while the server runs: at start and then every interval, runs the unattended
+/// rotations that are due (retrying failed ones with backoff) and logs certificates near expiry (30, 14, 7 days).
+struct CertificateScheduler: Service {
+    let registry: InstanceRegistry
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        let scheduled = registry.acting(as: "scheduler")
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                for outcome in try await scheduled.runDueRotations() {
+                    logger.info("scheduled certificate rotation", metadata: [
+                        "instance": "\(outcome.instance)", "succeeded": "\(outcome.succeeded)", "detail": "\(outcome.detail)",
+                    ])
+                }
+                _ = try await scheduled.certificateStatus()
+            } catch {
+                logger.error("certificate check failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return  // shutting down
+            }
+        }
+    }
+}
