@@ -166,6 +166,7 @@ let package = Package(
             name: "SuiteBridgeServerTests",
             dependencies: [
                 "SuiteBridgeServer",
+                .product(name: "SQLKit", package: "sql-kit"),
                 "SuiteBridgeCore",
                 "NetSuiteSimulator",
                 "NetSuiteAuth",

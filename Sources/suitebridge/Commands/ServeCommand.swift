@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the dashboard, the HTTP API (/api/v1) and /metrics. --demo also runs a NetSuite simulator with two instances connected.")
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Port to listen on; 0 picks a free one.") var port = 8080
     @Option(help: "The store: postgres://… or a SQLite path (default $SUITEBRIDGE_DATABASE_URL, else $SUITEBRIDGE_HOME/suitebridge.sqlite).")
     var database: String?
     @Flag(help: "Also start a NetSuite simulator on a free port, and connect a TBA and an OAuth 2 instance to it (a fresh demo store each start).")
@@ -39,8 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(host: host, port: port, banner: banner))
         let firstToken = try await server.createFirstTokenIfNeeded()
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        let dashboard = "http://\(shownHost):\(port)/"
-        let ready = ServerAnnouncement(dashboard: dashboard, token: firstToken, store: workspace.store.displayLocation)
+        let ready = ServerAnnouncement(host: shownHost, token: firstToken, store: workspace.store.displayLocation, waitsForDemo: demo)
 
         var services: [any Service] = []
         if demo {
@@ -64,39 +63,54 @@ struct ServeCommand: AsyncParsableCommand {
                     let file = try CredentialsFile(data: try JSONSerialization.data(withJSONObject: ["accounts": accounts]), source: "demo")
                     let instances = try await registry.importCredentials(file)
                     for instance in instances { _ = try? await registry.test(instance.name) }
-                    await ready.announce(extra: "NetSuite simulator on \(baseURL); instances: \(instances.map(\.name).joined(separator: ", "))")
+                    await ready.demoReady("NetSuite simulator on \(baseURL); instances: \(instances.map(\.name).joined(separator: ", "))")
                 } catch {
                     Terminal.standardError("error: demo: \(error)\n")
                 }
                 }
             })
         }
-        services.append(server.makeApplication(logger: logger) { _ in
-            if !demo { await ready.announce(extra: nil) }
+        services.append(server.makeApplication(logger: logger) { channel in
+            await ready.serverReady(port: channel.localAddress?.port ?? port)
         })
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
 
-/// Prints, once, where the dashboard is and the first token.
+/// Prints, once the server listens (and, for the demo, its instances are connected), where the dashboard is and
+/// the first token.
 actor ServerAnnouncement {
-    let dashboard: String
+    let host: String
     let token: String?
     let store: String
+    let waitsForDemo: Bool
+    private var port: Int?
+    private var demo: String?
     private var done = false
 
-    init(dashboard: String, token: String?, store: String) {
-        self.dashboard = dashboard
+    init(host: String, token: String?, store: String, waitsForDemo: Bool) {
+        self.host = host
         self.token = token
         self.store = store
+        self.waitsForDemo = waitsForDemo
     }
 
-    func announce(extra: String?) {
-        guard !done else { return }
+    func serverReady(port: Int) {
+        self.port = port
+        announceIfReady()
+    }
+
+    func demoReady(_ text: String) {
+        demo = text
+        announceIfReady()
+    }
+
+    private func announceIfReady() {
+        guard !done, let port, !waitsForDemo || demo != nil else { return }
         done = true
-        var text = "SuiteBridge dashboard: \(dashboard)\nstore: \(store)\n"
-        if let extra { text += extra + "\n" }
+        var text = "SuiteBridge dashboard: http://\(host):\(port)/\nstore: \(store)\n"
+        if let demo { text += demo + "\n" }
         if let token {
             text += "admin API token (shown once, keep it safe; log in with it): \(token)\n"
         }

@@ -5,6 +5,8 @@ import HummingbirdTesting
 import NIOCore
 import NetSuiteAuth
 import NetSuiteSimulator
+import SQLKit
+import SuiteBridgeCore
 import Testing
 @testable import SuiteBridgeServer
 
@@ -128,6 +130,10 @@ struct APITests {
             let created = ServerHarness.object(try await harness.api(.post, "/api/v1/tokens", json: ["name": "ci"]))
             let token = try #require(created["token"] as? String)
             #expect(try await harness.api(.get, "/api/v1/instances", token: token).status == .ok)
+            let hashes = try await harness.server.workspace.store.read { database in
+                try await database.raw("SELECT token_hash FROM api_tokens").all().map { try $0.decode(column: "token_hash", as: String.self) }
+            }
+            #expect(hashes.count == 2 && hashes.allSatisfy { $0.count == 64 } && !hashes.contains(token) && !hashes.contains(harness.token))
             let listed = ServerHarness.text(try await harness.api(.get, "/api/v1/tokens"))
             #expect(listed.contains("\"ci\"") && !listed.contains(token))
             #expect(try await harness.api(.delete, "/api/v1/tokens/ci").status == .noContent)

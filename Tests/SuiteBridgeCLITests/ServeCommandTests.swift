@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("suitebridge serve --demo and tokens")
+struct ServeCommandTests {
+    /// GETs `url` with a bearer token; returns the status and body.
+    static func get(_ url: String, token: String?) -> (Int, String) {
+        var request = URLRequest(url: URL(string: url)!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result = (0, "")
+        URLSession.shared.dataTask(with: request) { data, response, _ in
+            result = ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self))
+            done.signal()
+        }.resume()
+        done.wait()
+        return result
+    }
+
+    @Test("serve --demo prints the dashboard and a token once, serves the demo instances, takes new tokens, and stops on SIGTERM")
+    func demo() throws {
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let home = directory.appendingPathComponent("home").path
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["serve", "--demo", "--port", "0"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["SUITEBRIDGE_HOME": home, "SUITEBRIDGE_LOG_LEVEL": "error"]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("admin API token"), Date() < deadline {
+            text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        let dashboard = try #require(text.range(of: #"http://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(text[$0]) })
+        let token = try #require(text.range(of: #"sbt_[A-Za-z0-9_-]+"#, options: .regularExpression).map { String(text[$0]) })
+        #expect(text.contains("instances: 1234567_SB1-tba, 1234567_SB1-oauth2"))
+
+        let (status, body) = Self.get(dashboard + "api/v1/instances", token: token)
+        #expect(status == 200)
+        #expect(body.contains("\"health\":\"healthy\""))
+        #expect(Self.get(dashboard + "api/v1/instances", token: nil).0 == 401)
+
+        // The demo store is the one `tokens` manages with SUITEBRIDGE_HOME pointing at it.
+        let env = ["SUITEBRIDGE_HOME": home + "/demo", "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        let created = try CLIRunner.run(["tokens", "create", "ops"], environment: env)
+        #expect(created.status == 0, "\(created.stderr)")
+        let second = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Self.get(dashboard + "api/v1/instances", token: second).0 == 200)
+        let listed = try CLIRunner.run(["tokens", "list"], environment: env)
+        #expect(listed.stdout.contains("admin") && listed.stdout.contains("ops") && !listed.stdout.contains(second))
+        #expect(try CLIRunner.run(["tokens", "revoke", "ops"], environment: env).status == 0)
+        #expect(Self.get(dashboard + "api/v1/instances", token: second).0 == 401)
+
+        process.terminate()  // SIGTERM
+        let stopped = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < stopped { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning)
+        #expect(process.terminationStatus == 0)
+    }
+}
