@@ -237,6 +237,7 @@ public actor SimulatedNetSuite {
     public func generateData(_ realm: String, customers: Int, seed: UInt64) throws(SimulatorError) {
         try withAccount(realm) { account in
             var store = RecordStore()
+            store.generatedNotAfter = Date().addingTimeInterval(clockOffset)
             DataSetGenerator(customers: customers, seed: seed).generate(into: &store)
             account.records = store
         }

@@ -35,6 +35,9 @@ struct RecordStore: Sendable {
     private var externalIDs: [RecordType: [String: Int]] = [:]
     private var nextID: [RecordType.Family: Int] = [.entity: 100, .transaction: 1000, .item: 200, .subsidiary: 1]
     private var tranNumbers: [RecordType: Int] = [:]
+    /// The generated data set's creation and modification times are not later than this (the account's "now" when
+    /// it was generated): a real account has no record modified in the future.
+    var generatedNotAfter: Date?
     /// Grows with every change, so caches of derived data (SuiteQL tables) know when to rebuild.
     private(set) var version = 0
 
@@ -73,6 +76,8 @@ struct RecordStore: Sendable {
 
     /// Creates many records quickly for the generated data set; the bodies are trusted.
     mutating func insertGenerated(_ type: RecordType, fields: JSONObject, lines: [JSONObject] = [], created: Date, modified: Date) -> Int {
+        let created = generatedNotAfter.map { min(created, $0) } ?? created
+        let modified = generatedNotAfter.map { min(modified, $0) } ?? modified
         let id = nextID[type.family, default: 1]
         nextID[type.family] = id + 1
         var record = StoredRecord(id: id, fields: fields, lines: numbered(lines, startingAt: 1), created: created, lastModified: modified)

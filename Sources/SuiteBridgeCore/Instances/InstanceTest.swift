@@ -71,6 +71,11 @@ extension InstanceRegistry {
             try await InstanceRows.setHealth(instanceID: instance.id, health: health, error: lastError, at: date, in: database)
             try await AuditLog.append(database, actor: actor, instance: name, action: "instance.test", outcome: outcome,
                                       detail: auditDetail, at: date)
+            if health == .healthy {
+                for flow in try await Flows.resumeWaiting(instance: name, in: database, at: date) {
+                    try await AuditLog.append(database, actor: actor, instance: name, action: "flow.resume", detail: "\(flow): credentials work again", at: date)
+                }
+            }
         }
         return InstanceTestResult(instance: name, steps: steps, failure: failure)
     }

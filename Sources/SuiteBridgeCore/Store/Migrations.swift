@@ -97,6 +97,58 @@ enum Migrations {
                 "ALTER TABLE instances ADD COLUMN rotation_retry_at TEXT",
             ]
         },
+        Migration(version: 4, name: "flows and runs") { _ in
+            [
+                """
+                CREATE TABLE flows (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    instance TEXT NOT NULL,
+                    definition TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    state_reason TEXT,
+                    watermark TEXT,
+                    boundary TEXT,
+                    next_run_at TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY,
+                    flow_id TEXT NOT NULL REFERENCES flows(id) ON DELETE CASCADE,
+                    state TEXT NOT NULL,
+                    trigger TEXT NOT NULL,
+                    queued_at TEXT NOT NULL,
+                    started_at TEXT,
+                    finished_at TEXT,
+                    lease_owner TEXT,
+                    lease_expires_at TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    checkpoint TEXT,
+                    rows_read INTEGER NOT NULL DEFAULT 0,
+                    rows_written INTEGER NOT NULL DEFAULT 0,
+                    rows_failed INTEGER NOT NULL DEFAULT 0,
+                    error TEXT,
+                    log TEXT NOT NULL DEFAULT ''
+                )
+                """,
+                "CREATE INDEX flows_instance ON flows (instance, state)",
+                "CREATE INDEX runs_queue ON runs (state, queued_at)",
+                "CREATE INDEX runs_flow ON runs (flow_id, queued_at)",
+                """
+                CREATE TABLE run_errors (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    row_number INTEGER NOT NULL,
+                    external_id TEXT,
+                    message TEXT NOT NULL,
+                    path TEXT,
+                    PRIMARY KEY (run_id, row_number)
+                )
+                """,
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SuiteBridgeCore
 import NetSuiteClient
 
 /// `suitebridge export --query "SELECT …" --out FILE.jsonl|FILE.csv [--parallel N] [--key id]`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SuiteBridgeCore
 import NetSuiteClient
 
 /// `suitebridge query "SELECT …" [--format F] [--limit N]`.

@@ -2,20 +2,21 @@ import CSV
 import Foundation
 
 /// Writes rows with ordered columns as JSON Lines or CSV.
-struct RowWriter {
-    enum Format { case jsonl, csv }
-    let format: Format
-    private(set) var columns: [String] = []
+public struct RowWriter: Sendable {
+    public enum Format: Sendable { case jsonl, csv }
+    public let format: Format
+    public private(set) var columns: [String] = []
     private var wroteHeader = false
 
-    init(format: Format) { self.format = format }
+    public init(format: Format) { self.format = format }
 
     /// The text of `rows` (with the CSV header before the first), given the columns seen so far.
     /// - Throws: in CSV, when a later page has a column the header lacks (it was NULL in every earlier row).
-    mutating func encode(_ rows: [[String: String]], pageColumns: [String]) throws -> Data {
+    public mutating func encode(_ rows: [[String: String]], pageColumns: [String]) throws -> Data {
         for column in pageColumns where !columns.contains(column) {
             if format == .csv && wroteHeader {
-                throw CLIError(message: "out: column \(column) first appears after the CSV header was written (it was NULL in every earlier row).\n  fix: write JSON Lines (.jsonl), or select it with NVL(\(column), '') so it is never NULL.")
+                throw SuiteBridgeError(.invalidInput, "The column \(column) first appears after the CSV header was written (it was NULL in every earlier row).",
+                                       remedy: "Write JSON Lines (.jsonl), or select it with NVL(\(column), '') so it is never NULL.", field: "out")
             }
             columns.append(column)
         }
@@ -53,7 +54,7 @@ struct RowWriter {
         }
     }
 
-    static func appendJSONString(_ text: String, to output: inout String) {
+    public static func appendJSONString(_ text: String, to output: inout String) {
         output += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

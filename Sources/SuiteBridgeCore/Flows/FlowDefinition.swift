@@ -1,0 +1,154 @@
+import Foundation
+
+/// What a flow does: an export (SuiteQL to files or an HTTP endpoint) or an import (CSV or JSON Lines rows to
+/// NetSuite records by upsert on external id), with the connector instance it uses.
+public struct FlowDefinition: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, Hashable {
+        case export
+        case `import`
+    }
+
+    public var kind: Kind
+    /// The connector instance the flow uses.
+    public var instance: String
+    public var export: Export?
+    public var `import`: Import?
+    /// When it runs on its own; `nil` for on demand only.
+    public var schedule: String?
+
+    public init(kind: Kind, instance: String, export: Export? = nil, import: Import? = nil, schedule: String? = nil) {
+        self.kind = kind
+        self.instance = instance
+        self.export = export
+        self.import = `import`
+        self.schedule = schedule
+    }
+
+    /// A SuiteQL export.
+    public struct Export: Codable, Sendable, Hashable {
+        /// The query. For an incremental export it contains `{{since}}` where the watermark goes, e.g.
+        /// `… WHERE lastmodifieddate >= {{since}} ORDER BY id`.
+        public var query: String
+        /// The unique column rows are told apart by (default `id`).
+        public var keyColumn: String?
+        /// The column holding each row's change time as `YYYY-MM-DD HH24:MI:SS` (select it with
+        /// `TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified`); makes the export incremental.
+        public var watermarkColumn: String?
+        /// How far before the saved watermark the next run starts reading again (default 300 s), so a row changed
+        /// while a run was reading is never missed; rows already exported unchanged are skipped.
+        public var overlapSeconds: Int?
+        public var destination: Destination
+
+        public init(query: String, keyColumn: String? = nil, watermarkColumn: String? = nil, overlapSeconds: Int? = nil, destination: Destination) {
+            self.query = query
+            self.keyColumn = keyColumn
+            self.watermarkColumn = watermarkColumn
+            self.overlapSeconds = overlapSeconds
+            self.destination = destination
+        }
+    }
+
+    /// Where an export's rows go.
+    public struct Destination: Codable, Sendable, Hashable {
+        public enum Kind: String, Codable, Sendable, Hashable { case folder, http }
+        public var type: Kind
+        /// The folder (`folder`): each run writes `<flow>-<run>.jsonl` or `.csv`, renamed into place when complete.
+        public var path: String?
+        /// `jsonl` (default) or `csv`.
+        public var format: String?
+        /// The endpoint (`http`): batches of JSON are POSTed with an `Idempotency-Key` header per batch.
+        public var url: String?
+        /// Rows per batch (default 500).
+        public var batchSize: Int?
+
+        public static func folder(_ path: String, format: String = "jsonl") -> Destination {
+            Destination(type: .folder, path: path, format: format, url: nil, batchSize: nil)
+        }
+
+        public static func http(_ url: String, batchSize: Int = 500) -> Destination {
+            Destination(type: .http, path: nil, format: nil, url: url, batchSize: batchSize)
+        }
+    }
+
+    /// A record import.
+    public struct Import: Codable, Sendable, Hashable {
+        /// A CSV (with a header row) or JSON Lines file.
+        public var source: String
+        /// The record type, e.g. `customer`.
+        public var recordType: String
+        /// The column whose value is the record's external id: every row is an upsert on it, so a retried or
+        /// resumed row never makes a duplicate.
+        public var externalIdColumn: String
+        /// Record field to value: `{"column": "name"}`, `{"constant": "3"}`, or
+        /// `{"column": "parent", "reference": "external"|"internal"}` for a reference to another record.
+        public var mapping: [String: FieldMapping]
+        /// Where refused rows go (JSON Lines: row, external id, NetSuite's message and path); default beside the source.
+        public var errorFile: String?
+
+        public init(source: String, recordType: String, externalIdColumn: String, mapping: [String: FieldMapping], errorFile: String? = nil) {
+            self.source = source
+            self.recordType = recordType
+            self.externalIdColumn = externalIdColumn
+            self.mapping = mapping
+            self.errorFile = errorFile
+        }
+    }
+
+    /// How one record field gets its value from a row.
+    public struct FieldMapping: Codable, Sendable, Hashable {
+        public var column: String?
+        public var constant: String?
+        /// `internal` or `external`: the value is the id of another record, sent as `{"id": …}` or `{"externalId": …}`.
+        public var reference: String?
+
+        public init(column: String? = nil, constant: String? = nil, reference: String? = nil) {
+            self.column = column
+            self.constant = constant
+            self.reference = reference
+        }
+    }
+
+    /// Checks the definition as a whole and names the field to fix.
+    func validate() throws {
+        switch kind {
+        case .export:
+            guard let export else {
+                throw SuiteBridgeError(.invalidInput, "An export flow needs its export settings.", remedy: "Give \"export\": {\"query\", \"destination\"}.", field: "export")
+            }
+            guard export.query.lowercased().contains("select") else {
+                throw SuiteBridgeError(.invalidInput, "The export query is not a SuiteQL SELECT.", remedy: "Give a query such as SELECT id, companyname FROM customer ORDER BY id.", field: "export.query")
+            }
+            if export.watermarkColumn != nil, !export.query.contains("{{since}}") {
+                throw SuiteBridgeError(.invalidInput, "An incremental export's query must say where the watermark goes.",
+                                       remedy: "Add a condition with {{since}}, e.g. WHERE lastmodifieddate >= {{since}}.", field: "export.query")
+            }
+            switch export.destination.type {
+            case .folder:
+                guard let path = export.destination.path, !path.isEmpty else {
+                    throw SuiteBridgeError(.invalidInput, "A folder destination needs its path.", remedy: "Give destination.path.", field: "export.destination.path")
+                }
+                guard ["jsonl", "csv"].contains(export.destination.format ?? "jsonl") else {
+                    throw SuiteBridgeError(.invalidInput, "The format must be jsonl or csv.", remedy: "Use jsonl or csv.", field: "export.destination.format")
+                }
+            case .http:
+                guard let url = export.destination.url.flatMap(URL.init(string:)), ["http", "https"].contains(url.scheme ?? "") else {
+                    throw SuiteBridgeError(.invalidInput, "An HTTP destination needs an http(s) URL.", remedy: "Give destination.url.", field: "export.destination.url")
+                }
+            }
+        case .import:
+            guard let `import` else {
+                throw SuiteBridgeError(.invalidInput, "An import flow needs its import settings.", remedy: "Give \"import\": {\"source\", \"recordType\", \"externalIdColumn\", \"mapping\"}.", field: "import")
+            }
+            guard !`import`.mapping.isEmpty else {
+                throw SuiteBridgeError(.invalidInput, "The import maps no field.", remedy: "Map at least one record field to a column or constant.", field: "import.mapping")
+            }
+            for (field, mapping) in `import`.mapping where (mapping.column == nil) == (mapping.constant == nil) {
+                throw SuiteBridgeError(.invalidInput, "The mapping of \(field) needs exactly one of column or constant.", remedy: "Give {\"column\": …} or {\"constant\": …}.", field: "import.mapping.\(field)")
+            }
+            for (field, mapping) in `import`.mapping where mapping.reference != nil && !["internal", "external"].contains(mapping.reference ?? "") {
+                throw SuiteBridgeError(.invalidInput, "The reference of \(field) must be internal or external.", remedy: "Use \"reference\": \"external\" for an external id.", field: "import.mapping.\(field)")
+            }
+        }
+        if let schedule { _ = try FlowSchedule(parsing: schedule) }
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import Logging
+import NetSuiteClient
+import SQLKit
+
+/// Takes queued runs and executes them, holding a lease on each: a run whose worker dies (its lease expires) is
+/// taken over by another worker and resumes from its checkpoint. On PostgreSQL several servers share the queue
+/// (`FOR UPDATE SKIP LOCKED`); SQLite serves one process at a time.
+public struct FlowWorker: Sendable {
+    /// This worker's name in the lease: host, process and a random part.
+    public let owner: String
+    let flows: Flows
+    /// How long a lease lasts without a heartbeat.
+    public var leaseDuration: TimeInterval
+    var registry: InstanceRegistry { flows.registry }
+    var store: Store { flows.store }
+
+    public init(registry: InstanceRegistry, owner: String? = nil, leaseDuration: TimeInterval = 30) {
+        self.flows = Flows(registry: registry.acting(as: "worker"))
+        self.owner = owner ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        self.leaseDuration = leaseDuration
+    }
+
+    /// A run this worker holds.
+    struct ClaimedRun: Sendable {
+        var runID: String
+        var flow: Flow
+        var checkpoint: String?
+        var boundary: String?
+    }
+
+    /// Takes the oldest queued run of an active flow, or a running run whose lease has expired.
+    func claim() async throws -> ClaimedRun? {
+        let now = registry.now()
+        let nowText = StoreDate.string(now)
+        let until = StoreDate.string(now.addingTimeInterval(leaseDuration))
+        let lock = store.kind == .postgres ? " FOR UPDATE OF runs SKIP LOCKED" : ""
+        let owner = self.owner
+        return try await store.transaction { database in
+            guard let row = try await database.raw("""
+                SELECT runs.id, runs.checkpoint FROM runs JOIN flows ON flows.id = runs.flow_id
+                WHERE (runs.state = 'queued' AND flows.state = 'active') OR (runs.state = 'running' AND runs.lease_expires_at < \(bind: nowText))
+                ORDER BY runs.queued_at LIMIT 1\(unsafeRaw: lock)
+                """).first() else { return nil }
+            let runID = try row.decode(column: "id", as: String.self)
+            try await database.raw("""
+                UPDATE runs SET state = 'running', lease_owner = \(bind: owner), lease_expires_at = \(bind: until),
+                started_at = COALESCE(started_at, \(bind: nowText)), attempts = attempts + 1 WHERE id = \(bind: runID)
+                """).run()
+            let flowRow = try await database.raw("""
+                SELECT \(unsafeRaw: Flows.flowColumns.split(separator: ",").map { "flows." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")), flows.boundary
+                FROM flows JOIN runs ON runs.flow_id = flows.id WHERE runs.id = \(bind: runID)
+                """).first()
+            guard let flowRow else { return nil }
+            return ClaimedRun(runID: runID, flow: try Flows.decodeFlow(flowRow), checkpoint: try row.decode(column: "checkpoint", as: String?.self),
+                              boundary: try flowRow.decode(column: "boundary", as: String?.self))
+        }
+    }
+
+    /// Extends the lease; `false` when another worker took the run.
+    func heartbeat(_ runID: String) async throws -> Bool {
+        let until = StoreDate.string(registry.now().addingTimeInterval(leaseDuration))
+        let owner = self.owner
+        return try await store.read { database in
+            !(try await database.raw("""
+                UPDATE runs SET lease_expires_at = \(bind: until) WHERE id = \(bind: runID) AND lease_owner = \(bind: owner) AND state = 'running' RETURNING id
+                """).all()).isEmpty
+        }
+    }
+
+    /// Executes the next run, if there is one, and returns it finished.
+    @discardableResult
+    public func runNext() async throws -> Run? {
+        guard let claimed = try await claim() else { return nil }
+        try await execute(claimed)
+        return try await flows.run(id: claimed.runID)
+    }
+
+    /// Executes runs until none is waiting.
+    @discardableResult
+    public func runUntilIdle() async throws -> [Run] {
+        var finished: [Run] = []
+        while let run = try await runNext() { finished.append(run) }
+        return finished
+    }
+
+    /// Queues due scheduled runs and executes waiting runs until the task is cancelled.
+    public func run(pollInterval: Duration = .seconds(1)) async throws {
+        while !Task.isCancelled {
+            do {
+                try await flows.enqueueScheduledRuns()
+                if try await runNext() != nil { continue }
+            } catch is CancellationError {
+                return
+            } catch {
+                registry.logger.error("flow worker", metadata: ["error": "\(error)"])
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    func execute(_ claimed: ClaimedRun) async throws {
+        let context = RunContext(worker: self, claimed: claimed)
+        let outcome: Result<RunSummary, any Error> = await withTaskGroup(of: Result<RunSummary, any Error>?.self) { group in
+            group.addTask {
+                do {
+                    let client = try await registry.client(for: claimed.flow.definition.instance)
+                    switch claimed.flow.definition.kind {
+                    case .export: return .success(try await ExportRunner(context: context, client: client).run())
+                    case .import: return .success(try await ImportRunner(context: context, client: client).run())
+                    }
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                // Heartbeat; when the lease is lost, stop the work: another worker has the run.
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(max(1, leaseDuration / 3)))
+                    if Task.isCancelled { return nil }
+                    if (try? await heartbeat(claimed.runID)) == false {
+                        return .failure(SuiteBridgeError(.conflict, "The run's lease was lost to another worker.", remedy: ""))
+                    }
+                }
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .failure(CancellationError())
+        }
+        try await finish(claimed, outcome)
+    }
+
+    private func finish(_ claimed: ClaimedRun, _ outcome: Result<RunSummary, any Error>) async throws {
+        let date = registry.now()
+        let owner = self.owner
+        switch outcome {
+        case .success(let summary):
+            try await store.transaction { database in
+                try await database.raw("""
+                    UPDATE runs SET state = 'succeeded', finished_at = \(bind: StoreDate.string(date)), rows_read = \(bind: summary.read),
+                    rows_written = \(bind: summary.written), rows_failed = \(bind: summary.failed), lease_owner = NULL, lease_expires_at = NULL,
+                    log = log || \(bind: summary.log)
+                    WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner)
+                    """).run()
+                if let watermark = summary.watermark {
+                    try await database.raw("""
+                        UPDATE flows SET watermark = \(bind: watermark), boundary = \(bind: summary.boundary), updated_at = \(bind: StoreDate.string(date))
+                        WHERE id = \(bind: claimed.flow.id)
+                        """).run()
+                }
+            }
+        case .failure(let error):
+            if let error = error as? SuiteBridgeError, error.code == .conflict, error.message.contains("lease was lost") { return }
+            let instance = claimed.flow.definition.instance
+            let isAuthentication = Self.isAuthenticationFailure(error)
+            var message = "\(error)"
+            if isAuthentication {
+                let diagnosis = await registry.recordAuthenticationFailure(instance, error)
+                message = "\(diagnosis.message) \(diagnosis.remedy)"
+            } else if let error = error as? SuiteBridgeError {
+                message = "\(error.message) \(error.remedy)"
+            } else if let error = error as? NetSuiteError {
+                message = "\(error.message) \(error.remedy)"
+            }
+            let finalMessage = message
+            try await store.transaction { database in
+                try await database.raw("""
+                    UPDATE runs SET state = 'failed', finished_at = \(bind: StoreDate.string(date)), error = \(bind: finalMessage),
+                    lease_owner = NULL, lease_expires_at = NULL WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner)
+                    """).run()
+                if isAuthentication {
+                    // The flow waits until `instance test` succeeds again, then resumes on its own.
+                    try await database.raw("""
+                        UPDATE flows SET state = 'waiting_for_credentials', state_reason = \(bind: finalMessage), updated_at = \(bind: StoreDate.string(date))
+                        WHERE id = \(bind: claimed.flow.id)
+                        """).run()
+                    try await AuditLog.append(database, actor: "worker", instance: instance, action: "flow.wait-for-credentials", outcome: .failure,
+                                              detail: "\(claimed.flow.name): \(finalMessage)", at: date)
+                }
+            }
+        }
+    }
+
+    static func isAuthenticationFailure(_ error: any Error) -> Bool {
+        if let error = error as? NetSuiteError { return error.code == .authentication }
+        if let error = error as? SuiteBridgeError { return error.code == .sealedSecret }
+        return false
+    }
+}
+
+/// Counts and results of a run's work.
+struct RunSummary: Sendable {
+    var read = 0
+    var written = 0
+    var failed = 0
+    var log = ""
+    /// For an incremental export: the new watermark and the boundary rows, saved only after success.
+    var watermark: String?
+    var boundary: String?
+}
+
+/// What a runner may do with its run: checkpoint, record refused rows.
+struct RunContext: Sendable {
+    let worker: FlowWorker
+    let claimed: ClaimedRunInfo
+
+    init(worker: FlowWorker, claimed: FlowWorker.ClaimedRun) {
+        self.worker = worker
+        self.claimed = ClaimedRunInfo(runID: claimed.runID, flow: claimed.flow, checkpoint: claimed.checkpoint, boundary: claimed.boundary)
+    }
+
+    struct ClaimedRunInfo: Sendable {
+        var runID: String
+        var flow: Flow
+        var checkpoint: String?
+        var boundary: String?
+    }
+
+    var store: Store { worker.store }
+
+    /// Saves progress and counts; a worker that takes the run over resumes from here.
+    func checkpoint(_ value: String, read: Int, written: Int, failed: Int) async throws {
+        let owner = worker.owner
+        let runID = claimed.runID
+        try await store.read { database in
+            try await database.raw("""
+                UPDATE runs SET checkpoint = \(bind: value), rows_read = \(bind: read), rows_written = \(bind: written), rows_failed = \(bind: failed)
+                WHERE id = \(bind: runID) AND lease_owner = \(bind: owner)
+                """).run()
+        }
+    }
+
+    /// Records a row NetSuite refused (once per row, also when a resumed run meets it again).
+    func refuse(row: Int, externalID: String?, message: String, path: String?) async throws {
+        let runID = claimed.runID
+        let postgres = store.kind == .postgres
+        try await store.read { database in
+            try await database.raw("""
+                INSERT INTO run_errors (run_id, row_number, external_id, message, path)
+                VALUES (\(bind: runID), \(bind: row), \(bind: externalID), \(bind: message), \(bind: path))
+                \(unsafeRaw: postgres ? "ON CONFLICT DO NOTHING" : "ON CONFLICT (run_id, row_number) DO NOTHING")
+                """).run()
+        }
+    }
+
+    func refusedCount() async throws -> Int {
+        let runID = claimed.runID
+        return try await store.read { database in
+            try await database.raw("SELECT COUNT(*) AS n FROM run_errors WHERE run_id = \(bind: runID)").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import SQLKit
+
+/// A flow as stored.
+public struct Flow: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var definition: FlowDefinition
+    public var state: FlowState
+    /// Why it is paused or waiting, when it is.
+    public var stateReason: String?
+    /// The incremental export's saved watermark (`YYYY-MM-DD HH24:MI:SS`), after its last successful run.
+    public var watermark: String?
+    public var nextRunAt: Date?
+    public var createdAt: Date
+}
+
+/// A run of a flow.
+public struct Run: Sendable, Hashable, Codable {
+    public var id: String
+    public var flowID: String
+    public var flowName: String
+    public var state: RunState
+    /// `manual`, `schedule`, or `credentials-restored`.
+    public var trigger: String
+    public var queuedAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var attempts: Int
+    public var rowsRead: Int
+    public var rowsWritten: Int
+    public var rowsFailed: Int
+    public var error: String?
+    public var log: String
+
+    /// Seconds from start to finish (or to now while it runs).
+    public var duration: TimeInterval? {
+        startedAt.map { (finishedAt ?? Date()).timeIntervalSince($0) }
+    }
+}
+
+/// The flows and their runs: create, pause, resume, delete, queue runs, enqueue scheduled ones.
+public struct Flows: Sendable {
+    let registry: InstanceRegistry
+    var store: Store { registry.store }
+
+    public init(registry: InstanceRegistry) {
+        self.registry = registry
+    }
+
+    static let flowColumns = "id, name, definition, state, state_reason, watermark, next_run_at, created_at"
+    static let runColumns = """
+        runs.id, runs.flow_id, flows.name AS flow_name, runs.state, runs.trigger, runs.queued_at, runs.started_at, runs.finished_at, \
+        runs.attempts, runs.rows_read, runs.rows_written, runs.rows_failed, runs.error, runs.log
+        """
+
+    static func decodeFlow(_ row: any SQLRow) throws -> Flow {
+        let text = try row.decode(column: "definition", as: String.self)
+        let definition = try JSONDecoder().decode(FlowDefinition.self, from: Data(text.utf8))
+        return Flow(
+            id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self), definition: definition,
+            state: FlowState(rawValue: try row.decode(column: "state", as: String.self)) ?? .paused,
+            stateReason: try row.decode(column: "state_reason", as: String?.self), watermark: try row.decode(column: "watermark", as: String?.self),
+            nextRunAt: StoreDate.date(try row.decode(column: "next_run_at", as: String?.self)),
+            createdAt: StoreDate.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0))
+    }
+
+    static func decodeRun(_ row: any SQLRow) throws -> Run {
+        Run(
+            id: try row.decode(column: "id", as: String.self), flowID: try row.decode(column: "flow_id", as: String.self),
+            flowName: try row.decode(column: "flow_name", as: String.self),
+            state: RunState(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed,
+            trigger: try row.decode(column: "trigger", as: String.self),
+            queuedAt: StoreDate.date(try row.decode(column: "queued_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
+            startedAt: StoreDate.date(try row.decode(column: "started_at", as: String?.self)),
+            finishedAt: StoreDate.date(try row.decode(column: "finished_at", as: String?.self)),
+            attempts: try row.decode(column: "attempts", as: Int.self), rowsRead: try row.decode(column: "rows_read", as: Int.self),
+            rowsWritten: try row.decode(column: "rows_written", as: Int.self), rowsFailed: try row.decode(column: "rows_failed", as: Int.self),
+            error: try row.decode(column: "error", as: String?.self), log: try row.decode(column: "log", as: String.self))
+    }
+
+    static func flow(named name: String, in database: any SQLDatabase) async throws -> Flow {
+        guard let row = try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE name = \(bind: name)").first() else {
+            throw SuiteBridgeError(.notFound, "There is no flow named \"\(name)\".", remedy: "Run `suitebridge flow list`.", field: "flow")
+        }
+        return try decodeFlow(row)
+    }
+
+    /// Adds a flow after checking its definition and that its instance exists.
+    @discardableResult
+    public func create(name: String, definition: FlowDefinition) async throws -> Flow {
+        let name = try InstanceValidation.name(name)
+        try definition.validate()
+        _ = try await registry.instance(named: definition.instance)
+        let date = registry.now()
+        let id = UUID().uuidString.lowercased()
+        let encoded = String(decoding: try JSONEncoder().encode(definition), as: UTF8.self)
+        let next = try definition.schedule.map { try FlowSchedule(parsing: $0).next(after: date) }
+        let actor = registry.actor
+        try await store.transaction { database in
+            if try await database.raw("SELECT id FROM flows WHERE name = \(bind: name)").first() != nil {
+                throw SuiteBridgeError(.conflict, "A flow named \"\(name)\" exists.", remedy: "Choose another name.", field: "name")
+            }
+            try await database.raw("""
+                INSERT INTO flows (id, name, instance, definition, state, next_run_at, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: name), \(bind: definition.instance), \(bind: encoded), 'active', \(bind: next.map(StoreDate.string)), \(bind: StoreDate.string(date)), \(bind: StoreDate.string(date)))
+                """).run()
+            try await AuditLog.append(database, actor: actor, instance: definition.instance, action: "flow.create", detail: "\(name): \(definition.kind.rawValue)", at: date)
+        }
+        return try await flow(named: name)
+    }
+
+    public func list() async throws -> [Flow] {
+        try await store.read { database in
+            try await database.raw("SELECT \(unsafeRaw: Self.flowColumns) FROM flows ORDER BY name").all().map(Self.decodeFlow)
+        }
+    }
+
+    public func flow(named name: String) async throws -> Flow {
+        try await store.read { try await Self.flow(named: name, in: $0) }
+    }
+
+    /// Pauses a flow: no scheduled runs; queued ones stay queued until it resumes.
+    public func pause(_ name: String, reason: String = "paused by hand") async throws {
+        try await setState(name, .paused, reason: reason, action: "flow.pause")
+    }
+
+    /// Resumes a paused or waiting flow.
+    public func resume(_ name: String) async throws {
+        try await setState(name, .active, reason: nil, action: "flow.resume")
+    }
+
+    private func setState(_ name: String, _ state: FlowState, reason: String?, action: String) async throws {
+        let date = registry.now()
+        let actor = registry.actor
+        try await store.transaction { database in
+            let flow = try await Self.flow(named: name, in: database)
+            try await database.raw("UPDATE flows SET state = \(bind: state.rawValue), state_reason = \(bind: reason), updated_at = \(bind: StoreDate.string(date)) WHERE id = \(bind: flow.id)").run()
+            try await AuditLog.append(database, actor: actor, instance: flow.definition.instance, action: action, detail: name, at: date)
+        }
+    }
+
+    /// Deletes a flow and its runs.
+    public func delete(_ name: String) async throws {
+        let date = registry.now()
+        let actor = registry.actor
+        try await store.transaction { database in
+            let flow = try await Self.flow(named: name, in: database)
+            try await database.raw("DELETE FROM run_errors WHERE run_id IN (SELECT id FROM runs WHERE flow_id = \(bind: flow.id))").run()
+            try await database.raw("DELETE FROM runs WHERE flow_id = \(bind: flow.id)").run()
+            try await database.raw("DELETE FROM flows WHERE id = \(bind: flow.id)").run()
+            try await AuditLog.append(database, actor: actor, instance: flow.definition.instance, action: "flow.delete", detail: name, at: date)
+        }
+    }
+
+    /// Queues a run of the flow.
+    /// - Throws: ``SuiteBridgeError`` `.conflict` when the flow waits for credentials or is paused.
+    @discardableResult
+    public func enqueue(_ name: String, trigger: String = "manual") async throws -> Run {
+        let date = registry.now()
+        let id = UUID().uuidString.lowercased()
+        try await store.transaction { database in
+            let flow = try await Self.flow(named: name, in: database)
+            switch flow.state {
+            case .active: break
+            case .paused:
+                throw SuiteBridgeError(.conflict, "\(name) is paused.", remedy: "Resume it first: `suitebridge flow resume \(name)`.", field: "flow")
+            case .waitingForCredentials:
+                throw SuiteBridgeError(.conflict, "\(name) waits for its instance's credentials: \(flow.stateReason ?? "")",
+                                       remedy: "Fix the credentials, then `suitebridge instance test \(flow.definition.instance)`; the flow resumes on its own.", field: "flow")
+            }
+            try await database.raw("""
+                INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: id), \(bind: flow.id), 'queued', \(bind: trigger), \(bind: StoreDate.string(date)))
+                """).run()
+        }
+        return try await run(id: id)
+    }
+
+    public func run(id: String) async throws -> Run {
+        try await store.read { database in
+            var found = try await database.raw("SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id WHERE runs.id = \(bind: id)").first()
+            if found == nil, id.count >= 6 {
+                found = try await database.raw("SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id WHERE runs.id LIKE \(bind: id + "%")").first()
+            }
+            guard let row = found else {
+                throw SuiteBridgeError(.notFound, "There is no run \(id).", remedy: "Run `suitebridge runs list`.", field: "run")
+            }
+            return try Self.decodeRun(row)
+        }
+    }
+
+    /// Runs newest first, of one flow or all.
+    public func runs(flow name: String? = nil, limit: Int = 50) async throws -> [Run] {
+        try await store.read { database in
+            if let name {
+                let flow = try await Self.flow(named: name, in: database)
+                return try await database.raw("""
+                    SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id WHERE runs.flow_id = \(bind: flow.id)
+                    ORDER BY runs.queued_at DESC LIMIT \(literal: limit)
+                    """).all().map(Self.decodeRun)
+            }
+            return try await database.raw("""
+                SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id ORDER BY runs.queued_at DESC LIMIT \(literal: limit)
+                """).all().map(Self.decodeRun)
+        }
+    }
+
+    /// The rows NetSuite refused in a run.
+    public func refusedRows(run id: String) async throws -> [(row: Int, externalID: String?, message: String, path: String?)] {
+        try await store.read { database in
+            try await database.raw("SELECT row_number, external_id, message, path FROM run_errors WHERE run_id = \(bind: id) ORDER BY row_number").all().map {
+                (try $0.decode(column: "row_number", as: Int.self), try $0.decode(column: "external_id", as: String?.self),
+                 try $0.decode(column: "message", as: String.self), try $0.decode(column: "path", as: String?.self))
+            }
+        }
+    }
+
+    /// Resumes the flows of `instance` that wait for its credentials, each with a new run; returns their names.
+    static func resumeWaiting(instance: String, in database: any SQLDatabase, at date: Date) async throws -> [String] {
+        let waiting = try await database.raw("""
+            SELECT id, name FROM flows WHERE instance = \(bind: instance) AND state = 'waiting_for_credentials'
+            """).all()
+        var names: [String] = []
+        for row in waiting {
+            let id = try row.decode(column: "id", as: String.self)
+            try await database.raw("UPDATE flows SET state = 'active', state_reason = NULL, updated_at = \(bind: StoreDate.string(date)) WHERE id = \(bind: id)").run()
+            try await database.raw("""
+                INSERT INTO runs (id, flow_id, state, trigger, queued_at)
+                VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: id), 'queued', 'credentials-restored', \(bind: StoreDate.string(date)))
+                """).run()
+            names.append(try row.decode(column: "name", as: String.self))
+        }
+        return names
+    }
+
+    /// Queues a run of every active flow whose schedule is due, once even when several servers call this at once.
+    @discardableResult
+    public func enqueueScheduledRuns() async throws -> Int {
+        let date = registry.now()
+        var queued = 0
+        for flow in try await list() where flow.state == .active {
+            guard let schedule = flow.definition.schedule, let due = flow.nextRunAt, due <= date else { continue }
+            let next = try FlowSchedule(parsing: schedule).next(after: date)
+            let id = UUID().uuidString.lowercased()
+            let claimed: Bool = try await store.transaction { database in
+                // Only the server that moves next_run_at on queues the run.
+                let rows = try await database.raw("""
+                    UPDATE flows SET next_run_at = \(bind: StoreDate.string(next)) WHERE id = \(bind: flow.id) AND next_run_at = \(bind: StoreDate.string(due))
+                    RETURNING id
+                    """).all()
+                guard !rows.isEmpty else { return false }
+                try await database.raw("""
+                    INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: id), \(bind: flow.id), 'queued', 'schedule', \(bind: StoreDate.string(date)))
+                    """).run()
+                return true
+            }
+            if claimed { queued += 1 }
+        }
+        return queued
+    }
+}

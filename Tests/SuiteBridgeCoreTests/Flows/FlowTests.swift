@@ -1,0 +1,245 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NetSuiteClient
+import NetSuiteSimulator
+import SQLKit
+import Synchronization
+import Testing
+@testable import SuiteBridgeCore
+
+@Suite("Run state machine and schedules")
+struct RunStateTests {
+    @Test("every allowed run transition, and nothing else")
+    func transitions() {
+        let allowed: [RunState: [RunState.Event: RunState]] = [
+            .queued: [.start: .running, .cancel: .cancelled],
+            .running: [.start: .running, .succeed: .succeeded, .fail: .failed, .cancel: .cancelled],
+        ]
+        for state in RunState.allCases {
+            for event in RunState.Event.allCases {
+                #expect(state.applying(event) == allowed[state]?[event], "\(state) \(event)")
+            }
+        }
+        #expect(RunState.allCases.filter(\.isFinal) == [.succeeded, .failed, .cancelled])
+    }
+
+    @Test("intervals and cron expressions give the next run; bad ones name the field")
+    func schedules() throws {
+        let start = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18T...Z
+        #expect(try FlowSchedule(parsing: "every 15m").next(after: start) == start.addingTimeInterval(900))
+        let cron = try FlowSchedule(parsing: "*/15 * * * *").next(after: start)
+        let minute = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: cron).minute ?? -1
+        #expect(minute % 15 == 0 && cron > start && cron.timeIntervalSince(start) <= 900)
+        let daily = try FlowSchedule(parsing: "30 2 * * 1-5").next(after: start)
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: daily)
+        #expect(parts.hour == 2 && parts.minute == 30 && (2...6).contains(parts.weekday ?? 0))
+        for bad in ["every", "every 5x", "* * *", "61 * * * *", "every -1m"] {
+            #expect(throws: SuiteBridgeError.self) { try FlowSchedule(parsing: bad) }
+        }
+    }
+}
+
+@Suite("Flows against the simulator")
+struct FlowTests {
+    static func folder() throws -> String { try TestFolder().path }
+
+    static func exportedLines(_ folder: String) throws -> [[String: String]] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jsonl") }.sorted()
+        return try files.flatMap { file in
+            try String(contentsOfFile: folder + "/" + file, encoding: .utf8).split(separator: "\n").map {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] ?? [:]
+            }
+        }
+    }
+
+    @Test("an export writes every row exactly once, renamed into place when complete", arguments: TestDatabases.kinds)
+    func export(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 60) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let folder = try Self.folder()
+            let flows = Flows(registry: live.registry)
+            try await flows.create(name: "customers", definition: FlowDefinition(
+                kind: .export, instance: live.oauth2Name,
+                export: .init(query: "SELECT id, companyname FROM customer ORDER BY id", destination: .folder(folder))))
+            try await flows.enqueue("customers")
+            let runs = try await FlowWorker(registry: live.registry).runUntilIdle()
+            #expect(runs.map(\.state) == [.succeeded], "\(runs.map(\.error))")
+            let rows = try Self.exportedLines(folder)
+            let client = try await live.registry.client(for: live.oauth2Name)
+            var expected = 0
+            for try await page in client.suiteQL("SELECT COUNT(*) AS n FROM customer") { expected = Int(page.rows.first?["n"] ?? "") ?? -1 }
+            #expect(rows.count == expected && expected == 60)
+            #expect(Set(rows.compactMap { $0["id"] }).count == expected)
+            #expect(runs.first?.rowsWritten == expected)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.hasSuffix(".partial") })
+        }
+    }
+
+    @Test("incremental exports across runs while records change: each change exported once, nothing else again")
+    func incremental() async throws {
+        try await LiveSetup.run(records: 40) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let folder = try Self.folder()
+            let flows = Flows(registry: live.registry)
+            try await flows.create(name: "changes", definition: FlowDefinition(
+                kind: .export, instance: live.tbaName,
+                export: .init(
+                    query: "SELECT id, companyname, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified FROM customer WHERE lastmodifieddate >= {{since}} ORDER BY id",
+                    watermarkColumn: "modified", destination: .folder(folder))))
+            let worker = FlowWorker(registry: live.registry)
+            try await flows.enqueue("changes")
+            let first = try await worker.runUntilIdle()
+            #expect(first.map(\.state) == [.succeeded], "\(first.map(\.error))")
+            let firstCount = try Self.exportedLines(folder).count
+            #expect(firstCount == 40)
+            #expect(try await flows.flow(named: "changes").watermark != nil)
+
+            // Two customers change; the next run exports exactly them.
+            let client = try await live.registry.client(for: live.tbaName)
+            let ids = try await client.records.list("customer", limit: 2).items.map(\.id)
+            for id in ids { try await client.records.update("customer", id: id, json: Data(#"{"companyName":"Changed \#(id)"}"#.utf8)) }
+            try await flows.enqueue("changes")
+            let second = try await worker.runUntilIdle()
+            #expect(second.map(\.state) == [.succeeded], "\(second.map(\.error))")
+            let all = try Self.exportedLines(folder)
+            let newRows = Array(all.dropFirst(firstCount))
+            #expect(Set(newRows.compactMap { $0["id"] }) == Set(ids))
+            #expect(newRows.allSatisfy { $0["companyname"]?.hasPrefix("Changed") == true })
+
+            // Nothing changed: nothing exported.
+            try await flows.enqueue("changes")
+            let third = try await worker.runUntilIdle()
+            #expect(third.first?.rowsWritten == 0)
+        }
+    }
+
+    @Test("an export to an HTTP endpoint sends batches with an Idempotency-Key each")
+    func httpExport() async throws {
+        try await LiveSetup.run(records: 30) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let received = Mutex<[(key: String, rows: Int)]>([])
+            let router = Router()
+            router.post("/ingest") { request, _ -> HTTPResponse.Status in
+                let body = try await request.body.collect(upTo: 1 << 24)
+                let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+                let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
+                received.withLock { $0.append((key, (object?["rows"] as? [Any])?.count ?? 0)) }
+                return .ok
+            }
+            let endpoint = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
+            try await endpoint.test(.live) { client in
+                let flows = Flows(registry: live.registry)
+                try await flows.create(name: "push", definition: FlowDefinition(
+                    kind: .export, instance: live.oauth2Name,
+                    export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .http("http://127.0.0.1:\(client.port!)/ingest", batchSize: 7))))
+                try await flows.enqueue("push")
+                let runs = try await FlowWorker(registry: live.registry).runUntilIdle()
+                #expect(runs.map(\.state) == [.succeeded], "\(runs.map(\.error))")
+            }
+            let batches = received.withLock { $0 }
+            #expect(batches.map(\.rows).reduce(0, +) == 30)
+            #expect(batches.count == 5 && Set(batches.map(\.key)).count == 5)
+            for (index, batch) in batches.enumerated() { #expect(batch.key.hasSuffix("-\(index + 1)")) }
+        }
+    }
+
+    @Test("an import upserts every row once, sends refused rows to the error file, and a second run duplicates nothing", arguments: TestDatabases.kinds)
+    func importRows(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 5) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let folder = try Self.folder()
+            var csv = "ref,name,phone\n"
+            for n in 1...30 { csv += "IMP-\(n),\(n == 7 ? "" : "Imported \(n)"),555-\(n)\n" }
+            try csv.write(toFile: folder + "/customers.csv", atomically: true, encoding: .utf8)
+            let flows = Flows(registry: live.registry)
+            try await flows.create(name: "load", definition: FlowDefinition(
+                kind: .import, instance: live.oauth2Name,
+                import: .init(source: folder + "/customers.csv", recordType: "customer", externalIdColumn: "ref",
+                              mapping: ["companyName": .init(column: "name"), "phone": .init(column: "phone"), "subsidiary": .init(constant: "1", reference: "internal")])))
+            let worker = FlowWorker(registry: live.registry)
+            try await flows.enqueue("load")
+            let first = try #require(try await worker.runUntilIdle().first)
+            #expect(first.state == .succeeded, "\(first.error ?? "")")
+            #expect(first.rowsRead == 30 && first.rowsWritten == 29 && first.rowsFailed == 1)
+            let errors = try String(contentsOfFile: folder + "/customers.csv.errors.jsonl", encoding: .utf8)
+            let refused = try JSONSerialization.jsonObject(with: Data(errors.split(separator: "\n")[0].utf8)) as? [String: Any]
+            #expect(refused?["row"] as? Int == 7 && refused?["externalId"] as? String == "IMP-7")
+            #expect((refused?["message"] as? String)?.isEmpty == false && refused?["path"] as? String == "companyName")
+
+            try await flows.enqueue("load")
+            #expect(try await worker.runUntilIdle().first?.state == .succeeded)
+            let client = try await live.registry.client(for: live.oauth2Name)
+            var count = 0
+            for try await page in client.suiteQL("SELECT COUNT(*) AS n FROM customer WHERE externalid LIKE 'IMP-%'") { count = Int(page.rows.first?["n"] ?? "") ?? -1 }
+            #expect(count == 29)
+        }
+    }
+
+    @Test("credentials break: the run fails with the diagnosis, the flow waits, and resumes once instance test succeeds")
+    func waitingForCredentials() async throws {
+        try await LiveSetup.run(records: 10) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let folder = try Self.folder()
+            let flows = Flows(registry: live.registry)
+            try await flows.create(name: "nightly", definition: FlowDefinition(
+                kind: .export, instance: live.oauth2Name, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(folder))))
+            try await live.netsuite.sandboxRefresh(live.realm)
+            try await flows.enqueue("nightly")
+            let worker = FlowWorker(registry: live.registry)
+            let failed = try #require(try await worker.runUntilIdle().first)
+            #expect(failed.state == .failed)
+            #expect(failed.error?.contains("sandbox refresh") == true)
+            let waiting = try await flows.flow(named: "nightly")
+            #expect(waiting.state == .waitingForCredentials)
+            await #expect(throws: SuiteBridgeError.self) { try await flows.enqueue("nightly") }
+
+            // The admin uploads the certificate again; the new id is set and the instance tested.
+            let certificate = try #require(try await live.registry.certificates(of: live.oauth2Name).first?.certificatePEM)
+            let mapping = try await live.netsuite.addMapping(live.realm, integrationID: 3, entityID: 2, roleID: 1, certificatePEM: certificate)
+            try await live.registry.updateCertificateID(live.oauth2Name, certificateID: mapping.certificateID)
+            #expect(try await live.registry.test(live.oauth2Name).passed)
+            #expect(try await flows.flow(named: "nightly").state == .active)
+            let resumed = try await worker.runUntilIdle()
+            #expect(resumed.map(\.state) == [.succeeded])
+            #expect(resumed.first?.trigger == "credentials-restored")
+        }
+    }
+
+    @Test("a run whose worker died is taken over when its lease expires", arguments: TestDatabases.kinds)
+    func leaseTakeover(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 10) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let folder = try Self.folder()
+            let flows = Flows(registry: live.registry)
+            try await flows.create(name: "job", definition: FlowDefinition(
+                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(folder))))
+            try await flows.enqueue("job")
+            let dead = FlowWorker(registry: live.registry, owner: "dead", leaseDuration: 1)
+            #expect(try await dead.claim() != nil)  // takes the run, then "dies"
+            let other = FlowWorker(registry: live.registry, owner: "alive", leaseDuration: 30)
+            #expect(try await other.claim() == nil)  // the lease still holds
+            try await Task.sleep(for: .milliseconds(1200))
+            let finished = try #require(try await other.runNext())
+            #expect(finished.state == .succeeded && finished.attempts == 2)
+            #expect(try await dead.heartbeat(finished.id) == false)
+        }
+    }
+
+    @Test("a schedule queues one run when due, even with two workers")
+    func schedule() async throws {
+        try await LiveSetup.run(records: 5) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let flows = Flows(registry: live.registry)
+            try await flows.create(name: "often", definition: FlowDefinition(
+                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try Self.folder())),
+                schedule: "every 1s"))
+            try await Task.sleep(for: .milliseconds(1100))
+            async let a = flows.enqueueScheduledRuns()
+            async let b = Flows(registry: live.registry).enqueueScheduledRuns()
+            #expect(try await a + b == 1)
+            #expect(try await flows.runs(flow: "often").map(\.trigger) == ["schedule"])
+        }
+    }
+}
