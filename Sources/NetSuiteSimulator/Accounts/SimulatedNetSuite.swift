@@ -28,10 +28,10 @@ public actor SimulatedNetSuite {
     }
 
     func withAccount<T>(_ realm: String, _ body: (inout AccountState) throws(SimulatorError) -> T) throws(SimulatorError) -> T {
-        guard var account = accounts[realm] else { throw .notFound("No account \(realm) in the simulator.") }
-        let result = try body(&account)
-        accounts[realm] = account
-        return result
+        // Taken out of the dictionary while it changes, so its record store is changed in place, not copied.
+        guard var account = accounts.removeValue(forKey: realm) else { throw .notFound("No account \(realm) in the simulator.") }
+        defer { accounts[realm] = account }
+        return try body(&account)
     }
 
     /// The realm of an account id in any form, if the simulator has it.

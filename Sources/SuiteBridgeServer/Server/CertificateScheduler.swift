@@ -31,3 +31,13 @@ struct CertificateScheduler: Service {
         }
     }
 }
+
+/// Executes flow runs while the server runs (and queues scheduled ones); stops on shutdown, leaving any run it
+/// held to be taken over from its checkpoint.
+struct FlowWorkerService: Service {
+    let worker: FlowWorker
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await worker.run() }
+    }
+}

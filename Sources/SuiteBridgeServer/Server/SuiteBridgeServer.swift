@@ -82,7 +82,8 @@ public struct SuiteBridgeServer: Sendable {
     public func makeApplication(logger: Logger = Logger(label: "suitebridge.server"),
                                 onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: makeRouter(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SuiteBridge"),
-                    services: [CertificateScheduler(registry: registry, interval: configuration.certificateCheckInterval, logger: logger)],
+                    services: [CertificateScheduler(registry: registry, interval: configuration.certificateCheckInterval, logger: logger),
+                               FlowWorkerService(worker: FlowWorker(registry: registry))],
                     onServerRunning: onServerRunning, logger: logger)
     }
 

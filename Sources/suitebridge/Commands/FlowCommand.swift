@@ -1,0 +1,256 @@
+import ArgumentParser
+import Foundation
+import SuiteBridgeCore
+
+/// `suitebridge flow …` and `suitebridge runs …`: the flows that move data with connector instances.
+struct FlowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flow", abstract: "Create, list, show, run, pause, resume and delete flows (SuiteQL exports and record imports).",
+        subcommands: [Create.self, List.self, Show.self, RunNow.self, Pause.self, Resume.self, Delete.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a flow from a definition file (JSON) or from flags.",
+            discussion: """
+                Export: --instance N --query "SELECT … ORDER BY id" (--to-folder DIR [--format jsonl|csv] | --to-url URL [--batch-size N])
+                        [--watermark-column modified] (the query then contains {{since}}).
+                Import: --instance N --from-file F.csv|F.jsonl --record-type customer --external-id-column ref --map companyName=name
+                        [--map subsidiary=1:internal-constant] [--map parent=parentRef:external] [--error-file F].
+                Both: [--schedule "every 15m" | "*/15 * * * *"].
+                """)
+        @Argument var name: String
+        @Option(help: "A JSON flow definition (kind, instance, export or import, schedule).") var definition: String?
+        @Option(help: "The connector instance.") var instance: String?
+        @Option(help: "Export: the SuiteQL query.") var query: String?
+        @Option(help: "Export: write each run's rows to a file in this folder.") var toFolder: String?
+        @Option(help: "Export: jsonl or csv.") var format = "jsonl"
+        @Option(help: "Export: POST batches of rows to this URL.") var toUrl: String?
+        @Option(help: "Export: rows per HTTP batch.") var batchSize = 500
+        @Option(help: "Export: the unique column (default id).") var keyColumn: String?
+        @Option(help: "Export: the change-time column for incremental runs.") var watermarkColumn: String?
+        @Option(help: "Import: the CSV or JSON Lines file.") var fromFile: String?
+        @Option(help: "Import: the record type.") var recordType: String?
+        @Option(help: "Import: the column holding each row's external id.") var externalIdColumn: String?
+        @Option(help: "Import: field=column, field=column:internal|external (a reference), or field=value:constant (repeatable).")
+        var map: [String] = []
+        @Option(help: "Import: where refused rows go.") var errorFile: String?
+        @Option(help: "\"every 15m\" or a cron expression (UTC).") var schedule: String?
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let flowDefinition: FlowDefinition
+            if let definition {
+                do {
+                    flowDefinition = try JSONDecoder().decode(FlowDefinition.self, from: Data(try InputFiles.read(definition, field: "definition").utf8))
+                } catch let error as CLIError {
+                    throw error
+                } catch {
+                    throw CLIError(message: "definition: \(definition) is not a flow definition: \(error).\n  fix: see `suitebridge flow create --help`.")
+                }
+            } else {
+                guard let instance else { throw CLIError.usage("instance: not given.\n  fix: pass --instance NAME or --definition FILE.") }
+                if let query {
+                    let destination: FlowDefinition.Destination
+                    if let toFolder { destination = .folder(toFolder, format: format) } else if let toUrl { destination = .http(toUrl, batchSize: batchSize) } else {
+                        throw CLIError.usage("destination: not given.\n  fix: pass --to-folder DIR or --to-url URL.")
+                    }
+                    flowDefinition = FlowDefinition(kind: .export, instance: instance, export: .init(
+                        query: query, keyColumn: keyColumn, watermarkColumn: watermarkColumn, destination: destination), schedule: schedule)
+                } else if let fromFile, let recordType, let externalIdColumn {
+                    var mapping: [String: FlowDefinition.FieldMapping] = [:]
+                    for entry in map {
+                        let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                        guard parts.count == 2 else { throw CLIError.usage("map: \"\(entry)\" is not field=column.\n  fix: e.g. --map companyName=name.") }
+                        let value = parts[1].split(separator: ":", maxSplits: 1).map(String.init)
+                        switch value.count > 1 ? value[1] : "" {
+                        case "": mapping[parts[0]] = .init(column: value[0])
+                        case "constant": mapping[parts[0]] = .init(constant: value[0])
+                        case "internal", "external": mapping[parts[0]] = .init(column: value[0], reference: value[1])
+                        case "internal-constant": mapping[parts[0]] = .init(constant: value[0], reference: "internal")
+                        case "external-constant": mapping[parts[0]] = .init(constant: value[0], reference: "external")
+                        default: throw CLIError.usage("map: \"\(entry)\": unknown kind \(value[1]).\n  fix: use :internal, :external, :constant, :internal-constant or :external-constant.")
+                        }
+                    }
+                    flowDefinition = FlowDefinition(kind: .import, instance: instance, import: .init(
+                        source: fromFile, recordType: recordType, externalIdColumn: externalIdColumn, mapping: mapping, errorFile: errorFile), schedule: schedule)
+                } else {
+                    throw CLIError.usage("flow: neither an export (--query) nor an import (--from-file, --record-type, --external-id-column).\n  fix: see `suitebridge flow create --help`.")
+                }
+            }
+            let workspace = try await store.open()
+            let flow = try await Flows(registry: workspace.registry).create(name: name, definition: flowDefinition)
+            print("created \(flow.name): \(flow.definition.kind.rawValue) with \(flow.definition.instance)" + (flow.nextRunAt.map { ", next run \($0.formatted(.iso8601))" } ?? ""))
+        }
+    }
+
+    struct Listed: Encodable {
+        var name, kind, instance, state: String
+        var stateReason: String?
+        var schedule: String?
+        var nextRunAt: Date?
+        var watermark: String?
+        var lastRun: Run?
+    }
+
+    static func listed(_ flow: Flow, _ flows: Flows) async throws -> Listed {
+        Listed(name: flow.name, kind: flow.definition.kind.rawValue, instance: flow.definition.instance, state: flow.state.rawValue,
+               stateReason: flow.stateReason, schedule: flow.definition.schedule, nextRunAt: flow.nextRunAt, watermark: flow.watermark,
+               lastRun: try await flows.runs(flow: flow.name, limit: 1).first)
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the flows with their state and last run.")
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let workspace = try await store.open()
+            let flows = Flows(registry: workspace.registry)
+            var rows: [Listed] = []
+            for flow in try await flows.list() { rows.append(try await FlowCommand.listed(flow, flows)) }
+            if json { return try Terminal.printJSON(rows) }
+            for row in rows {
+                let last = row.lastRun.map { "\($0.state.rawValue) \($0.queuedAt.formatted(.iso8601))" } ?? "never run"
+                print("\(row.name.column(20))\(row.kind.column(8))\(row.instance.column(24))\(row.state.column(26))\(last)")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a flow: definition, state, watermark, recent runs.")
+        @Argument var name: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let workspace = try await store.open()
+            let flows = Flows(registry: workspace.registry)
+            let flow = try await flows.flow(named: name)
+            struct Shown: Encodable { var flow: Listed; var definition: FlowDefinition; var runs: [Run] }
+            let shown = Shown(flow: try await FlowCommand.listed(flow, flows), definition: flow.definition, runs: try await flows.runs(flow: name, limit: 10))
+            if json { return try Terminal.printJSON(shown) }
+            print("name:      \(flow.name)\nkind:      \(flow.definition.kind.rawValue)\ninstance:  \(flow.definition.instance)\nstate:     \(flow.state.rawValue)\(flow.stateReason.map { " (\($0))" } ?? "")")
+            if let schedule = flow.definition.schedule { print("schedule:  \(schedule), next \(flow.nextRunAt?.formatted(.iso8601) ?? "-")") }
+            if let watermark = flow.watermark { print("watermark: \(watermark)") }
+            for run in shown.runs { print(RunsCommand.line(run)) }
+        }
+    }
+
+    struct RunNow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Queue a run; with --wait, run it here and print the result.")
+        @Argument var name: String
+        @Flag(help: "Execute queued runs in this process until this one is done.") var wait = false
+        @Option(help: "Seconds a run's lease lasts without a heartbeat.") var leaseSeconds = 30.0
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let workspace = try await store.open()
+            let flows = Flows(registry: workspace.registry)
+            let queued = try await flows.enqueue(name)
+            guard wait else { return print("queued run \(queued.id)") }
+            let worker = FlowWorker(registry: workspace.registry, leaseDuration: leaseSeconds)
+            while try await flows.run(id: queued.id).state.isFinal == false {
+                if try await worker.runNext() == nil { try await Task.sleep(for: .milliseconds(500)) }
+            }
+            let finished = try await flows.run(id: queued.id)
+            print(RunsCommand.line(finished))
+            if let error = finished.error { Terminal.standardError("error: \(error)\n") }
+            if finished.state != .succeeded { throw ExitCode(1) }
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pause a flow (no scheduled runs).")
+        @Argument var name: String
+        @OptionGroup var store: WorkspaceOptions
+        func run() async throws {
+            try await Flows(registry: try await store.open().registry).pause(name)
+            print("paused \(name)")
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a paused or waiting flow.")
+        @Argument var name: String
+        @OptionGroup var store: WorkspaceOptions
+        func run() async throws {
+            try await Flows(registry: try await store.open().registry).resume(name)
+            print("resumed \(name)")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a flow and its run history.")
+        @Argument var name: String
+        @OptionGroup var store: WorkspaceOptions
+        func run() async throws {
+            try await Flows(registry: try await store.open().registry).delete(name)
+            print("deleted \(name)")
+        }
+    }
+}
+
+/// `suitebridge runs list|show`.
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "The run history of flows.", subcommands: [List.self, Show.self])
+
+    static func line(_ run: Run) -> String {
+        let seconds = run.duration.map { String(format: "%.1fs", $0) } ?? "-"
+        return "\(run.id.prefix(8))  \(run.flowName.column(16))\(run.state.rawValue.column(10))read=\(run.rowsRead) written=\(run.rowsWritten) failed=\(run.rowsFailed) seconds=\(seconds) \(run.trigger)"
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recent runs, newest first.")
+        @Option(help: "Only this flow's runs.") var flow: String?
+        @Option(help: "How many.") var limit = 50
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let runs = try await Flows(registry: try await store.open().registry).runs(flow: flow, limit: limit)
+            if json { return try Terminal.printJSON(runs) }
+            for run in runs { print(RunsCommand.line(run)) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A run: counts, duration, error, log and refused rows.")
+        @Argument(help: "The run id (or its first 8 characters).") var id: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let flows = Flows(registry: try await store.open().registry)
+            let run = try await flows.run(id: id)
+            let refused = try await flows.refusedRows(run: run.id)
+            if json {
+                struct Shown: Encodable { var run: Run; var refused: [[String: String]] }
+                return try Terminal.printJSON(Shown(run: run, refused: refused.map {
+                    ["row": String($0.row), "externalId": $0.externalID ?? "", "message": $0.message, "path": $0.path ?? ""]
+                }))
+            }
+            print(RunsCommand.line(run))
+            if let error = run.error { print("error: \(error)") }
+            if !run.log.isEmpty { print(run.log, terminator: "") }
+            for row in refused.prefix(20) { print("refused row \(row.row) (\(row.externalID ?? "-")): \(row.message)\(row.path.map { " [\($0)]" } ?? "")") }
+        }
+    }
+}
+
+/// `suitebridge worker`: executes queued runs (and queues scheduled ones), for a server of its own or a test.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "worker", abstract: "Execute queued flow runs; several workers may share a PostgreSQL store.")
+    @Flag(help: "Stop when no run is waiting.") var untilIdle = false
+    @Option(help: "Seconds a run's lease lasts without a heartbeat.") var leaseSeconds = 30.0
+    @OptionGroup var store: WorkspaceOptions
+
+    func run() async throws {
+        let workspace = try await store.open()
+        let worker = FlowWorker(registry: workspace.registry, leaseDuration: leaseSeconds)
+        if untilIdle {
+            for run in try await worker.runUntilIdle() { print(RunsCommand.line(run)) }
+        } else {
+            try await worker.run()
+        }
+    }
+}
