@@ -237,20 +237,29 @@ public struct Flows: Sendable {
     @discardableResult
     public func enqueueScheduledRuns() async throws -> Int {
         let date = registry.now()
+        let now = StoreDate.string(date)
+        // The stored text is compared as stored: a date parsed and printed again may differ in its last digit.
+        let due = try await store.read { database in
+            try await database.raw("""
+                SELECT id, definition, next_run_at FROM flows WHERE state = 'active' AND next_run_at IS NOT NULL AND next_run_at <= \(bind: now)
+                """).all().map {
+                (try $0.decode(column: "id", as: String.self), try $0.decode(column: "definition", as: String.self), try $0.decode(column: "next_run_at", as: String.self))
+            }
+        }
         var queued = 0
-        for flow in try await list() where flow.state == .active {
-            guard let schedule = flow.definition.schedule, let due = flow.nextRunAt, due <= date else { continue }
-            let next = try FlowSchedule(parsing: schedule).next(after: date)
-            let id = UUID().uuidString.lowercased()
+        for (id, definitionText, dueText) in due {
+            let definition = try JSONDecoder().decode(FlowDefinition.self, from: Data(definitionText.utf8))
+            guard let schedule = definition.schedule else { continue }
+            let next = StoreDate.string(try FlowSchedule(parsing: schedule).next(after: date))
+            let runID = UUID().uuidString.lowercased()
             let claimed: Bool = try await store.transaction { database in
                 // Only the server that moves next_run_at on queues the run.
                 let rows = try await database.raw("""
-                    UPDATE flows SET next_run_at = \(bind: StoreDate.string(next)) WHERE id = \(bind: flow.id) AND next_run_at = \(bind: StoreDate.string(due))
-                    RETURNING id
+                    UPDATE flows SET next_run_at = \(bind: next) WHERE id = \(bind: id) AND next_run_at = \(bind: dueText) RETURNING id
                     """).all()
                 guard !rows.isEmpty else { return false }
                 try await database.raw("""
-                    INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: id), \(bind: flow.id), 'queued', 'schedule', \(bind: StoreDate.string(date)))
+                    INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: runID), \(bind: id), 'queued', 'schedule', \(bind: now))
                     """).run()
                 return true
             }
@@ -258,4 +267,5 @@ public struct Flows: Sendable {
         }
         return queued
     }
+
 }
