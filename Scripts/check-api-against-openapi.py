@@ -7,6 +7,8 @@ import json
 import os
 import re
 import sys
+import tempfile
+import time
 import urllib.error
 import urllib.request
 
@@ -124,6 +126,30 @@ def main():
         call(server, "POST", "/api/v1/tokens", {"name": "ci"}, expect=409)
         call(server, "DELETE", "/api/v1/tokens/ci", expect=204)
         call(server, "DELETE", "/api/v1/tokens/ci", expect=404)
+        out = tempfile.mkdtemp(prefix="suitebridge-flow-")
+        call(server, "POST", "/api/v1/flows", {"name": "customers", "definition": {
+            "kind": "export", "instance": tba, "export": {"query": "SELECT id FROM customer ORDER BY id", "destination": {"type": "folder", "path": out}}}}, expect=201)
+        call(server, "POST", "/api/v1/flows", {"name": "customers", "definition": {
+            "kind": "export", "instance": tba, "export": {"query": "SELECT id FROM customer ORDER BY id", "destination": {"type": "folder", "path": out}}}}, expect=409)
+        call(server, "POST", "/api/v1/flows", {"name": "bad", "definition": {
+            "kind": "export", "instance": "nope", "export": {"query": "SELECT id FROM customer", "destination": {"type": "folder", "path": out}}}}, expect=404)
+        _, raw = call(server, "POST", "/api/v1/flows/customers/run", expect=202)
+        run_id = json.loads(raw)["id"]
+        for _ in range(100):
+            _, raw = call(server, "GET", f"/api/v1/runs/{run_id}", expect=200)
+            if json.loads(raw)["run"]["state"] in ("succeeded", "failed"):
+                break
+            time.sleep(0.1)
+        if json.loads(raw)["run"]["state"] != "succeeded":
+            failures.append(f"the flow run did not succeed: {raw[:300]!r}")
+        call(server, "GET", "/api/v1/flows", expect=200)
+        call(server, "GET", "/api/v1/flows/customers", expect=200)
+        call(server, "POST", "/api/v1/flows/customers/pause", expect=200)
+        call(server, "POST", "/api/v1/flows/customers/run", expect=409)
+        call(server, "POST", "/api/v1/flows/customers/resume", expect=200)
+        call(server, "GET", "/api/v1/runs?flow=customers&limit=5", expect=200)
+        call(server, "GET", "/api/v1/runs/nope", expect=404)
+        call(server, "DELETE", "/api/v1/flows/customers", expect=204)
         call(server, "GET", "/metrics", expect=200)
     for failure in failures:
         print("FAIL", failure)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NetSuiteClient
 import SQLKit
 
@@ -132,6 +133,16 @@ public struct FlowWorker: Sendable {
     }
 
     private func finish(_ claimed: ClaimedRun, _ outcome: Result<RunSummary, any Error>) async throws {
+        let flow = ("flow", claimed.flow.name)
+        switch outcome {
+        case .success(let summary):
+            Counter(label: "suitebridge_flow_runs_total", dimensions: [flow, ("state", "succeeded")]).increment()
+            for (kind, count) in [("read", summary.read), ("written", summary.written), ("failed", summary.failed)] where count > 0 {
+                Counter(label: "suitebridge_flow_rows_total", dimensions: [flow, ("kind", kind)]).increment(by: count)
+            }
+        case .failure:
+            Counter(label: "suitebridge_flow_runs_total", dimensions: [flow, ("state", "failed")]).increment()
+        }
         let date = registry.now()
         let owner = self.owner
         switch outcome {

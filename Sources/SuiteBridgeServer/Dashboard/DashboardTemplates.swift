@@ -17,7 +17,7 @@ enum DashboardTemplates {
         <header>
           <a class="brand" href="/">SuiteBridge</a>
           {{#session}}
-          <nav aria-label="Main"><a href="/">Instances</a> <a href="/instances/new">Add instance</a> <a href="/audit">Audit log</a></nav>
+          <nav aria-label="Main"><a href="/">Instances</a> <a href="/instances/new">Add instance</a> <a href="/flows">Flows</a> <a href="/audit">Audit log</a></nav>
           <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out {{actor}}</button></form>
           {{/session}}
         </header>
@@ -165,6 +165,71 @@ enum DashboardTemplates {
         {{> auditTable}}
         """
 
+    static let flows = """
+        <h1>Flows</h1>
+        <p class="help">Create flows with `suitebridge flow create` or the API (POST /api/v1/flows).</p>
+        {{^flows}}<p>No flows yet.</p>{{/flows}}
+        {{#hasFlows}}
+        <table>
+        <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Instance</th><th scope="col">State</th><th scope="col">Schedule</th><th scope="col">Last run</th><th scope="col">Actions</th></tr></thead>
+        <tbody>
+        {{#flows}}
+        <tr>
+          <td><a href="/flows/{{name}}">{{name}}</a></td><td>{{kind}}</td><td><a href="/instances/{{instance}}">{{instance}}</a></td>
+          <td><span class="badge {{stateClass}}">{{state}}</span>{{#stateReason}}<br><small>{{stateReason}}</small>{{/stateReason}}</td>
+          <td>{{schedule}}</td>
+          <td>{{#lastRun}}<a href="/runs/{{id}}">{{state}}</a> {{queued}}{{/lastRun}}{{^lastRun}}never{{/lastRun}}</td>
+          <td>
+            <form method="post" action="/flows/{{name}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>
+            {{#active}}<form method="post" action="/flows/{{name}}/pause" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Pause</button></form>{{/active}}
+            {{^active}}<form method="post" action="/flows/{{name}}/resume" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Resume</button></form>{{/active}}
+          </td>
+        </tr>
+        {{/flows}}
+        </tbody>
+        </table>
+        {{/hasFlows}}
+        """
+
+    static let flow = """
+        <h1>{{name}}</h1>
+        <dl class="facts">
+          <dt>Kind</dt><dd>{{kind}}</dd>
+          <dt>Instance</dt><dd><a href="/instances/{{instance}}">{{instance}}</a></dd>
+          <dt>State</dt><dd><span class="badge {{stateClass}}">{{state}}</span> {{stateReason}}</dd>
+          {{#schedule}}<dt>Schedule</dt><dd>{{schedule}}, next {{nextRunAt}}</dd>{{/schedule}}
+          {{#watermark}}<dt>Watermark</dt><dd>{{watermark}}</dd>{{/watermark}}
+          <dt>Definition</dt><dd><pre>{{definition}}</pre></dd>
+        </dl>
+        <form method="post" action="/flows/{{name}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>
+        <h2>Runs</h2>
+        {{> runsTable}}
+        """
+
+    static let runsTable = """
+        <table><thead><tr><th scope="col">Run</th><th scope="col">State</th><th scope="col">Trigger</th><th scope="col">Queued</th><th scope="col">Read</th><th scope="col">Written</th><th scope="col">Failed</th><th scope="col">Seconds</th><th scope="col">Error</th></tr></thead><tbody>
+        {{#runs}}<tr><td><a href="/runs/{{id}}">{{shortID}}</a></td><td><span class="badge {{stateClass}}">{{state}}</span></td><td>{{trigger}}</td><td>{{queued}}</td><td>{{read}}</td><td>{{written}}</td><td>{{failed}}</td><td>{{seconds}}</td><td>{{error}}</td></tr>{{/runs}}
+        </tbody></table>
+        """
+
+    static let run = """
+        <h1>Run {{shortID}} of <a href="/flows/{{flowName}}">{{flowName}}</a></h1>
+        <dl class="facts">
+          <dt>State</dt><dd><span class="badge {{stateClass}}">{{state}}</span></dd>
+          <dt>Trigger</dt><dd>{{trigger}}</dd>
+          <dt>Queued</dt><dd>{{queued}}</dd>
+          <dt>Attempts</dt><dd>{{attempts}}</dd>
+          <dt>Rows</dt><dd>read {{read}}, written {{written}}, failed {{failed}}</dd>
+          <dt>Seconds</dt><dd>{{seconds}}</dd>
+          {{#error}}<dt>Error</dt><dd>{{error}}</dd>{{/error}}
+        </dl>
+        {{#log}}<h2>Log</h2><pre>{{log}}</pre>{{/log}}
+        {{#hasRefused}}<h2>Refused rows</h2>
+        <table><thead><tr><th scope="col">Row</th><th scope="col">External id</th><th scope="col">NetSuite's message</th><th scope="col">Field</th></tr></thead><tbody>
+        {{#refused}}<tr><td>{{row}}</td><td>{{externalId}}</td><td>{{message}}</td><td>{{path}}</td></tr>{{/refused}}
+        </tbody></table>{{/hasRefused}}
+        """
+
     static let stylesheet = """
         :root { font-family: system-ui, sans-serif; color: #1d2430; background: #f7f8fa; }
         body { margin: 0; }
@@ -177,7 +242,9 @@ enum DashboardTemplates {
         th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #dde1e7; vertical-align: top; }
         .badge { display: inline-block; padding: .1rem .5rem; border-radius: .75rem; font-size: .85rem; background: #dde1e7; }
         .healthy, .ok, .pass { background: #cdeccf; } .warning, .amber, .warn { background: #ffe1a8; }
-        .unhealthy, .red, .fail, .critical { background: #f8c4c4; } .untested, .skipped { background: #e4e7ec; }
+        .unhealthy, .red, .fail, .critical, .failed, .waiting_for_credentials { background: #f8c4c4; }
+        .succeeded, .active { background: #cdeccf; } .running, .queued, .paused { background: #ffe1a8; }
+        pre { white-space: pre-wrap; background: #fff; padding: .5rem; border: 1px solid #dde1e7; } .untested, .skipped { background: #e4e7ec; }
         .error { background: #fde2e2; border: 1px solid #e39a9a; padding: .75rem; margin: 1rem 0; }
         .flash { background: #e3f4e4; border: 1px solid #9acd9c; padding: .75rem; }
         label { display: block; margin-top: .75rem; font-weight: 600; }

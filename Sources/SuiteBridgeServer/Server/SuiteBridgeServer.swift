@@ -62,6 +62,7 @@ public struct SuiteBridgeServer: Sendable {
         addInstanceRoutes(to: api)
         addCertificateRoutes(to: api)
         addAdministrationRoutes(to: api)
+        addFlowRoutes(to: api)
 
         router.group("/metrics")
             .add(middleware: APIErrorMiddleware())
