@@ -105,6 +105,20 @@ public struct NetSuiteClient: Sendable {
     }
 
     private func attemptOnce(_ call: Call) async -> AttemptOutcome {
+        guard let budget = configuration.sharedBudget else { return await attemptWithinLimiter(call) }
+        let ticket: Int
+        do {
+            ticket = try await budget.acquire()
+        } catch {
+            return .failure(NetSuiteError(code: .transport, request: call.label, message: "The shared concurrency budget could not be reached: \(error).",
+                                          remedy: "Check the database the servers share."))
+        }
+        let outcome = await attemptWithinLimiter(call)
+        await budget.release(ticket)
+        return outcome
+    }
+
+    private func attemptWithinLimiter(_ call: Call) async -> AttemptOutcome {
         do {
             try await limiter.acquire()
         } catch {

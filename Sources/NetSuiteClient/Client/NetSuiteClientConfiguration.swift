@@ -24,6 +24,9 @@ public struct NetSuiteClientConfiguration: Sendable {
     public var retry: RetryPolicy
     /// How long one request may take; default 300 s (NetSuite's own limit is 15 minutes).
     public var timeout: Duration
+    /// A budget shared with other processes (several servers calling the same account): each request also holds
+    /// one of its slots, so all processes together stay within the account's limit. `nil`: this process only.
+    public var sharedBudget: (any ConcurrencyBudget)?
     /// The `instance` dimension of the client's metrics (swift-metrics): requests by status, retries, 429s, durations.
     /// Default: the account's realm.
     public var metricsLabel: String

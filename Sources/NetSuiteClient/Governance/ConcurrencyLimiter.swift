@@ -127,3 +127,13 @@ public actor ConcurrencyLimiterRegistry {
         return limiter
     }
 }
+
+/// Slots of an account's concurrency limit shared between processes (for example through a database), so that
+/// several servers together never exceed it. A client holds one slot for each request it sends.
+public protocol ConcurrencyBudget: Sendable {
+    /// Waits for a free slot and returns it.
+    /// - Throws: when the budget cannot be reached or the task is cancelled.
+    func acquire() async throws -> Int
+    /// Gives the slot back.
+    func release(_ slot: Int) async
+}

@@ -42,6 +42,12 @@ extension InstanceRegistry {
             account: instance.accountID, authentication: authentication, baseURL: instance.baseURL,
             concurrencyLimit: instance.concurrencyLimit)
         configuration.metricsLabel = instance.name
+        if store.kind == .postgres {
+            // Several servers may share this store: they share the account's limit through it.
+            configuration.sharedBudget = DatabaseConcurrencyBudget(
+                store: store, account: instance.accountID.realm + "@" + configuration.baseURL, limit: instance.concurrencyLimit,
+                holder: Self.processIdentity)
+        }
         return await NetSuiteClient(configuration: configuration, transport: transport, logger: logger)
     }
 
@@ -58,6 +64,9 @@ extension InstanceRegistry {
             configuration: .init(tokenURL: Self.tokenURL(instance)),
             now: now)
     }
+
+    /// This process, as the holder of shared concurrency slots.
+    static let processIdentity = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
 
     static func tokenURL(_ instance: Instance) -> String? {
         instance.baseURL.map { $0 + "/services/rest/auth/oauth2/v1/token" }

@@ -149,6 +149,19 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 5, name: "shared concurrency slots") { _ in
+            [
+                """
+                CREATE TABLE concurrency_slots (
+                    account TEXT NOT NULL,
+                    slot INTEGER NOT NULL,
+                    holder TEXT,
+                    expires_at TEXT,
+                    PRIMARY KEY (account, slot)
+                )
+                """,
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.
