@@ -66,6 +66,11 @@ public final class Store: Sendable {
     /// - Throws: ``SuiteBridgeError`` `.store` for a malformed URL or a server that cannot be reached.
     /// - Parameter schema: a schema to use instead of `public` (it must exist); tests use one each.
     public static func openPostgres(url: String, schema: String? = nil, logger: Logger = Logger(label: "suitebridge.store")) async throws -> Store {
+        try await openPostgres(url: url, schema: schema, migrating: true, logger: logger)
+    }
+
+    /// - Parameter migrating: `false` only for administrative connections (tests creating schemas).
+    static func openPostgres(url: String, schema: String?, migrating: Bool, logger: Logger) async throws -> Store {
         var configuration: SQLPostgresConfiguration
         do {
             configuration = try SQLPostgresConfiguration(url: url)
@@ -80,7 +85,7 @@ public final class Store: Sendable {
             logger: logger, on: MultiThreadedEventLoopGroup.singleton)
         let store = Store(kind: .postgres, displayLocation: Self.redacted(url), backend: .postgres(PostgresPool(pool: pool)), logger: logger)
         do {
-            try await store.migrate()
+            if migrating { try await store.migrate() }
         } catch {
             try? await pool.shutdownAsync()
             throw error

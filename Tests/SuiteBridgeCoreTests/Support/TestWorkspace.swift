@@ -24,7 +24,7 @@ enum TestDatabases {
         case .postgres:
             let url = ProcessInfo.processInfo.environment["SUITEBRIDGE_TEST_POSTGRES_URL"] ?? ""
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            let admin = try await Store.openPostgres(url: url, logger: quietLogger)
+            let admin = try await Store.openPostgres(url: url, schema: nil, migrating: false, logger: quietLogger)
             try await admin.read { try await $0.raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
             await admin.close()
             store = try await Store.openPostgres(url: url, schema: schema, logger: quietLogger)
