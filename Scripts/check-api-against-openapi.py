@@ -149,6 +149,7 @@ def main():
         call(server, "POST", "/api/v1/flows/customers/resume", expect=200)
         call(server, "GET", "/api/v1/runs?flow=customers&limit=5", expect=200)
         call(server, "GET", "/api/v1/runs/nope", expect=404)
+        call(server, "POST", f"/api/v1/runs/{run_id}/cancel", expect=409)
         call(server, "DELETE", "/api/v1/flows/customers", expect=204)
         call(server, "GET", "/metrics", expect=200)
     for failure in failures:

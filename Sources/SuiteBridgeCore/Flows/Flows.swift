@@ -176,6 +176,26 @@ public struct Flows: Sendable {
         return try await run(id: id)
     }
 
+    /// Cancels a queued or running run; a worker running it stops at its next heartbeat.
+    /// - Throws: ``SuiteBridgeError`` `.conflict` when the run is already over.
+    @discardableResult
+    public func cancel(run id: String) async throws -> Run {
+        let run = try await self.run(id: id)
+        guard run.state.applying(.cancel) != nil else {
+            throw SuiteBridgeError(.conflict, "Run \(run.id.prefix(8)) is already \(run.state.rawValue).", remedy: "Only queued or running runs can be cancelled.", field: "run")
+        }
+        let date = registry.now()
+        let actor = registry.actor
+        try await store.transaction { database in
+            try await database.raw("""
+                UPDATE runs SET state = 'cancelled', finished_at = \(bind: StoreDate.string(date)), lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = \(bind: run.id) AND state IN ('queued', 'running')
+                """).run()
+            try await AuditLog.append(database, actor: actor, instance: nil, action: "run.cancel", detail: "\(run.flowName) run \(run.id.prefix(8))", at: date)
+        }
+        return try await self.run(id: run.id)
+    }
+
     public func run(id: String) async throws -> Run {
         try await store.read { database in
             var found = try await database.raw("SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id WHERE runs.id = \(bind: id)").first()

@@ -89,6 +89,9 @@ extension SuiteBridgeServer {
             let runs = try await flows(for: context).runs(flow: flow, limit: max(1, min(limit, 500)))
             return try JSONResponse.make(["items": runs])
         }
+        api.post("/runs/{id}/cancel") { _, context in
+            try JSONResponse.make(try await flows(for: context).cancel(run: try context.parameters.require("id")))
+        }
         api.get("/runs/{id}") { _, context in
             let flows = flows(for: context)
             let run = try await flows.run(id: try context.parameters.require("id"))

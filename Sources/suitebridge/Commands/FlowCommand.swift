@@ -192,7 +192,18 @@ struct FlowCommand: AsyncParsableCommand {
 
 /// `suitebridge runs list|show`.
 struct RunsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "runs", abstract: "The run history of flows.", subcommands: [List.self, Show.self])
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "The run history of flows.", subcommands: [List.self, Show.self, Cancel.self])
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a queued or running run (a worker running it stops at its next heartbeat).")
+        @Argument(help: "The run id (or its first 8 characters).") var id: String
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let run = try await Flows(registry: try await store.open().registry).cancel(run: id)
+            print(RunsCommand.line(run))
+        }
+    }
 
     static func line(_ run: Run) -> String {
         let seconds = run.duration.map { String(format: "%.1fs", $0) } ?? "-"

@@ -227,6 +227,20 @@ struct FlowTests {
         }
     }
 
+    @Test("a queued run can be cancelled and is never executed; a finished one cannot")
+    func cancel() async throws {
+        try await LiveSetup.run(records: 5) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let flows = Flows(registry: live.registry)
+            try await flows.create(name: "job", definition: FlowDefinition(
+                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try Self.folder()))))
+            let queued = try await flows.enqueue("job")
+            #expect(try await flows.cancel(run: queued.id).state == .cancelled)
+            #expect(try await FlowWorker(registry: live.registry).runUntilIdle().isEmpty)
+            await #expect(throws: SuiteBridgeError.self) { try await flows.cancel(run: queued.id) }
+        }
+    }
+
     @Test("a schedule queues one run when due, even with two workers")
     func schedule() async throws {
         try await LiveSetup.run(records: 5) { live in
