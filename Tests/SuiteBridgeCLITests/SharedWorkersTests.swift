@@ -25,7 +25,7 @@ struct SharedWorkersTests {
         return components.string ?? base
     }
 
-    @Test("two workers share 20 runs: each executed once, and together never above the account's concurrency limit",
+    @Test("two serve processes share 20 runs: each executed once, and together never above the account's concurrency limit",
           .enabled(if: SharedWorkersTests.postgresURL != nil))
     func twoWorkers() throws {
         let database = try Self.freshDatabase(try #require(Self.postgresURL))
@@ -46,19 +46,29 @@ struct SharedWorkersTests {
             #expect(try run(["flow", "run", "export-\(n)"]).status == 0)
         }
         let started = Date()
-        let workers = try (0..<2).map { _ in
-            let worker = Process()
-            worker.executableURL = CLIRunner.binary
-            worker.arguments = ["worker", "--until-idle"]
-            worker.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-            worker.standardOutput = FileHandle.nullDevice
-            worker.standardError = FileHandle.nullDevice
-            try worker.run()
-            return worker
+        let servers = try (0..<2).map { _ in
+            let server = Process()
+            server.executableURL = CLIRunner.binary
+            server.arguments = ["serve", "--port", "0"]
+            server.environment = ProcessInfo.processInfo.environment.merging(env.merging(["SUITEBRIDGE_LOG_LEVEL": "error"]) { $1 }) { $1 }
+            server.standardOutput = FileHandle.nullDevice
+            server.standardError = FileHandle.nullDevice
+            try server.run()
+            return server
         }
-        for worker in workers { worker.waitUntilExit() }
+        defer { for server in servers where server.isRunning { server.terminate() } }
+        var runs: [[String: Any]] = []
+        let deadline = Date().addingTimeInterval(180)
+        repeat {
+            Thread.sleep(forTimeInterval: 0.5)
+            runs = try JSONSerialization.jsonObject(with: Data(try run(["runs", "list", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+        } while runs.contains(where: { ["queued", "running"].contains($0["state"] as? String ?? "") }) && Date() < deadline
         let seconds = Date().timeIntervalSince(started)
-        let runs = try JSONSerialization.jsonObject(with: Data(try run(["runs", "list", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+        for server in servers {
+            server.terminate()
+            server.waitUntilExit()
+            #expect(server.terminationStatus == 0)
+        }
         #expect(runs.count == 20)
         #expect(runs.allSatisfy { $0["state"] as? String == "succeeded" && $0["attempts"] as? Int == 1 }, "\(runs.map { $0["error"] ?? "" })")
         let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".jsonl") }
@@ -71,6 +81,6 @@ struct SharedWorkersTests {
         #expect(maxInFlight <= 5 && maxInFlight >= 3, "maxInFlight \(maxInFlight)")
         #expect(stats["throttled"] as? Int == 0)
         // 20 exports of 2,500 rows at 1,000 rows a page: 60 pages; at 5 in flight and 40 ms each the ceiling is 0.48 s.
-        print("two workers: 20 runs in \(String(format: "%.1f", seconds)) s, maxInFlight \(maxInFlight)")
+        print("two serve processes: 20 runs in \(String(format: "%.1f", seconds)) s, maxInFlight \(maxInFlight)")
     }
 }

@@ -177,6 +177,30 @@ struct FlowTests {
         }
     }
 
+    @Test("a flow paused on revoked credentials resumes after a certificate rotation and a successful test")
+    func revokedThenRotated() async throws {
+        try await LiveSetup.run(records: 10) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let flows = Flows(registry: live.registry)
+            try await flows.create(name: "orders", definition: FlowDefinition(
+                kind: .export, instance: live.oauth2Name, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(try Self.folder()))))
+            try await live.netsuite.revokeMapping(live.realm, certificateID: live.credentials.clientCredentials!.certificateId)
+            try await live.netsuite.revokeAccessTokens(live.realm)
+            try await flows.enqueue("orders")
+            let worker = FlowWorker(registry: live.registry)
+            let failed = try #require(try await worker.runUntilIdle().first)
+            #expect(failed.state == .failed && failed.error?.contains("revoked") == true)
+            #expect(try await flows.flow(named: "orders").state == .waitingForCredentials)
+
+            let pending = try await live.registry.beginRotation(live.oauth2Name)
+            let mapping = try await live.netsuite.addMapping(live.realm, integrationID: 3, entityID: 2, roleID: 1, certificatePEM: pending.certificatePEM)
+            try await live.registry.activate(live.oauth2Name, certificateID: mapping.certificateID)
+            #expect(try await live.registry.test(live.oauth2Name).passed)
+            #expect(try await flows.flow(named: "orders").state == .active)
+            #expect(try await worker.runUntilIdle().map(\.state) == [.succeeded])
+        }
+    }
+
     @Test("credentials break: the run fails with the diagnosis, the flow waits, and resumes once instance test succeeds")
     func waitingForCredentials() async throws {
         try await LiveSetup.run(records: 10) { live in
