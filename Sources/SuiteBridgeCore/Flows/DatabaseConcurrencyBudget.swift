@@ -1,6 +1,7 @@
 import Foundation
 import NetSuiteClient
 import SQLKit
+import Synchronization
 
 /// An account's concurrency limit as rows in the shared PostgreSQL store: each request of any server holds one
 /// slot row (`FOR UPDATE SKIP LOCKED`), so the servers together never exceed the limit and together can use all of
@@ -11,6 +12,8 @@ public struct DatabaseConcurrencyBudget: ConcurrencyBudget {
     let limit: Int
     let holder: String
     let lease: TimeInterval
+    /// Whether this budget made sure its slot rows exist: once, not before every request.
+    private let prepared = PreparedFlag()
 
     public init(store: Store, account: String, limit: Int, holder: String, lease: TimeInterval = 600) {
         self.store = store
@@ -21,7 +24,10 @@ public struct DatabaseConcurrencyBudget: ConcurrencyBudget {
     }
 
     public func acquire() async throws -> Int {
-        try await prepare()
+        if !prepared.isSet {
+            try await prepare()
+            prepared.set()
+        }
         var wait = 2.0
         while true {
             try Task.checkCancellation()
@@ -74,4 +80,11 @@ public struct DatabaseConcurrencyBudget: ConcurrencyBudget {
             return slot
         }
     }
+}
+
+/// A flag set once, shared by copies of a value.
+final class PreparedFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }

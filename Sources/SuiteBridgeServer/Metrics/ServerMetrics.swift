@@ -29,16 +29,30 @@ public final class ServerMetrics: Sendable {
         unauthorizedCounter.increment()
     }
 
+    /// The expiry gauges last set, by their labels: those of certificates no longer active or pending are removed.
+    private let expiryGauges = Mutex<[String: Prometheus.Gauge]>([:])
+
     /// The metrics as Prometheus text, with the certificate expiry gauges refreshed from `registry`.
     func render(instances: InstanceRegistry) async throws -> String {
         let now = Date()
+        var current: [String: (labels: [(String, String)], days: Double)] = [:]
         for instance in try await instances.list() where instance.authMethod == .clientCredentials {
             for certificate in try await instances.certificates(of: instance.name) where certificate.state == .active || certificate.state == .pending {
                 guard let notAfter = certificate.notAfter else { continue }
-                registry.makeGauge(name: "suitebridge_certificate_expiry_days",
-                                   labels: [("instance", instance.name), ("certificate_id", certificate.certificateID ?? "pending"), ("state", certificate.state.rawValue)],
-                                   help: "Days until the certificate expires (negative once expired).")
-                    .set(notAfter.timeIntervalSince(now) / 86_400)
+                let labels = [("instance", instance.name), ("certificate_id", certificate.certificateID ?? "pending"), ("state", certificate.state.rawValue)]
+                current[labels.map { "\($0.0)=\($0.1)" }.joined(separator: ","), default: (labels, 0)] = (labels, notAfter.timeIntervalSince(now) / 86_400)
+            }
+        }
+        expiryGauges.withLock { gauges in
+            for (key, gauge) in gauges where current[key] == nil {
+                registry.unregisterGauge(gauge)
+                gauges[key] = nil
+            }
+            for (key, value) in current {
+                let gauge = gauges[key] ?? registry.makeGauge(
+                    name: "suitebridge_certificate_expiry_days", labels: value.labels, help: "Days until the certificate expires (negative once expired).")
+                gauge.set(value.days)
+                gauges[key] = gauge
             }
         }
         var buffer: [UInt8] = []

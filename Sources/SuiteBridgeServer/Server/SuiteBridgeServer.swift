@@ -90,11 +90,8 @@ public struct SuiteBridgeServer: Sendable {
 
     // MARK: API
 
-    func representation(_ instance: Instance) async throws -> InstanceRepresentation {
-        let certificates = instance.authMethod == .clientCredentials ? try await registry.certificates(of: instance.name) : []
-        let policy = instance.authMethod == .clientCredentials ? try await registry.rotationPolicy(of: instance.name) : nil
-        return InstanceRepresentation(instance, fingerprints: try await registry.fingerprints(of: instance.name), certificates: certificates,
-                                      policy: policy)
+    func representation(_ instance: Instance) async throws -> InstanceSummary {
+        try await registry.summary(of: instance)
     }
 
     /// A registry acting as the caller, for the audit log.
@@ -104,7 +101,7 @@ public struct SuiteBridgeServer: Sendable {
 
     private func addInstanceRoutes(to api: RouterGroup<ServerContext>) {
         api.get("/instances") { _, _ in
-            var items: [InstanceRepresentation] = []
+            var items: [InstanceSummary] = []
             for instance in try await registry.list() { items.append(try await representation(instance)) }
             return try JSONResponse.make(["items": items])
         }
@@ -141,7 +138,7 @@ public struct SuiteBridgeServer: Sendable {
     private func addCertificateRoutes(to api: RouterGroup<ServerContext>) {
         api.get("/instances/{name}/certificates") { _, context in
             let certificates = try await registry.certificates(of: try context.parameters.require("name"))
-            return try JSONResponse.make(["items": certificates.map(CertificateRepresentation.init)])
+            return try JSONResponse.make(["items": certificates.map(CertificateSummary.init)])
         }
         api.post("/instances/{name}/certificates/rotate") { request, context in
             let name = try context.parameters.require("name")
@@ -149,29 +146,29 @@ public struct SuiteBridgeServer: Sendable {
             let registry = registry(for: context)
             if body.automatic == true {
                 let result = try await registry.rotateAutomatically(name, keyType: try body.parsedKeyType(), days: body.days ?? 365)
-                struct Rotated: Encodable { var active: CertificateRepresentation; var old: CertificateRepresentation?; var note: String? }
-                return try JSONResponse.make(Rotated(active: .init(result.newCertificate), old: result.oldCertificate.map(CertificateRepresentation.init), note: result.note))
+                struct Rotated: Encodable { var active: CertificateSummary; var old: CertificateSummary?; var note: String? }
+                return try JSONResponse.make(Rotated(active: .init(result.newCertificate), old: result.oldCertificate.map(CertificateSummary.init), note: result.note))
             }
             let pending = try await registry.beginRotation(name, keyType: try body.parsedKeyType(), days: body.days ?? 365)
-            struct Pending: Encodable { var certificate: CertificateRepresentation; var certificatePem: String; var uploadSteps: [String] }
+            struct Pending: Encodable { var certificate: CertificateSummary; var certificatePem: String; var uploadSteps: [String] }
             return try JSONResponse.make(Pending(certificate: .init(pending.certificate), certificatePem: pending.certificatePEM,
                                                  uploadSteps: PendingCertificate.uploadSteps), status: .created)
         }
         api.post("/instances/{name}/certificates/activate") { request, context in
             let body = try await JSONResponse.decode(CertificateIDBody.self, from: request)
             let certificate = try await registry(for: context).activate(try context.parameters.require("name"), certificateID: body.certificateId)
-            return try JSONResponse.make(CertificateRepresentation(certificate))
+            return try JSONResponse.make(CertificateSummary(certificate))
         }
         api.post("/instances/{name}/certificates/update-id") { request, context in
             let body = try await JSONResponse.decode(CertificateIDBody.self, from: request)
             let certificate = try await registry(for: context).updateCertificateID(try context.parameters.require("name"), certificateID: body.certificateId)
-            return try JSONResponse.make(CertificateRepresentation(certificate))
+            return try JSONResponse.make(CertificateSummary(certificate))
         }
         api.post("/instances/{name}/certificates/{certificateId}/revoke") { request, context in
             let body = (try? await JSONResponse.decode(RevokeBody.self, from: request)) ?? RevokeBody()
             let result = try await registry(for: context).revoke(
                 try context.parameters.require("name"), certificateID: try context.parameters.require("certificateId"), force: body.force ?? false)
-            struct Revoked: Encodable { var certificate: CertificateRepresentation; var revokedInNetSuite: Bool; var note: String? }
+            struct Revoked: Encodable { var certificate: CertificateSummary; var revokedInNetSuite: Bool; var note: String? }
             return try JSONResponse.make(Revoked(certificate: .init(result.certificate), revokedInNetSuite: result.revokedInNetSuite, note: result.note))
         }
         api.get("/instances/{name}/certificates/{certificateId}/pem") { _, context in

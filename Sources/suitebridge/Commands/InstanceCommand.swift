@@ -99,23 +99,6 @@ struct InstanceCommand: AsyncParsableCommand {
         }
     }
 
-    struct Listed: Encodable {
-        var name, auth, accountId, realm, host, health: String
-        var lastTested: Date?
-        var lastError: String?
-        var certificateId: String?
-        var certificateNotAfter: Date?
-        var certificateDaysLeft: Int?
-    }
-
-    static func listed(_ instance: Instance, _ registry: InstanceRegistry) async throws -> Listed {
-        let active = instance.authMethod == .clientCredentials ? try await registry.certificates(of: instance.name).first { $0.state == .active } : nil
-        return Listed(name: instance.name, auth: instance.authMethod.rawValue, accountId: instance.accountID.realm, realm: instance.realm,
-                      host: instance.accountID.hostLabel, health: instance.health.rawValue, lastTested: instance.lastTestedAt,
-                      lastError: instance.lastError, certificateId: active?.certificateID, certificateNotAfter: active?.notAfter,
-                      certificateDaysLeft: active?.daysLeft())
-    }
-
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the instances with their health and certificate expiry.")
         @Flag(help: "Print JSON.") var json = false
@@ -123,15 +106,15 @@ struct InstanceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            var rows: [Listed] = []
-            for instance in try await workspace.registry.list() { rows.append(try await InstanceCommand.listed(instance, workspace.registry)) }
+            var rows: [InstanceSummary] = []
+            for instance in try await workspace.registry.list() { rows.append(try await workspace.registry.summary(of: instance)) }
             if json { return try Terminal.printJSON(rows) }
             if rows.isEmpty { return print("no instances; add one with `suitebridge instance add` or `instance import`") }
             print("NAME".column(24) + "AUTH".column(20)
                   + "ACCOUNT".column(16) + "HEALTH".column(11) + "CERTIFICATE")
             for row in rows {
                 let certificate = row.auth == AuthMethod.clientCredentials.rawValue
-                    ? row.certificateDaysLeft.map { "\($0) days left" } ?? (row.certificateId == nil ? "none active" : "expiry unknown") : "-"
+                    ? row.activeCertificate.map { $0.daysLeft.map { "\($0) days left" } ?? "expiry unknown" } ?? "none active" : "-"
                 print(row.name.column(24) + row.auth.column(20)
                       + row.accountId.column(16) + row.health.column(11) + certificate)
             }
@@ -144,43 +127,20 @@ struct InstanceCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var store: WorkspaceOptions
 
+        /// The instance's summary and all its certificates.
         struct Shown: Encodable {
-            var instance: Listed
-            var signatureMethod: String?
-            var consumerKey: String?
-            var clientId: String?
-            var tokenId: String?
-            var consumerSecret: String?
-            var tokenSecret: String?
-            var roleId, entityId, baseUrl: String?
-            var concurrencyLimit: Int
-            var certificates: [Certificate]
-            struct Certificate: Encodable {
-                var certificateId: String?
-                var state: String
-                var keyType: String
-                var notAfter: Date?
-                var daysLeft: Int?
-                var fingerprint: String?
-            }
+            var instance: InstanceSummary
+            var certificates: [CertificateSummary]
         }
 
         func run() async throws {
             let workspace = try await store.open()
             let registry = workspace.registry
             let instance = try await registry.instance(named: name)
-            let fingerprints = try await registry.fingerprints(of: name)
             let certificates = instance.authMethod == .clientCredentials ? try await registry.certificates(of: name) : []
             let tba = instance.authMethod == .tokenBased
-            let shown = Shown(
-                instance: try await InstanceCommand.listed(instance, registry), signatureMethod: instance.signatureMethod,
-                consumerKey: tba ? instance.consumerKey : nil, clientId: tba ? nil : instance.consumerKey, tokenId: instance.tokenID,
-                consumerSecret: fingerprints.consumerSecret.map { "set (\($0))" }, tokenSecret: fingerprints.tokenSecret.map { "set (\($0))" },
-                roleId: instance.roleID, entityId: instance.entityID, baseUrl: instance.baseURL, concurrencyLimit: instance.concurrencyLimit,
-                certificates: certificates.map {
-                    .init(certificateId: $0.certificateID, state: $0.state.rawValue, keyType: $0.keyType, notAfter: $0.notAfter,
-                          daysLeft: $0.daysLeft(), fingerprint: $0.fingerprint)
-                })
+            let summary = try await registry.summary(of: instance)
+            let shown = Shown(instance: summary, certificates: certificates.map(CertificateSummary.init))
             if json { return try Terminal.printJSON(shown) }
             var lines = [
                 "name:              \(instance.name)",
@@ -193,9 +153,9 @@ struct InstanceCommand: AsyncParsableCommand {
                 lines += [
                     "signature method:  HMAC-SHA256",
                     "consumer key:      \(instance.consumerKey)",
-                    "consumer secret:   \(shown.consumerSecret ?? "not set")",
+                    "consumer secret:   \(summary.consumerSecret ?? "not set")",
                     "token id:          \(instance.tokenID ?? "not set")",
-                    "token secret:      \(shown.tokenSecret ?? "not set")",
+                    "token secret:      \(summary.tokenSecret ?? "not set")",
                 ]
             } else {
                 lines += [
@@ -210,6 +170,9 @@ struct InstanceCommand: AsyncParsableCommand {
                 "health:            \(instance.health.rawValue)" + (instance.lastTestedAt.map { ", tested \($0.formatted(.iso8601))" } ?? ""),
             ]
             if let error = instance.lastError { lines.append("last error:        \(error)") }
+            if let policy = summary.rotationPolicy {
+                lines.append("rotation:          \(policy)" + (summary.nextRotation.map { ", next \($0.day)" } ?? ""))
+            }
             for certificate in certificates {
                 lines.append("certificate:       \(certificate.displayName) \(certificate.state.rawValue), \(certificate.keyType)"
                              + (certificate.notAfter.map { ", not after \($0.day), \(certificate.daysLeft() ?? 0) days left" } ?? ""))

@@ -97,6 +97,8 @@ struct APITests {
     func certificates() async throws {
         try await ServerHarness.run { harness in
             let name = "\(harness.realm)-oauth2"
+            let before = ServerHarness.text(try await harness.api(.get, "/metrics"))
+            #expect(before.contains("certificate_id=\"\(harness.credentials.clientCredentials!.certificateId)\""))
             let rotated = try await harness.api(.post, "/api/v1/instances/\(name)/certificates/rotate", json: ["keyType": "ec-p256", "days": 200])
             #expect(rotated.status == .created)
             let pem = try #require(ServerHarness.object(rotated)["certificatePem"] as? String)
@@ -121,6 +123,11 @@ struct APITests {
             let instance = ServerHarness.object(try await harness.api(.get, "/api/v1/instances/\(name)"))
             #expect(instance["nextRotation"] != nil)
             #expect(ServerHarness.object(try await harness.api(.post, "/api/v1/instances/\(name)/test"))["passed"] as? Bool == true)
+            // Only the current certificate has an expiry gauge: the revoked ones are gone from /metrics.
+            let after = ServerHarness.text(try await harness.api(.get, "/metrics"))
+            let series = after.split(separator: "\n").filter { $0.hasPrefix("suitebridge_certificate_expiry_days{instance=\"\(name)\"") }
+            #expect(series.count == 1 && series.allSatisfy { $0.contains("state=\"active\"") }, "\(series)")
+            #expect(!after.contains("certificate_id=\"\(harness.credentials.clientCredentials!.certificateId)\""))
         }
     }
 
