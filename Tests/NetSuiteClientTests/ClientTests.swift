@@ -164,6 +164,22 @@ struct ClientTests {
         }
     }
 
+    @Test("a cancelled request keeps its slot until NetSuite answers it, so the next one is not refused")
+    func cancelledRequestKeepsSlot() async throws {
+        try await LiveSimulator.run(records: 20, concurrencyLimit: 1, latencyMs: 300) { sim in
+            let client = try await sim.tbaClient(concurrencyLimit: 1)
+            let first = Task { try await client.records.getJSON("customer", id: "eid:CUST-1") }
+            try await Task.sleep(for: .milliseconds(100))
+            first.cancel()
+            // NetSuite is still working on the first request; the second must wait for it, not be refused.
+            _ = try await client.records.getJSON("customer", id: "eid:CUST-2")
+            _ = try? await first.value
+            let stats = try await sim.netsuite.stats(sim.realm)
+            #expect(stats.throttled == 0)
+            #expect(stats.maxInFlight == 1)
+        }
+    }
+
     @Test("a client configured above the account's limit recovers from 429s by narrowing its window")
     func throttledRecovery() async throws {
         try await LiveSimulator.run(records: 100, concurrencyLimit: 2, latencyMs: 20) { sim in

@@ -46,13 +46,15 @@ struct SharedWorkersTests {
             #expect(try run(["flow", "run", "export-\(n)"]).status == 0)
         }
         let started = Date()
-        let servers = try (0..<2).map { _ in
+        let logs = (0..<2).map { directory.appendingPathComponent("serve-\($0).log") }
+        let servers = try (0..<2).map { index in
+            FileManager.default.createFile(atPath: logs[index].path, contents: nil)
             let server = Process()
             server.executableURL = CLIRunner.binary
             server.arguments = ["serve", "--port", "0"]
             server.environment = ProcessInfo.processInfo.environment.merging(env.merging(["SUITEBRIDGE_LOG_LEVEL": "error"]) { $1 }) { $1 }
             server.standardOutput = FileHandle.nullDevice
-            server.standardError = FileHandle.nullDevice
+            server.standardError = try FileHandle(forWritingTo: logs[index])
             try server.run()
             return server
         }
@@ -64,10 +66,10 @@ struct SharedWorkersTests {
             runs = try JSONSerialization.jsonObject(with: Data(try run(["runs", "list", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
         } while runs.contains(where: { ["queued", "running"].contains($0["state"] as? String ?? "") }) && Date() < deadline
         let seconds = Date().timeIntervalSince(started)
-        for server in servers {
+        for (index, server) in servers.enumerated() {
             server.terminate()
             server.waitUntilExit()
-            #expect(server.terminationStatus == 0)
+            #expect(server.terminationStatus == 0, "serve \(index) stderr: \((try? String(contentsOf: logs[index], encoding: .utf8)) ?? "")")
         }
         #expect(runs.count == 20)
         #expect(runs.allSatisfy { $0["state"] as? String == "succeeded" && $0["attempts"] as? Int == 1 }, "\(runs.map { $0["error"] ?? "" })")

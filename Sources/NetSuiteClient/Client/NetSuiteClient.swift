@@ -149,8 +149,8 @@ public struct NetSuiteClient: Sendable {
 
         let response: NetSuiteHTTPResponse
         do {
-            response = try await transport.send(
-                NetSuiteHTTPRequest(method: call.method, url: call.url, headers: headers, body: call.body), timeout: configuration.timeout)
+            response = try await Self.sendToCompletion(
+                NetSuiteHTTPRequest(method: call.method, url: call.url, headers: headers, body: call.body), over: transport, timeout: configuration.timeout)
         } catch {
             await limiter.release(.other)
             let host = URL(string: call.url)?.host ?? call.url
@@ -191,6 +191,15 @@ public struct NetSuiteClient: Sendable {
             return .failure(Self.notRetried(call, reason: "NetSuite answered HTTP \(response.status)", status: response.status, body: errorBody))
         }
         return .failure(errorForAnswer(call, response: response, body: errorBody))
+    }
+
+    /// Sends `request` and waits for NetSuite's answer even when the calling task is cancelled. A request that
+    /// reached NetSuite holds one of the account's concurrency slots until NetSuite has answered it, whatever the
+    /// client does with the connection; releasing the client's own slot (or the shared budget's) at cancellation
+    /// would let a next request in while NetSuite still counts this one, and NetSuite would refuse it with 429.
+    /// A cancelled caller therefore waits at most one request (bounded by the timeout).
+    static func sendToCompletion(_ request: NetSuiteHTTPRequest, over transport: any NetSuiteTransport, timeout: Duration) async throws -> NetSuiteHTTPResponse {
+        try await Task { try await transport.send(request, timeout: timeout) }.value
     }
 
     static func notRetried(_ call: Call, reason: String, status: Int? = nil, body: NetSuiteErrorBody? = nil) -> NetSuiteError {

@@ -40,6 +40,29 @@ public struct APITokens: Sendable {
         return value
     }
 
+    /// Creates the first token, called `name`, when the store has none, and returns its value; `nil` when a token
+    /// exists. Atomic: several servers starting at once on one PostgreSQL store make one token between them.
+    public func createFirstIfNone(name: String, actor: String) async throws -> String? {
+        let name = try InstanceValidation.name(name)
+        let value = "sbt_" + Self.randomText()
+        let hash = Self.hash(value)
+        let date = now()
+        let kind = store.kind
+        let created = try await store.transaction { database -> Bool in
+            if kind == .postgres {
+                // SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs a lock for "check, then insert".
+                try await database.raw("SELECT pg_advisory_xact_lock(7031963)").run()
+            }
+            guard try await database.raw("SELECT name FROM api_tokens LIMIT 1").first() == nil else { return false }
+            try await database.raw("""
+                INSERT INTO api_tokens (name, token_hash, created_at) VALUES (\(bind: name), \(bind: hash), \(bind: StoreDate.string(date)))
+                """).run()
+            try await AuditLog.append(database, actor: actor, instance: nil, action: "token.create", detail: name, at: date)
+            return true
+        }
+        return created ? value : nil
+    }
+
     /// The token's name when `value` is a valid, unrevoked token; `nil` otherwise. Records its last use.
     public func authenticate(_ value: String) async throws -> String? {
         guard value.hasPrefix("sbt_"), value.count < 200 else { return nil }
@@ -65,11 +88,6 @@ public struct APITokens: Sendable {
                          revokedAt: StoreDate.date(try row.decode(column: "revoked_at", as: String?.self)))
             }
         }
-    }
-
-    /// Whether any token exists (the server makes the first admin token when none does).
-    public func isEmpty() async throws -> Bool {
-        try await list().isEmpty
     }
 
     /// Revokes a token; it stops working at once.

@@ -43,8 +43,7 @@ public struct SuiteBridgeServer: Sendable {
 
     /// Creates the first admin token when there is none, and returns it (to print once); `nil` when tokens exist.
     public func createFirstTokenIfNeeded() async throws -> String? {
-        guard try await tokens.isEmpty() else { return nil }
-        return try await tokens.create(name: "admin", actor: "server")
+        try await tokens.createFirstIfNone(name: "admin", actor: "server")
     }
 
     /// The router: public `/healthz` and `/login`; everything else behind a token or session.
