@@ -91,7 +91,7 @@ struct CertificateLifecycleTests {
                 for worker in 0..<4 {
                     group.addTask {
                         var n = 0
-                        while !load.stop.load(ordering: .relaxed) || n < 5 {
+                        while !load.stop.load(ordering: .relaxed) {
                             do {
                                 _ = try await client.records.list("customer", limit: 2, offset: 2 * ((worker + n) % 5))
                                 load.successes.add(1, ordering: .relaxed)
@@ -102,18 +102,26 @@ struct CertificateLifecycleTests {
                         }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(100))
+                /// Waits (however slow the machine) until `count` more requests than `base` have succeeded.
+                func awaitSuccesses(_ count: Int, after base: Int) async throws {
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while load.successes.load(ordering: .relaxed) < base + count, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    #expect(load.successes.load(ordering: .relaxed) >= base + count, "the load made progress")
+                }
+                // The load is running before the rotation starts, and keeps going through it.
+                try await awaitSuccesses(8, after: 0)
                 let result = try await live.registry.rotateAutomatically(name, days: 365)
                 #expect(result.oldCertificate?.state == .revoked)
                 #expect(result.note == nil)
                 // NetSuite may also drop the tokens issued with the old certificate: users refresh once, silently.
                 try await live.netsuite.revokeAccessTokens(live.realm)
-                try await Task.sleep(for: .milliseconds(200))
+                try await awaitSuccesses(8, after: load.successes.load(ordering: .relaxed))
                 load.stop.store(true, ordering: .relaxed)
                 try await group.waitForAll()
             }
             #expect(load.failures.load(ordering: .relaxed) == 0)
-            #expect(load.successes.load(ordering: .relaxed) > 20)
             let certificates = try await live.registry.certificates(of: name)
             #expect(certificates.map(\.state) == [.revoked, .active])
             let listed = try await client.certificates(clientID: live.credentials.clientCredentials!.clientId).list()
