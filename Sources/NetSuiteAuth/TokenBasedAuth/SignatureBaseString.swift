@@ -21,52 +21,83 @@ public struct SignatureBaseString: Sendable, Hashable, CustomStringConvertible {
         oauthParameters: [(name: String, value: String)],
         formBody: String? = nil
     ) throws {
-        let normalized = try Self.normalizedURL(url)
-        var parameters = normalized.queryParameters + oauthParameters
-        if let formBody {
-            parameters += PercentEncoding.formPairs(formBody)
-        }
-        // Encoded once, sorted by bytes (RFC 5849 §3.4.1.3.2), then written encoded a second time into the base
-        // string: in once-encoded text only `%` needs encoding again, and `=` / `&` become %3D / %26.
-        let encoded = parameters.map { (name: PercentEncoding.encodedBytes($0.name), value: PercentEncoding.encodedBytes($0.value)) }
-            .sorted { lhs, rhs in
-                lhs.name == rhs.name ? lhs.value.lexicographicallyPrecedes(rhs.value) : lhs.name.lexicographicallyPrecedes(rhs.name)
-            }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256 + encoded.reduce(0) { $0 + ($1.name.count + $1.value.count) * 2 + 6 })
-        for byte in method.utf8 {
-            bytes.append((UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 32 : byte)
-        }
-        bytes.append(UInt8(ascii: "&"))
-        PercentEncoding.append(normalized.baseURL.utf8, to: &bytes)
-        bytes.append(UInt8(ascii: "&"))
-        func appendEscape(_ second: UInt8, _ third: UInt8) {
-            bytes.append(UInt8(ascii: "%"))
-            bytes.append(second)
-            bytes.append(third)
-        }
-        func appendEncodedAgain(_ once: [UInt8]) {
-            for byte in once {
-                if byte == UInt8(ascii: "%") {
-                    appendEscape(UInt8(ascii: "2"), UInt8(ascii: "5"))
-                } else {
-                    bytes.append(byte)
-                }
-            }
-        }
-        for (index, pair) in encoded.enumerated() {
-            if index > 0 { appendEscape(UInt8(ascii: "2"), UInt8(ascii: "6")) }
-            appendEncodedAgain(pair.name)
-            appendEscape(UInt8(ascii: "3"), UInt8(ascii: "D"))
-            appendEncodedAgain(pair.value)
-        }
-        self.value = String(decoding: bytes, as: UTF8.self)
+        let oauth = oauthParameters.map { EncodedParameter(name: PercentEncoding.encodedBytes($0.name), value: PercentEncoding.encodedBytes($0.value)) }
+        self.init(bytes: try Self.bytes(method: method, url: url, encodedParameters: oauth, formBody: formBody))
+    }
+
+    /// A base string already written as bytes.
+    init(bytes: [UInt8]) {
+        value = String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { value }
 
-    /// The base string URI of RFC 5849 §3.4.1.2 and the decoded query parameters of `url`.
-    static func normalizedURL(_ url: String) throws -> (baseURL: String, queryParameters: [(name: String, value: String)]) {
+    /// The base string of a request as UTF-8 bytes, given its `oauth_*` parameters already encoded once.
+    ///
+    /// Parameters are encoded once, sorted by bytes (RFC 5849 §3.4.1.3.2), then written encoded a second time: in
+    /// once-encoded text only `%` needs encoding again, and the separators `=` / `&` become %3D / %26.
+    /// - Throws: ``NetSuiteAuthError`` `invalidRequest` when the URL has no scheme or host, or is not http(s).
+    static func bytes(method: String, url: String, encodedParameters oauth: [EncodedParameter], formBody: String?) throws -> [UInt8] {
+        let parts = try Self.parts(of: url)
+        var parameters = oauth
+        if let query = parts.query { PercentEncoding.appendEncodedFormPairs(query, to: &parameters) }
+        if let formBody { PercentEncoding.appendEncodedFormPairs(Substring(formBody), to: &parameters) }
+        parameters.sort(by: EncodedParameter.precedes)
+
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + url.utf8.count * 3 + parameters.reduce(0) { $0 + ($1.name.count + $1.value.count) * 2 + 6 })
+        for byte in method.utf8 {
+            bytes.append(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
+        }
+        bytes.append(UInt8(ascii: "&"))
+        appendBaseURL(of: parts, to: &bytes)
+        bytes.append(UInt8(ascii: "&"))
+        for (index, pair) in parameters.enumerated() {
+            if index > 0 { appendEscape(UInt8(ascii: "2"), UInt8(ascii: "6"), to: &bytes) }
+            appendEncodedAgain(pair.name, to: &bytes)
+            appendEscape(UInt8(ascii: "3"), UInt8(ascii: "D"), to: &bytes)
+            appendEncodedAgain(pair.value, to: &bytes)
+        }
+        return bytes
+    }
+
+    @inline(__always)
+    private static func appendEscape(_ second: UInt8, _ third: UInt8, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "%"))
+        bytes.append(second)
+        bytes.append(third)
+    }
+
+    /// Once-encoded bytes encoded again: only `%` is not unreserved among them.
+    private static func appendEncodedAgain(_ once: [UInt8], to bytes: inout [UInt8]) {
+        for byte in once {
+            if byte == UInt8(ascii: "%") {
+                appendEscape(UInt8(ascii: "2"), UInt8(ascii: "5"), to: &bytes)
+            } else {
+                bytes.append(byte)
+            }
+        }
+    }
+
+    /// The base string URI of RFC 5849 §3.4.1.2, encoded: scheme and host lower-cased, a default port dropped.
+    private static func appendBaseURL(of parts: URLParts, to bytes: inout [UInt8]) {
+        let scheme = Self.asciiLowercased(parts.scheme)
+        PercentEncoding.append(scheme.utf8, to: &bytes)
+        bytes.append(contentsOf: "%3A%2F%2F".utf8)
+        PercentEncoding.append(Self.asciiLowercased(parts.host).utf8, to: &bytes)
+        if let port = parts.port, !(scheme == "http" && port == "80"), !(scheme == "https" && port == "443") {
+            appendEscape(UInt8(ascii: "3"), UInt8(ascii: "A"), to: &bytes)
+            PercentEncoding.append(port.utf8, to: &bytes)
+        }
+        if parts.path.isEmpty {
+            appendEscape(UInt8(ascii: "2"), UInt8(ascii: "F"), to: &bytes)
+        } else {
+            PercentEncoding.append(parts.path.utf8, to: &bytes)
+        }
+    }
+
+    /// The pieces of `url`, checked.
+    private static func parts(of url: String) throws -> URLParts {
         guard let parts = URLParts(url), !parts.host.isEmpty else {
             throw NetSuiteAuthError(
                 code: .invalidRequest,
@@ -84,13 +115,7 @@ public struct SignatureBaseString: Sendable, Hashable, CustomStringConvertible {
                 field: "url"
             )
         }
-        var base = scheme + "://" + Self.asciiLowercased(parts.host)
-        if let port = parts.port, !(scheme == "http" && port == "80"), !(scheme == "https" && port == "443") {
-            base += ":" + port
-        }
-        base += parts.path.isEmpty ? "/" : String(parts.path)
-        let query = parts.query.map { PercentEncoding.formPairs($0) } ?? []
-        return (base, query)
+        return parts
     }
 }
 

@@ -66,12 +66,14 @@ public struct TokenBasedAuth: Sendable {
 
     /// A signed request's `Authorization` header, with the base string it signs (for diagnosis; it has no secret).
     public struct SignedRequest: Sendable, Hashable {
-        /// The header to send as `Authorization`.
+        /// The header to send as `Authorization`, as parameters.
         public var authorization: AuthorizationHeader
         /// What was signed.
         public var baseString: SignatureBaseString
         /// The base64 HMAC-SHA256 signature (not percent-encoded).
         public var signature: String
+        /// The `Authorization` header's value as sent: the text of ``authorization``, written once while signing.
+        public var headerValue: String
     }
 
     /// The account the requests go to; its realm goes in every header.
@@ -80,8 +82,10 @@ public struct TokenBasedAuth: Sendable {
     public let credentials: Credentials
     /// Always HMAC-SHA256.
     public let signatureMethod: SignatureMethod
-    /// `encode(consumerSecret)&encode(tokenSecret)`, made once.
-    private let signingKey: SymmetricKey
+    /// HMAC-SHA256 keyed with `encode(consumerSecret)&encode(tokenSecret)`, made once and copied per request.
+    private let keyedMAC: HMAC<SHA256>
+    /// What every request of this signer shares, encoded once.
+    private let fixed: FixedParameters
 
     /// Creates a signer for one account.
     /// - Throws: ``NetSuiteAuthError`` `invalidCredential` naming the field when a credential is empty or has
@@ -96,7 +100,36 @@ public struct TokenBasedAuth: Sendable {
         self.account = account
         self.credentials = credentials
         self.signatureMethod = signatureMethod
-        self.signingKey = Self.signingKey(consumerSecret: credentials.consumerSecret, tokenSecret: credentials.tokenSecret)
+        self.keyedMAC = HMAC<SHA256>(key: Self.signingKey(consumerSecret: credentials.consumerSecret, tokenSecret: credentials.tokenSecret))
+        self.fixed = FixedParameters(realm: account.realm, credentials: credentials, signatureMethod: signatureMethod)
+    }
+
+    /// The `oauth_*` parameters that do not change between requests, and the header text they start.
+    private struct FixedParameters: Sendable {
+        var consumerKey: EncodedParameter
+        var token: EncodedParameter
+        var signatureMethod: EncodedParameter
+        var version: EncodedParameter
+        /// `OAuth realm="…", oauth_consumer_key="…", oauth_token="…", oauth_signature_method="…", oauth_timestamp="`
+        var headerStart: [UInt8]
+        static let timestampName = Array("oauth_timestamp".utf8)
+        static let nonceName = Array("oauth_nonce".utf8)
+
+        init(realm: String, credentials: Credentials, signatureMethod: SignatureMethod) {
+            func parameter(_ name: String, _ value: String) -> EncodedParameter {
+                EncodedParameter(name: Array(name.utf8), value: PercentEncoding.encodedBytes(value))
+            }
+            consumerKey = parameter("oauth_consumer_key", credentials.consumerKey)
+            token = parameter("oauth_token", credentials.tokenID)
+            self.signatureMethod = parameter("oauth_signature_method", signatureMethod.rawValue)
+            version = parameter("oauth_version", "1.0")
+            var start = Array("OAuth realm=\"\(realm)\"".utf8)
+            for fixed in [consumerKey, token, self.signatureMethod] {
+                start += Array(", ".utf8) + fixed.name + Array("=\"".utf8) + fixed.value + Array("\"".utf8)
+            }
+            start += Array(", oauth_timestamp=\"".utf8)
+            headerStart = start
+        }
     }
 
     /// Signs one request.
@@ -125,42 +158,80 @@ public struct TokenBasedAuth: Sendable {
                 field: "nonce"
             )
         }
-        let timestamp = timestamp ?? Int(Date().timeIntervalSince1970)
-        let oauthParameters: [AuthorizationHeader.Parameter] = [
+        let timestamp = String(timestamp ?? Int(Date().timeIntervalSince1970))
+        // nonce is letters and digits, timestamp digits: both are their own encoding.
+        let timestampParameter = EncodedParameter(name: FixedParameters.timestampName, value: Array(timestamp.utf8))
+        let nonceParameter = EncodedParameter(name: FixedParameters.nonceName, value: Array(nonce.utf8))
+        let baseBytes = try SignatureBaseString.bytes(
+            method: method, url: url,
+            encodedParameters: [fixed.consumerKey, fixed.token, fixed.signatureMethod, timestampParameter, nonceParameter, fixed.version],
+            formBody: formBody)
+        var mac = keyedMAC
+        baseBytes.withUnsafeBytes { mac.update(data: $0) }
+        let signature = Self.base64(mac.finalize())
+
+        // The header as sent, in NetSuite's documented order: realm, consumer key, token, signature method,
+        // timestamp, nonce, version, signature.
+        var header = fixed.headerStart
+        header.reserveCapacity(header.count + 160)
+        header += timestampParameter.value
+        header.append(contentsOf: "\", oauth_nonce=\"".utf8)
+        header += nonceParameter.value
+        header.append(contentsOf: "\", oauth_version=\"1.0\", oauth_signature=\"".utf8)
+        PercentEncoding.append(signature.utf8, to: &header)
+        header.append(UInt8(ascii: "\""))
+
+        let authorization = AuthorizationHeader(realm: account.realm, parameters: [
             .init(name: "oauth_consumer_key", value: credentials.consumerKey),
             .init(name: "oauth_token", value: credentials.tokenID),
             .init(name: "oauth_signature_method", value: signatureMethod.rawValue),
-            .init(name: "oauth_timestamp", value: String(timestamp)),
+            .init(name: "oauth_timestamp", value: timestamp),
             .init(name: "oauth_nonce", value: nonce),
             .init(name: "oauth_version", value: "1.0"),
-        ]
-        let baseString = try SignatureBaseString(
-            method: method,
-            url: url,
-            oauthParameters: oauthParameters.map { ($0.name, $0.value) },
-            formBody: formBody
-        )
-        let signature = Self.signature(of: baseString, key: signingKey)
-        let header = AuthorizationHeader(
-            realm: account.realm,
-            parameters: oauthParameters + [.init(name: "oauth_signature", value: signature)]
-        )
-        return SignedRequest(authorization: header, baseString: baseString, signature: signature)
+            .init(name: "oauth_signature", value: signature),
+        ])
+        return SignedRequest(
+            authorization: authorization, baseString: SignatureBaseString(bytes: baseBytes), signature: signature,
+            headerValue: String(decoding: header, as: UTF8.self))
     }
 
     /// The base64 HMAC-SHA256 of `baseString` under the key `encode(consumerSecret)&encode(tokenSecret)`.
     public static func signature(of baseString: SignatureBaseString, consumerSecret: String, tokenSecret: String) -> String {
-        signature(of: baseString, key: signingKey(consumerSecret: consumerSecret, tokenSecret: tokenSecret))
+        var mac = HMAC<SHA256>(key: signingKey(consumerSecret: consumerSecret, tokenSecret: tokenSecret))
+        mac.update(data: Array(baseString.value.utf8))
+        return base64(mac.finalize())
+    }
+
+    private static let base64Alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Standard base64 with padding, as oauthlib and NetSuite write a signature.
+    static func base64(_ code: some MessageAuthenticationCode) -> String {
+        code.withUnsafeBytes { input in
+            let length = (input.count + 2) / 3 * 4
+            return String(unsafeUninitializedCapacity: length) { output in
+                base64Alphabet.withUnsafeBufferPointer { alphabet in
+                    var out = 0
+                    var index = 0
+                    while index < input.count {
+                        let b0 = UInt32(input[index])
+                        let b1 = index + 1 < input.count ? UInt32(input[index + 1]) : 0
+                        let b2 = index + 2 < input.count ? UInt32(input[index + 2]) : 0
+                        let triple = b0 << 16 | b1 << 8 | b2
+                        output[out] = alphabet[Int(triple >> 18 & 63)]
+                        output[out + 1] = alphabet[Int(triple >> 12 & 63)]
+                        output[out + 2] = index + 1 < input.count ? alphabet[Int(triple >> 6 & 63)] : UInt8(ascii: "=")
+                        output[out + 3] = index + 2 < input.count ? alphabet[Int(triple & 63)] : UInt8(ascii: "=")
+                        out += 4
+                        index += 3
+                    }
+                }
+                return length
+            }
+        }
     }
 
     private static func signingKey(consumerSecret: String, tokenSecret: String) -> SymmetricKey {
         SymmetricKey(data: Array((PercentEncoding.encode(consumerSecret) + "&" + PercentEncoding.encode(tokenSecret)).utf8))
-    }
-
-    private static func signature(of baseString: SignatureBaseString, key: SymmetricKey) -> String {
-        var mac = HMAC<SHA256>(key: key)
-        mac.update(data: Array(baseString.value.utf8))
-        return Data(mac.finalize()).base64EncodedString()
     }
 
     static func validateCredential(_ value: String, field: String) throws {

@@ -132,7 +132,7 @@ public struct NetSuiteClient: Sendable {
             switch configuration.authentication {
             case .tokenBased(let tba):
                 let formBody = call.contentType == "application/x-www-form-urlencoded" ? call.body.map { String(decoding: $0, as: UTF8.self) } : nil
-                headers.append(("Authorization", try tba.sign(method: call.method, url: call.url, formBody: formBody).authorization.description))
+                headers.append(("Authorization", try tba.sign(method: call.method, url: call.url, formBody: formBody).headerValue))
             case .clientCredentials(let provider):
                 let token = try await provider.accessToken()
                 bearer = token

@@ -56,7 +56,7 @@ struct AuthCommand: AsyncParsableCommand {
             let body = try formBody.map { try InputFiles.read($0, field: "form body").trimmingCharacters(in: .newlines) }
             let signer = try TokenBasedAuth(account: account, credentials: credentials, signatureMethod: method)
             let signed = try signer.sign(method: self.method, url: url, formBody: body, timestamp: timestamp, nonce: nonce)
-            print(signed.authorization.description)
+            print(signed.headerValue)
         }
     }
 

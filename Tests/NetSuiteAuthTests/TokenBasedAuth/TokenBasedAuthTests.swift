@@ -57,6 +57,8 @@ struct TokenBasedAuthTests {
         #expect(signed.baseString.value == vector.baseString)
         #expect(signed.signature == vector.signature.removingPercentEncoding)
         #expect(signed.authorization.realm == vector.realm)
+        #expect(signed.headerValue == signed.authorization.description, "the header sent is the structured header's text")
+        #expect(try AuthorizationHeader(parsing: signed.headerValue) == signed.authorization)
     }
 
     @Test("header: realm first, then NetSuite's parameter order, values percent-encoded")
@@ -71,6 +73,7 @@ struct TokenBasedAuthTests {
             header
                 == "OAuth realm=\"1234567_SB1\", oauth_consumer_key=\"ck-ABC123\", oauth_token=\"tok~id.1\", oauth_signature_method=\"HMAC-SHA256\", oauth_timestamp=\"1764200000\", oauth_nonce=\"abcDEF123\", oauth_version=\"1.0\", oauth_signature=\"\(encodedSignature)\""
         )
+        #expect(signed.headerValue == header)
         #expect(!signed.baseString.value.contains("realm"), "the realm is not signed")
     }
 
@@ -130,16 +133,25 @@ struct TokenBasedAuthTests {
     }
 
     @Test("random nonces are 32 letters and digits and differ; bad nonces are refused")
-    func nonces() throws {
+    func nonces() async throws {
         let tba = try TokenBasedAuth(account: try AccountID(parsing: "1234567"), credentials: Self.credentials)
         let url = "https://1234567.suitetalk.api.netsuite.com/services/rest/record/v1/customer"
-        var seen = Set<String>()
-        for _ in 0..<200 {
-            let nonce = try #require(try tba.sign(method: "GET", url: url).authorization["oauth_nonce"])
-            #expect(nonce.count == 32 && nonce.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
-            seen.insert(nonce)
+        // Enough nonces to draw the random pool many times over, from several threads at once.
+        let nonces = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 {
+                group.addTask { try (0..<1_000).map { _ in try #require(try tba.sign(method: "GET", url: url).authorization["oauth_nonce"]) } }
+            }
+            return try await group.reduce(into: [String]()) { $0 += $1 }
         }
-        #expect(seen.count == 200)
+        for nonce in nonces {
+            #expect(nonce.count == 32 && nonce.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        }
+        #expect(Set(nonces).count == 4_000)
+        // Every character of the alphabet appears, about equally often (62 letters and digits, 128,000 draws).
+        var counts: [Character: Int] = [:]
+        for character in nonces.joined() { counts[character, default: 0] += 1 }
+        #expect(counts.count == 62)
+        #expect(counts.values.allSatisfy { (1_600...2_550).contains($0) }, "\(counts.values.min() ?? 0)...\(counts.values.max() ?? 0)")
         for bad in ["abc", String(repeating: "a", count: 65), "abc-def", "abc def"] {
             #expect(throws: NetSuiteAuthError.self) { try tba.sign(method: "GET", url: url, nonce: bad) }
         }
