@@ -55,19 +55,23 @@ enum PercentEncoding {
         source.withUnsafeBufferPointer { append($0, to: &bytes) }
     }
 
-    /// Appends the encoded form of `source` to `bytes`: the loop every other form ends in.
+    /// Appends the encoded form of `source` to `bytes`: the loop every other form ends in. Runs of unreserved
+    /// bytes (most of any OAuth value) are copied at once.
     static func append(_ source: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         unreservedTable.withUnsafeBufferPointer { unreserved in
-            hexDigits.withUnsafeBufferPointer { hex in
-                for byte in source {
-                    if unreserved[Int(byte)] {
-                        bytes.append(byte)
-                    } else {
-                        bytes.append(UInt8(ascii: "%"))
-                        bytes.append(hex[Int(byte >> 4)])
-                        bytes.append(hex[Int(byte & 0x0F)])
-                    }
+            var index = 0
+            while index < source.count {
+                var end = index
+                while end < source.count && unreserved[Int(source[end])] { end += 1 }
+                if end > index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[index..<end])) }
+                if end < source.count {
+                    let byte = source[end]
+                    bytes.append(UInt8(ascii: "%"))
+                    bytes.append(hexDigits[Int(byte >> 4)])
+                    bytes.append(hexDigits[Int(byte & 0x0F)])
+                    end += 1
                 }
+                index = end
             }
         }
     }

@@ -68,13 +68,15 @@ public struct SignatureBaseString: Sendable, Hashable, CustomStringConvertible {
         bytes.append(third)
     }
 
-    /// Once-encoded bytes encoded again: only `%` is not unreserved among them.
+    /// Once-encoded bytes encoded again: only `%` is not unreserved among them; the runs between are copied at once.
     private static func appendEncodedAgain(_ once: [UInt8], to bytes: inout [UInt8]) {
-        for byte in once {
-            if byte == UInt8(ascii: "%") {
-                appendEscape(UInt8(ascii: "2"), UInt8(ascii: "5"), to: &bytes)
-            } else {
-                bytes.append(byte)
+        once.withUnsafeBufferPointer { source in
+            var index = 0
+            while index < source.count {
+                let end = source[index...].firstIndex(of: UInt8(ascii: "%")) ?? source.count
+                if end > index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[index..<end])) }
+                if end < source.count { appendEscape(UInt8(ascii: "2"), UInt8(ascii: "5"), to: &bytes) }
+                index = end + 1
             }
         }
     }
