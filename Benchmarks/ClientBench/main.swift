@@ -150,6 +150,41 @@ case "sign-parts":
     for _ in 0..<count { length += header.description.utf8.count }
     print("header text µs", seconds(since: start) / Double(count) * 1e6)
 
+case "page-latency":
+    // Where a SuiteQL page's time goes: N sequential 1,000-row pages through the bare transport, then through the pager.
+    let account = try Profile.load(arguments[2])
+    let count = Int(arguments.count > 3 ? arguments[3] : "20") ?? 20
+    let id = try AccountID(parsing: account.accountId)
+    let tba = try TokenBasedAuth(account: id, credentials: .init(
+        consumerKey: account.tba.consumerKey, consumerSecret: account.tba.consumerSecret, tokenID: account.tba.tokenId,
+        tokenSecret: account.tba.tokenSecret))
+    let query = "SELECT uniquekey, transaction, item, quantity, netamount FROM transactionline ORDER BY uniquekey"
+    let body = Array(try JSONSerialization.data(withJSONObject: ["q": query]))
+    let transport = HTTPClientTransport()
+    var times: [Double] = []
+    for page in 0..<count {
+        let url = "\(account.baseURL)/services/rest/query/v1/suiteql?limit=1000&offset=\(page * 1000)"
+        let header = try tba.sign(method: "POST", url: url).headerValue
+        let start = ContinuousClock.now
+        let response = try await transport.send(NetSuiteHTTPRequest(method: "POST", url: url, headers: [
+            ("Authorization", header), ("Content-Type", "application/json"), ("Prefer", "transient"), ("Accept", "application/json")], body: body),
+            timeout: .seconds(30))
+        times.append(seconds(since: start) * 1000)
+        precondition(response.status == 200, "\(response.status)")
+    }
+    times.sort()
+    print("transport: median \(times[times.count / 2]) ms, min \(times[0]) ms, max \(times[times.count - 1]) ms")
+    let client = try await tbaClient(account, limit: 5)
+    var last = ContinuousClock.now
+    times = []
+    for try await _ in client.suiteQL(query, parallelism: 1) {
+        times.append(seconds(since: last) * 1000)
+        last = ContinuousClock.now
+        if times.count == count { break }
+    }
+    times.sort()
+    print("pager, parallelism 1: median \(times[times.count / 2]) ms, min \(times[0]) ms, max \(times[times.count - 1]) ms")
+
 default:
     FileHandle.standardError.write(Data("usage: suitebridge-bench fetch|tokens|sign …\n".utf8))
     exit(2)

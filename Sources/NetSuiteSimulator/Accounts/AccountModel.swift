@@ -94,6 +94,8 @@ public struct LoginAuditEntry: Sendable, Codable, Hashable {
 
 /// Fault injection settings of one account; all draws come from a generator seeded with `seed`.
 public struct FaultSettings: Sendable, Codable, Hashable {
+    /// Each request's time from receipt to answer, processing included (a request whose processing takes longer
+    /// answers when it is done).
     public var latencyMs: Int
     public var jitterMs: Int
     public var errorRate: Double

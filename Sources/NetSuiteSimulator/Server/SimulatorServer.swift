@@ -142,7 +142,9 @@ public struct SimulatorServer: Sendable {
             }
             return NetSuiteResponse.error(status: 429, code: "CONCURRENCY_LIMIT_EXCEEDED", detail: "Concurrent request limit exceeded. Request blocked.")
         }
-        if admission.delay > .zero { try? await Task.sleep(for: admission.delay) }
+        // The latency is the request's time at NetSuite from receipt to answer, processing included (as a real
+        // response time is): the answer leaves `delay` after admission, or when processing ends if that is later.
+        let answerAt = ContinuousClock.now + admission.delay
         let response: Response
         let status: Int
         switch admission.fault {
@@ -158,10 +160,12 @@ public struct SimulatorServer: Sendable {
                 response = try await handle(Call(principal: principal, body: body, origin: origin, request: request))
                 status = response.status.code
             } catch {
+                try? await Task.sleep(until: answerAt)
                 await netsuite.finish(principal.realm, endpoint: endpoint.name, status: 500)
                 throw error
             }
         }
+        if admission.delay > .zero { try? await Task.sleep(until: answerAt) }
         await netsuite.finish(principal.realm, endpoint: endpoint.name, status: status)
         return response
     }

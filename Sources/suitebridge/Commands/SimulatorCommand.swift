@@ -28,7 +28,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     var records = 1000
     @Option(help: "Seed of the data set and faults (without --config).")
     var seed: UInt64 = 1
-    @Option(name: .customLong("latency-ms"), help: "Latency added to every NetSuite request (without --config).")
+    @Option(name: .customLong("latency-ms"), help: "Each NetSuite request's time from receipt to answer, processing included (without --config).")
     var latencyMs = 0
     @Option(name: .customLong("concurrency-limit"), help: "Requests in flight at once before 429 (without --config).")
     var concurrencyLimit = 5
