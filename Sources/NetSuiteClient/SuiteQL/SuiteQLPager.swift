@@ -112,14 +112,14 @@ public struct SuiteQLPager: AsyncSequence, Sendable {
 
     /// One query's pages being fetched: the first `parallelism` pages go out at once, before the total is known
     /// (pages past the end come back empty and are dropped); workers parse outside their request slot; the
-    /// reorder buffer holds at most `4 × parallelism` pages. NetSuite's budget is in use from the first request and
+    /// reorder buffer holds at most `2 × parallelism` pages. NetSuite's budget is in use from the first request and
     /// memory stays bounded.
     final class SegmentFetch: Sendable {
         let buffer: ReorderBuffer<SuiteQLPage>
         private let task: Task<Void, Never>
 
         init(pager: SuiteQLPager, text: String, requests: ConcurrencyLimiter) {
-            let buffer = ReorderBuffer<SuiteQLPage>(start: 0, end: nil, capacity: 4 * pager.parallelism, speculative: pager.parallelism)
+            let buffer = ReorderBuffer<SuiteQLPage>(start: 0, end: nil, capacity: 2 * pager.parallelism, speculative: pager.parallelism)
             self.buffer = buffer
             task = Task {
                 await withTaskGroup(of: Void.self) { group in
