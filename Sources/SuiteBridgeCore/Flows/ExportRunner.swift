@@ -104,7 +104,10 @@ struct FolderSink: ExportSink {
     init(destination: FlowDefinition.Destination, flow: String, runID: String) throws {
         let folder = destination.path ?? "."
         let format = destination.format ?? "jsonl"
-        let stamp = ExportRunner.formatter().string(from: Date()).replacingOccurrences(of: " ", with: "T").replacingOccurrences(of: ":", with: "")
+        // Milliseconds, so the files of one flow sort in the order of its runs even when runs follow within a second.
+        let formatter = ExportRunner.formatter()
+        formatter.dateFormat = "yyyy-MM-dd'T'HHmmss.SSS"
+        let stamp = formatter.string(from: Date())
         finalPath = (folder as NSString).appendingPathComponent("\(flow)-\(stamp)-\(runID.prefix(8)).\(format)")
         partialPath = finalPath + ".partial"
         writer = RowWriter(format: format == "csv" ? .csv : .jsonl)

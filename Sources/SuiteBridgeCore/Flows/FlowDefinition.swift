@@ -52,7 +52,8 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
     public struct Destination: Codable, Sendable, Hashable {
         public enum Kind: String, Codable, Sendable, Hashable { case folder, http }
         public var type: Kind
-        /// The folder (`folder`): each run writes `<flow>-<run>.jsonl` or `.csv`, renamed into place when complete.
+        /// The folder (`folder`): each run writes `<flow>-<UTC time with milliseconds>-<run>.jsonl` or `.csv` (sorting in
+        /// run order), renamed into place when complete.
         public var path: String?
         /// `jsonl` (default) or `csv`.
         public var format: String?

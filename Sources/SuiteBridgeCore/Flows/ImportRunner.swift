@@ -1,11 +1,11 @@
-import CSV
 import Foundation
 import NetSuiteClient
 import SQLKit
 
 /// Runs an import: each row of a CSV or JSON Lines file becomes an upsert by external id. Rows NetSuite refuses are
 /// recorded with its message and path and written to the error file; the others go on. Progress is checkpointed
-/// every chunk, and a run taken over by another worker resumes there (upserts make re-sent rows harmless).
+/// every chunk, and a run taken over by another worker resumes there (upserts make re-sent rows harmless). The file
+/// is read a chunk at a time (``ImportSource``).
 struct ImportRunner {
     let context: RunContext
     let client: NetSuiteClient
@@ -13,39 +13,45 @@ struct ImportRunner {
 
     func run() async throws -> RunSummary {
         guard let spec = context.claimed.flow.definition.import else { throw SuiteBridgeError(.invalidInput, "The flow has no import settings.", remedy: "") }
-        let rows = try Self.readRows(spec.source)
-        let start = min(rows.count, context.claimed.checkpoint.flatMap(Int.init) ?? 0)
+        var source = try ImportSource(path: spec.source)
+        source.skip(context.claimed.checkpoint.flatMap(Int.init) ?? 0)
         let parallelism = max(1, client.configuration.concurrencyLimit * 2)
-        var index = start
-        while index < rows.count {
-            let end = min(rows.count, index + Self.chunkSize)
+        // A chunk at a time: read, upsert in parallel, checkpoint. Only one chunk's rows are in memory.
+        while true {
+            let first = source.count
+            var chunk: [ImportSource.Row] = []
+            while chunk.count < Self.chunkSize, let row = source.next() { chunk.append(row) }
+            if chunk.isEmpty { break }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                var next = index
                 var running = 0
-                while next < end || running > 0 {
-                    while running < parallelism, next < end {
-                        let number = next + 1
-                        let row = rows[next]
-                        group.addTask { try await upsert(row, number: number, spec: spec) }
-                        next += 1
-                        running += 1
+                for (offset, row) in chunk.enumerated() {
+                    if running == parallelism {
+                        try await group.next()
+                        running -= 1
                     }
-                    try await group.next()
-                    running -= 1
+                    let number = first + offset + 1
+                    group.addTask {
+                        switch row {
+                        case .values(let values): try await upsert(values, number: number, spec: spec)
+                        case .malformed(let message): try await context.refuse(row: number, externalID: nil, message: message, path: nil)
+                        }
+                    }
+                    running += 1
                 }
+                try await group.waitForAll()
             }
-            index = end
             let refused = try await context.refusedCount()
-            try await context.checkpoint(String(index), read: index, written: index - refused, failed: refused)
+            try await context.checkpoint(String(source.count), read: source.count, written: source.count - refused, failed: refused)
         }
+        let total = source.count
         let refused = try await context.refusedCount()
-        var summary = RunSummary(read: rows.count, written: rows.count - refused, failed: refused)
+        var summary = RunSummary(read: total, written: total - refused, failed: refused)
         if refused > 0 {
             let path = spec.errorFile ?? spec.source + ".errors.jsonl"
             try await writeErrorFile(path)
-            summary.log = "\(rows.count) rows: \(rows.count - refused) upserted, \(refused) refused (see \(path))\n"
+            summary.log = "\(total) rows: \(total - refused) upserted, \(refused) refused (see \(path))\n"
         } else {
-            summary.log = "\(rows.count) rows upserted\n"
+            summary.log = "\(total) rows upserted\n"
         }
         return summary
     }
@@ -87,43 +93,6 @@ struct ImportRunner {
         }
         guard FileManager.default.createFile(atPath: path, contents: Data(lines.utf8)) else {
             throw SuiteBridgeError(.invalidInput, "The error file \(path) cannot be written.", remedy: "Choose a writable errorFile.", field: "import.errorFile")
-        }
-    }
-
-    /// The rows of a CSV file with a header, or of a JSON Lines file (values as text).
-    static func readRows(_ path: String) throws -> [[String: String]] {
-        guard let stream = InputStream(fileAtPath: path), FileManager.default.fileExists(atPath: path) else {
-            throw SuiteBridgeError(.invalidInput, "The import source \(path) cannot be read.", remedy: "Give the path of a CSV or JSON Lines file.", field: "import.source")
-        }
-        if path.lowercased().hasSuffix(".jsonl") || path.lowercased().hasSuffix(".ndjson") {
-            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            var rows: [[String: String]] = []
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-                guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                    throw SuiteBridgeError(.invalidInput, "Line \(number + 1) of \(path) is not a JSON object.", remedy: "Fix the line.", field: "import.source")
-                }
-                rows.append(object.mapValues { value in
-                    switch value {
-                    case let text as String: text
-                    case let number as NSNumber: number.stringValue
-                    default: "\(value)"
-                    }
-                })
-            }
-            return rows
-        }
-        do {
-            let reader = try CSVReader(stream: stream, hasHeaderRow: true)
-            let header = reader.headerRow ?? []
-            var rows: [[String: String]] = []
-            while let fields = reader.next() {
-                var row: [String: String] = [:]
-                for (column, value) in zip(header, fields) { row[column] = value }
-                rows.append(row)
-            }
-            return rows
-        } catch {
-            throw SuiteBridgeError(.invalidInput, "\(path) is not a CSV file with a header row: \(error).", remedy: "Fix the file, or use JSON Lines (.jsonl).", field: "import.source")
         }
     }
 }

@@ -177,6 +177,42 @@ struct FlowTests {
         }
     }
 
+    @Test("a JSON Lines import is read as it goes: a line that is not JSON goes to the error file with its number, the rest are upserted")
+    func importJSONLines() async throws {
+        try await LiveSetup.run(records: 5) { live in
+            try await live.registry.importCredentials(live.credentialsFile)
+            let folder = try Self.folder()
+            // More rows than one chunk, a blank line, and a broken line in the middle.
+            var lines: [String] = []
+            for n in 1...450 {
+                if n == 300 { lines.append("{\"ref\": \"JL-300\", broken") } else {
+                    lines.append("{\"ref\": \"JL-\(n)\", \"name\": \"Lines \(n)\", \"rank\": \(n)}")
+                }
+                if n == 10 { lines.append("") }
+            }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/customers.jsonl", atomically: true, encoding: .utf8)
+            let flows = Flows(registry: live.registry)
+            try await flows.create(name: "lines", definition: FlowDefinition(
+                kind: .import, instance: live.tbaName,
+                import: .init(source: folder + "/customers.jsonl", recordType: "customer", externalIdColumn: "ref",
+                              mapping: ["companyName": .init(column: "name"), "comments": .init(column: "rank"), "subsidiary": .init(constant: "1", reference: "internal")])))
+            try await flows.enqueue("lines")
+            let run = try #require(try await FlowWorker(registry: live.registry).runUntilIdle().first)
+            #expect(run.state == .succeeded, "\(run.error ?? "")")
+            #expect(run.rowsRead == 450 && run.rowsWritten == 449 && run.rowsFailed == 1)
+            let errors = try String(contentsOfFile: folder + "/customers.jsonl.errors.jsonl", encoding: .utf8)
+            let refused = try JSONSerialization.jsonObject(with: Data(errors.split(separator: "\n")[0].utf8)) as? [String: Any]
+            #expect(refused?["row"] as? Int == 300)
+            #expect((refused?["message"] as? String)?.contains("Line 301 of") == true, "the file's line number, blank line counted")
+            let client = try await live.registry.client(for: live.tbaName)
+            var count = 0
+            for try await page in client.suiteQL("SELECT COUNT(*) AS n FROM customer WHERE externalid LIKE 'JL-%'") { count = Int(page.rows.first?["n"] ?? "") ?? -1 }
+            #expect(count == 449)
+            let record = try JSONSerialization.jsonObject(with: try await client.records.getJSON("customer", id: "eid:JL-450")) as? [String: Any]
+            #expect(record?["comments"] as? String == "450", "a number in the file arrives as its text")
+        }
+    }
+
     @Test("a flow paused on revoked credentials resumes after a certificate rotation and a successful test")
     func revokedThenRotated() async throws {
         try await LiveSetup.run(records: 10) { live in
