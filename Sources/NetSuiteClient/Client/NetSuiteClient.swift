@@ -79,6 +79,14 @@ public struct NetSuiteClient: Sendable {
                 if throttled { Counter(label: "suitebridge_netsuite_throttled_total", dimensions: [("instance", configuration.metricsLabel)]).increment() }
                 try await Task.sleep(for: configuration.retry.delay(beforeRetry: retries, throttled: throttled, using: &generator))
                 continue
+            case .cancelled:
+                let error = NetSuiteError(
+                    code: .transport, request: call.label, retries: retries,
+                    message: "The request was cancelled; it may still complete at NetSuite.",
+                    remedy: call.idempotent ? "Nothing to fix." : "Check whether the change was made before sending it again, or use upsert by external id.")
+                statistics.record { $0.failed += 1 }
+                log(call, requestID: requestID, status: 0, started: started, retries: retries, error: error)
+                throw error
             case .retryable(var error, _), .failure(var error):
                 error.retries = retries
                 statistics.record { $0.failed += 1 }
@@ -102,6 +110,8 @@ public struct NetSuiteClient: Sendable {
         /// A failure that another try may fix; `safe` says whether retrying cannot duplicate a write.
         case retryable(NetSuiteError, safe: Bool)
         case failure(NetSuiteError)
+        /// The caller was cancelled while the request was at NetSuite; it goes on there until answered.
+        case cancelled(InFlightRequest)
     }
 
     private func attemptOnce(_ call: Call) async -> AttemptOutcome {
@@ -114,7 +124,11 @@ public struct NetSuiteClient: Sendable {
                                           remedy: "Check the database the servers share."))
         }
         let outcome = await attemptWithinLimiter(call)
-        await budget.release(ticket)
+        if case .cancelled(let sending) = outcome {
+            sending.whenAnswered { await budget.release(ticket) }
+        } else {
+            await budget.release(ticket)
+        }
         return outcome
     }
 
@@ -148,9 +162,14 @@ public struct NetSuiteClient: Sendable {
         }
 
         let response: NetSuiteHTTPResponse
+        let sending = InFlightRequest(
+            NetSuiteHTTPRequest(method: call.method, url: call.url, headers: headers, body: call.body), over: transport, timeout: configuration.timeout)
         do {
-            response = try await Self.sendToCompletion(
-                NetSuiteHTTPRequest(method: call.method, url: call.url, headers: headers, body: call.body), over: transport, timeout: configuration.timeout)
+            response = try await sending.answer()
+        } catch is CancellationError {
+            // NetSuite counts the request until it has answered it: the slot is given back then, not now.
+            sending.whenAnswered { [limiter] in await limiter.release(.other) }
+            return .cancelled(sending)
         } catch {
             await limiter.release(.other)
             let host = URL(string: call.url)?.host ?? call.url
@@ -192,15 +211,6 @@ public struct NetSuiteClient: Sendable {
             return .failure(Self.notRetried(call, reason: "NetSuite answered HTTP \(response.status)", status: response.status, body: errorBody))
         }
         return .failure(errorForAnswer(call, response: response, body: errorBody))
-    }
-
-    /// Sends `request` and waits for NetSuite's answer even when the calling task is cancelled. A request that
-    /// reached NetSuite holds one of the account's concurrency slots until NetSuite has answered it, whatever the
-    /// client does with the connection; releasing the client's own slot (or the shared budget's) at cancellation
-    /// would let a next request in while NetSuite still counts this one, and NetSuite would refuse it with 429.
-    /// A cancelled caller therefore waits at most one request (bounded by the timeout).
-    static func sendToCompletion(_ request: NetSuiteHTTPRequest, over transport: any NetSuiteTransport, timeout: Duration) async throws -> NetSuiteHTTPResponse {
-        try await Task { try await transport.send(request, timeout: timeout) }.value
     }
 
     static func notRetried(_ call: Call, reason: String, status: Int? = nil, body: NetSuiteErrorBody? = nil) -> NetSuiteError {
