@@ -2,6 +2,7 @@
 //   suitebridge-bench fetch PROFILE IDS_FILE CONCURRENCY_LIMIT   fetch every customer id in IDS_FILE
 //   suitebridge-bench tokens PROFILE REQUESTS                    REQUESTS concurrent GETs from a cold client-credentials client
 //   suitebridge-bench sign SECONDS                               TBA headers/s and client assertions/s on one core
+//   suitebridge-bench page-latency PROFILE [N]                   N sequential SuiteQL pages: bare transport vs the pager (text)
 import Foundation
 import NetSuiteAuth
 import NetSuiteClient

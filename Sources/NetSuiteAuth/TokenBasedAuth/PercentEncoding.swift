@@ -11,18 +11,10 @@ enum PercentEncoding {
         return String(decoding: encodedBytes(text), as: UTF8.self)
     }
 
-    static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    /// Whether each byte value is unreserved, as a table (faster than a range switch in the inner loops).
-    private static let unreservedTable: [Bool] = (0...255).map { value in
-        switch UInt8(value) {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
-    }
+    /// ``isUnreserved(_:)`` for every byte value, as a table for the inner loop.
+    private static let unreservedTable: [Bool] = (0...255).map { isUnreserved(UInt8($0)) }
 
     /// The encoded form of `text` as bytes.
     static func encodedBytes(_ text: String) -> [UInt8] {
@@ -100,18 +92,6 @@ enum PercentEncoding {
         let utf8 = text.utf8
         if utf8.contains(UInt8(ascii: "%")) { return Array(formDecode(text).utf8) }
         return utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }
-    }
-
-    /// Splits `a=1&b=2&b` into decoded name/value pairs, keeping order and repeated names.
-    static func formPairs(_ text: some StringProtocol) -> [(name: String, value: String)] {
-        let whole = Substring(text)
-        return whole.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { bytes in
-            let pair = whole[bytes.startIndex..<bytes.endIndex]
-            if let equals = pair.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                return (formDecode(pair[..<equals]), formDecode(pair[pair.utf8.index(after: equals)...]))
-            }
-            return (formDecode(pair), "")
-        }
     }
 
     /// Appends the pairs of `a=1&b=2&b`, decoded and then encoded once (the form a base string sorts), to `pairs`.

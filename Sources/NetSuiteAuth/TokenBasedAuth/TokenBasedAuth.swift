@@ -168,7 +168,7 @@ public struct TokenBasedAuth: Sendable {
             formBody: formBody)
         var mac = keyedMAC
         baseBytes.withUnsafeBytes { mac.update(data: $0) }
-        let signature = Self.base64(mac.finalize())
+        let signature = Data(mac.finalize()).base64EncodedString()
 
         // The header as sent, in NetSuite's documented order: realm, consumer key, token, signature method,
         // timestamp, nonce, version, signature.
@@ -199,35 +199,7 @@ public struct TokenBasedAuth: Sendable {
     public static func signature(of baseString: SignatureBaseString, consumerSecret: String, tokenSecret: String) -> String {
         var mac = HMAC<SHA256>(key: signingKey(consumerSecret: consumerSecret, tokenSecret: tokenSecret))
         mac.update(data: Array(baseString.value.utf8))
-        return base64(mac.finalize())
-    }
-
-    private static let base64Alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    /// Standard base64 with padding, as oauthlib and NetSuite write a signature.
-    static func base64(_ code: some MessageAuthenticationCode) -> String {
-        code.withUnsafeBytes { input in
-            let length = (input.count + 2) / 3 * 4
-            return String(unsafeUninitializedCapacity: length) { output in
-                base64Alphabet.withUnsafeBufferPointer { alphabet in
-                    var out = 0
-                    var index = 0
-                    while index < input.count {
-                        let b0 = UInt32(input[index])
-                        let b1 = index + 1 < input.count ? UInt32(input[index + 1]) : 0
-                        let b2 = index + 2 < input.count ? UInt32(input[index + 2]) : 0
-                        let triple = b0 << 16 | b1 << 8 | b2
-                        output[out] = alphabet[Int(triple >> 18 & 63)]
-                        output[out + 1] = alphabet[Int(triple >> 12 & 63)]
-                        output[out + 2] = index + 1 < input.count ? alphabet[Int(triple >> 6 & 63)] : UInt8(ascii: "=")
-                        output[out + 3] = index + 2 < input.count ? alphabet[Int(triple & 63)] : UInt8(ascii: "=")
-                        out += 4
-                        index += 3
-                    }
-                }
-                return length
-            }
-        }
+        return Data(mac.finalize()).base64EncodedString()
     }
 
     private static func signingKey(consumerSecret: String, tokenSecret: String) -> SymmetricKey {

@@ -32,10 +32,7 @@ public struct APITokens: Sendable {
             if try await database.raw("SELECT name FROM api_tokens WHERE name = \(bind: name)").first() != nil {
                 throw SuiteBridgeError(.conflict, "A token named \"\(name)\" exists.", remedy: "Choose another name, or revoke that one first.", field: "name")
             }
-            try await database.raw("""
-                INSERT INTO api_tokens (name, token_hash, created_at) VALUES (\(bind: name), \(bind: hash), \(bind: StoreDate.string(date)))
-                """).run()
-            try await AuditLog.append(database, actor: actor, instance: nil, action: "token.create", detail: name, at: date)
+            try await Self.insert(database, name: name, hash: hash, date: date, actor: actor)
         }
         return value
     }
@@ -54,10 +51,7 @@ public struct APITokens: Sendable {
                 try await database.raw("SELECT pg_advisory_xact_lock(7031963)").run()
             }
             guard try await database.raw("SELECT name FROM api_tokens LIMIT 1").first() == nil else { return false }
-            try await database.raw("""
-                INSERT INTO api_tokens (name, token_hash, created_at) VALUES (\(bind: name), \(bind: hash), \(bind: StoreDate.string(date)))
-                """).run()
-            try await AuditLog.append(database, actor: actor, instance: nil, action: "token.create", detail: name, at: date)
+            try await Self.insert(database, name: name, hash: hash, date: date, actor: actor)
             return true
         }
         return created ? value : nil
@@ -100,6 +94,14 @@ public struct APITokens: Sendable {
             try await database.raw("UPDATE api_tokens SET revoked_at = \(bind: StoreDate.string(date)) WHERE name = \(bind: name)").run()
             try await AuditLog.append(database, actor: actor, instance: nil, action: "token.revoke", detail: name, at: date)
         }
+    }
+
+    /// Stores a new token's hash and records its creation.
+    private static func insert(_ database: any SQLDatabase, name: String, hash: String, date: Date, actor: String) async throws {
+        try await database.raw("""
+            INSERT INTO api_tokens (name, token_hash, created_at) VALUES (\(bind: name), \(bind: hash), \(bind: StoreDate.string(date)))
+            """).run()
+        try await AuditLog.append(database, actor: actor, instance: nil, action: "token.create", detail: name, at: date)
     }
 
     static func hash(_ value: String) -> String {
