@@ -94,15 +94,32 @@ public struct AccountID: Sendable, Hashable, CustomStringConvertible {
         realm.lowercased().replacingOccurrences(of: "_", with: "-")
     }
 
+    /// `https://<host>.suitetalk.api.netsuite.com`: the origin of REST records, SuiteQL and OAuth 2.
+    public var restOrigin: String { "https://\(hostLabel).suitetalk.api.netsuite.com" }
+
     /// `https://<host>.suitetalk.api.netsuite.com/services/rest/`: REST records, SuiteQL and OAuth 2.
-    public var restBaseURL: String { "https://\(hostLabel).suitetalk.api.netsuite.com/services/rest/" }
+    public var restBaseURL: String { restOrigin + "/services/rest/" }
 
     /// `https://<host>.restlets.api.netsuite.com/app/site/hosting/restlet.nl`: RESTlets, with `script` and `deploy`.
     public var restletBaseURL: String { "https://\(hostLabel).restlets.api.netsuite.com/app/site/hosting/restlet.nl" }
 
     /// `https://<host>.suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token`: the OAuth 2 token endpoint,
     /// also the `aud` of a client assertion.
-    public var tokenURL: String { restBaseURL + "auth/oauth2/v1/token" }
+    public var tokenURL: String { tokenURL(origin: nil) }
+
+    /// The path of the OAuth 2 token endpoint under the REST origin.
+    public static let tokenPath = "/services/rest/auth/oauth2/v1/token"
+
+    /// The token endpoint under `origin` (a simulator or proxy, with or without a trailing `/`), or under the
+    /// account's own ``restOrigin`` when `origin` is `nil`.
+    public func tokenURL(origin: String?) -> String {
+        Self.origin(origin ?? restOrigin) + Self.tokenPath
+    }
+
+    /// `origin` without a trailing `/`.
+    public static func origin(_ origin: String) -> String {
+        origin.hasSuffix("/") ? String(origin.dropLast()) : origin
+    }
 
     /// The realm form (`1234567_SB1`).
     public var description: String { realm }

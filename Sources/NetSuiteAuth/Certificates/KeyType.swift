@@ -1,3 +1,5 @@
+import Foundation
+
 /// The kind and size of a key, as NetSuite's certificate conditions talk about it.
 public enum KeyType: Sendable, Hashable, CustomStringConvertible {
     /// An RSA key of `bits` bits. NetSuite accepts 3072 and 4096.
@@ -50,6 +52,41 @@ public enum KeyType: Sendable, Hashable, CustomStringConvertible {
         default:
             nil
         }
+    }
+
+    /// The key types NetSuite accepts, in the order they are offered: RSA 4096 first (the default).
+    public static let accepted: [KeyType] = [.rsa(bits: 4096), .rsa(bits: 3072), .ec(.p256), .ec(.p384), .ec(.p521)]
+
+    /// The identifier used on the command line, in the API, in simulator configurations and in the store:
+    /// `rsa-4096`, `rsa-3072`, `ec-p256`, `ec-p384`, `ec-p521`.
+    public var identifier: String {
+        switch self {
+        case .rsa(let bits): "rsa-\(bits)"
+        case .ec(let curve): "ec-" + curve.rawValue.lowercased().replacingOccurrences(of: "-", with: "")
+        }
+    }
+
+    /// `rsa-4096, rsa-3072, ec-p256, ec-p384 or ec-p521`: for help texts and remedies.
+    public static var acceptedIdentifiers: String {
+        let names = accepted.map(\.identifier)
+        return names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+    }
+
+    /// Reads an identifier (``identifier``, any case) or a description (`RSA 4096`, `EC P-256`), for a key type
+    /// NetSuite accepts.
+    /// - Throws: ``NetSuiteAuthError`` `unsupportedKey` naming the accepted identifiers.
+    public init(identifier text: String) throws {
+        let folded = text.lowercased().replacingOccurrences(of: " ", with: "-")
+        let compact = folded.replacingOccurrences(of: "ec-p-", with: "ec-p")
+        guard let type = Self.accepted.first(where: { $0.identifier == compact }) else {
+            throw NetSuiteAuthError(
+                code: .unsupportedKey,
+                message: "\"\(text)\" is not a key type NetSuite accepts.",
+                remedy: "Use \(Self.acceptedIdentifiers).",
+                field: "key type"
+            )
+        }
+        self = type
     }
 
     /// `RSA 4096`, `EC P-256`.

@@ -61,7 +61,7 @@ public struct SigningKey: Sendable, CustomStringConvertible {
                 throw NetSuiteAuthError(
                     code: bits < KeyType.minimumRSABits ? .keyTooSmall : .unsupportedKey,
                     message: problem,
-                    remedy: "Choose rsa-3072, rsa-4096, ec-p256, ec-p384 or ec-p521.",
+                    remedy: "Choose \(KeyType.acceptedIdentifiers).",
                     field: "key"
                 )
             }

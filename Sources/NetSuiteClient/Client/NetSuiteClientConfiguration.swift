@@ -40,8 +40,8 @@ public struct NetSuiteClientConfiguration: Sendable {
     ) {
         self.account = account
         self.authentication = authentication
-        let origin = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        self.baseURL = origin ?? "https://\(account.hostLabel).suitetalk.api.netsuite.com"
+        let origin = baseURL.map(AccountID.origin)
+        self.baseURL = origin ?? account.restOrigin
         self.restletURL = restletURL ?? origin.map { $0 + "/app/site/hosting/restlet.nl" } ?? account.restletBaseURL
         self.concurrencyLimit = max(1, concurrencyLimit)
         self.retry = retry
@@ -49,6 +49,9 @@ public struct NetSuiteClientConfiguration: Sendable {
         self.limiters = limiters
         self.metricsLabel = account.realm
     }
+
+    /// The OAuth 2 token endpoint under ``baseURL``.
+    public var tokenURL: String { account.tokenURL(origin: baseURL) }
 
     /// The key under which this account's limiter is shared.
     var limiterKey: String { "\(account.realm)@\(baseURL)" }

@@ -123,13 +123,10 @@ public enum SimulatorProvisioning {
     }
 
     static func keyType(_ name: String) throws(SimulatorError) -> KeyType {
-        switch name {
-        case "ec-p256": .ec(.p256)
-        case "ec-p384": .ec(.p384)
-        case "ec-p521": .ec(.p521)
-        case "rsa-3072": .rsa(bits: 3072)
-        case "rsa-4096": .rsa(bits: 4096)
-        default: throw .badRequest("keyType \(name): use ec-p256, ec-p384, ec-p521, rsa-3072 or rsa-4096.")
+        do {
+            return try KeyType(identifier: name)
+        } catch {
+            throw .badRequest("keyType \(name): use \(KeyType.acceptedIdentifiers).")
         }
     }
 }

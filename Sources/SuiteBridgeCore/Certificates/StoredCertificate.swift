@@ -9,7 +9,7 @@ public struct StoredCertificate: Sendable, Hashable {
     /// NetSuite's certificate id (the `kid`), once the certificate is uploaded; `nil` while pending without one.
     public var certificateID: String?
     public var state: CertificateState
-    public var keyType: String
+    public var keyType: KeyType
     /// The public certificate, when known (an instance added with only a key has none).
     public var certificatePEM: String?
     /// SHA-256 fingerprint of the certificate.
@@ -53,7 +53,9 @@ struct CertificateMaterial: Sendable {
             _ = try CertificateKit.checkPair(privateKeyPEM: privateKeyPEM, certificate: certificate)
             return CertificateMaterial(key: key, certificate: certificate)
         } catch let error as NetSuiteAuthError {
-            throw SuiteBridgeError(.invalidInput, error.message, remedy: error.remedy, field: error.field ?? "private key")
+            var converted = SuiteBridgeError(error)
+            converted.field = error.field ?? "private key"
+            throw converted
         }
     }
 }

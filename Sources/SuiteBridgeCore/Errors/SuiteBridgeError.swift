@@ -1,23 +1,35 @@
+import NetSuiteAuth
+
 /// An error from `SuiteBridgeCore`: what went wrong, the field it is about, and what to do.
 ///
-/// Compare by ``code``. Messages never contain a secret, a private key or a token.
+/// Compare by ``code``; the set of codes may grow, so switch over them with a `default` branch. Messages never
+/// contain a secret, a private key or a token.
 public struct SuiteBridgeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure.
-    public enum Code: String, Sendable, Hashable {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Backing: String, Sendable, Hashable {
+            case invalidInput, notFound, conflict, store, masterKey, sealedSecret, netsuite
+        }
+        private let backing: Backing
+        private init(_ backing: Backing) { self.backing = backing }
+
         /// A value given by the user is malformed or not acceptable; ``SuiteBridgeError/field`` names it.
-        case invalidInput
-        /// The named instance or certificate does not exist.
-        case notFound
+        public static let invalidInput = Code(.invalidInput)
+        /// The named instance, certificate, flow or run does not exist.
+        public static let notFound = Code(.notFound)
         /// The change conflicts with what is stored (a duplicate name, a certificate in the wrong state).
-        case conflict
+        public static let conflict = Code(.conflict)
         /// The database could not be opened, migrated or written.
-        case store
+        public static let store = Code(.store)
         /// The master key is missing, malformed or not the one the store was sealed with.
-        case masterKey
+        public static let masterKey = Code(.masterKey)
         /// A sealed secret could not be opened: tampered with, moved to another row, or sealed under another key.
-        case sealedSecret
+        public static let sealedSecret = Code(.sealedSecret)
         /// NetSuite refused the credentials or could not be reached; ``SuiteBridgeError/remedy`` says why.
-        case netsuite
+        public static let netsuite = Code(.netsuite)
+
+        /// `invalidInput`, `notFound`, …: stable, for logs and API error bodies.
+        public var description: String { backing.rawValue }
     }
 
     public var code: Code
@@ -33,6 +45,11 @@ public struct SuiteBridgeError: Error, Sendable, Hashable, CustomStringConvertib
         self.field = field
     }
 
+    /// A credential, key or certificate that `NetSuiteAuth` refused, as invalid input naming the same field.
+    public init(_ error: NetSuiteAuthError) {
+        self.init(.invalidInput, error.message, remedy: error.remedy, field: error.field)
+    }
+
     public var description: String {
         let prefix = field.map { "\($0): " } ?? ""
         return remedy.isEmpty ? "\(prefix)\(message)" : "\(prefix)\(message) \(remedy)"
@@ -41,5 +58,23 @@ public struct SuiteBridgeError: Error, Sendable, Hashable, CustomStringConvertib
     static func notFound(instance name: String) -> SuiteBridgeError {
         SuiteBridgeError(.notFound, "There is no instance named \"\(name)\".",
                          remedy: "Run `suitebridge instance list` to see the names.", field: "instance")
+    }
+
+    /// Runs `body`, turning a ``NetSuiteAuthError`` it throws into a ``SuiteBridgeError``.
+    static func converting<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as NetSuiteAuthError {
+            throw SuiteBridgeError(error)
+        }
+    }
+
+    /// Runs `body`, turning a ``NetSuiteAuthError`` it throws into a ``SuiteBridgeError``.
+    static func converting<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as NetSuiteAuthError {
+            throw SuiteBridgeError(error)
+        }
     }
 }

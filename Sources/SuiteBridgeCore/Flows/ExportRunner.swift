@@ -37,7 +37,7 @@ struct ExportRunner {
         }
         var sink: any ExportSink = switch export.destination.type {
         case .folder: try FolderSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID)
-        case .http: HTTPSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID, transport: context.worker.registry.transport)
+        case .http: HTTPSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID, transport: context.worker.core.transport)
         }
         var summary = RunSummary()
         var skipped = 0

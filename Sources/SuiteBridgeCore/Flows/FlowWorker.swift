@@ -13,11 +13,12 @@ public struct FlowWorker: Sendable {
     let flows: Flows
     /// How long a lease lasts without a heartbeat.
     public var leaseDuration: TimeInterval
-    var registry: InstanceRegistry { flows.registry }
+    var core: CoreContext { flows.context }
     var store: Store { flows.store }
 
-    public init(registry: InstanceRegistry, owner: String? = nil, leaseDuration: TimeInterval = 30) {
-        self.flows = Flows(registry: registry.acting(as: "worker"))
+    /// A worker acting as `worker` in the audit log, with `context`'s store, secrets and connections.
+    public init(context: CoreContext, owner: String? = nil, leaseDuration: TimeInterval = 30) {
+        self.flows = Flows(context: context.acting(as: "worker"))
         self.owner = owner ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
         self.leaseDuration = leaseDuration
     }
@@ -32,7 +33,7 @@ public struct FlowWorker: Sendable {
 
     /// Takes the oldest queued run of an active flow, or a running run whose lease has expired.
     func claim() async throws -> ClaimedRun? {
-        let now = registry.now()
+        let now = core.now()
         let nowText = StoreDate.string(now)
         let until = StoreDate.string(now.addingTimeInterval(leaseDuration))
         let lock = store.kind == .postgres ? " FOR UPDATE OF runs SKIP LOCKED" : ""
@@ -60,7 +61,7 @@ public struct FlowWorker: Sendable {
 
     /// Extends the lease; `false` when another worker took the run.
     func heartbeat(_ runID: String) async throws -> Bool {
-        let until = StoreDate.string(registry.now().addingTimeInterval(leaseDuration))
+        let until = StoreDate.string(core.now().addingTimeInterval(leaseDuration))
         let owner = self.owner
         return try await store.read { database in
             !(try await database.raw("""
@@ -94,7 +95,7 @@ public struct FlowWorker: Sendable {
             } catch is CancellationError {
                 return
             } catch {
-                registry.logger.error("flow worker", metadata: ["error": "\(error)"])
+                core.logger.error("flow worker", metadata: ["error": "\(error)"])
             }
             try await Task.sleep(for: pollInterval)
         }
@@ -105,7 +106,7 @@ public struct FlowWorker: Sendable {
         let outcome: Result<RunSummary, any Error> = await withTaskGroup(of: Result<RunSummary, any Error>?.self) { group in
             group.addTask {
                 do {
-                    let client = try await registry.client(for: claimed.flow.definition.instance)
+                    let client = try await core.connections.client(for: claimed.flow.definition.instance)
                     switch claimed.flow.definition.kind {
                     case .export: return .success(try await ExportRunner(context: context, client: client).run())
                     case .import: return .success(try await ImportRunner(context: context, client: client).run())
@@ -143,7 +144,7 @@ public struct FlowWorker: Sendable {
         case .failure:
             Counter(label: "suitebridge_flow_runs_total", dimensions: [flow, ("state", "failed")]).increment()
         }
-        let date = registry.now()
+        let date = core.now()
         let owner = self.owner
         switch outcome {
         case .success(let summary):
@@ -167,7 +168,7 @@ public struct FlowWorker: Sendable {
             let isAuthentication = Self.isAuthenticationFailure(error)
             var message = "\(error)"
             if isAuthentication {
-                let diagnosis = await registry.recordAuthenticationFailure(instance, error)
+                let diagnosis = await core.diagnostics.recordAuthenticationFailure(instance, error)
                 message = "\(diagnosis.message) \(diagnosis.remedy)"
             } else if let error = error as? SuiteBridgeError {
                 message = "\(error.message) \(error.remedy)"

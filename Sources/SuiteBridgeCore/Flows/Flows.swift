@@ -41,11 +41,12 @@ public struct Run: Sendable, Hashable, Codable {
 
 /// The flows and their runs: create, pause, resume, delete, queue runs, enqueue scheduled ones.
 public struct Flows: Sendable {
-    let registry: InstanceRegistry
-    var store: Store { registry.store }
+    let context: CoreContext
+    var store: Store { context.store }
 
-    public init(registry: InstanceRegistry) {
-        self.registry = registry
+    /// The flows, acting with `context` (its actor is written in the audit log).
+    public init(context: CoreContext) {
+        self.context = context
     }
 
     static let flowColumns = "id, name, definition, state, state_reason, watermark, next_run_at, created_at"
@@ -91,12 +92,12 @@ public struct Flows: Sendable {
     public func create(name: String, definition: FlowDefinition) async throws -> Flow {
         let name = try InstanceValidation.name(name)
         try definition.validate()
-        _ = try await registry.instance(named: definition.instance)
-        let date = registry.now()
+        _ = try await context.instances.instance(named: definition.instance)
+        let date = context.now()
         let id = UUID().uuidString.lowercased()
         let encoded = String(decoding: try JSONEncoder().encode(definition), as: UTF8.self)
         let next = try definition.schedule.map { try FlowSchedule(parsing: $0).next(after: date) }
-        let actor = registry.actor
+        let actor = context.actor
         try await store.transaction { database in
             if try await database.raw("SELECT id FROM flows WHERE name = \(bind: name)").first() != nil {
                 throw SuiteBridgeError(.conflict, "A flow named \"\(name)\" exists.", remedy: "Choose another name.", field: "name")
@@ -131,8 +132,8 @@ public struct Flows: Sendable {
     }
 
     private func setState(_ name: String, _ state: FlowState, reason: String?, action: String) async throws {
-        let date = registry.now()
-        let actor = registry.actor
+        let date = context.now()
+        let actor = context.actor
         try await store.transaction { database in
             let flow = try await Self.flow(named: name, in: database)
             try await database.raw("UPDATE flows SET state = \(bind: state.rawValue), state_reason = \(bind: reason), updated_at = \(bind: StoreDate.string(date)) WHERE id = \(bind: flow.id)").run()
@@ -142,8 +143,8 @@ public struct Flows: Sendable {
 
     /// Deletes a flow and its runs.
     public func delete(_ name: String) async throws {
-        let date = registry.now()
-        let actor = registry.actor
+        let date = context.now()
+        let actor = context.actor
         try await store.transaction { database in
             let flow = try await Self.flow(named: name, in: database)
             try await database.raw("DELETE FROM run_errors WHERE run_id IN (SELECT id FROM runs WHERE flow_id = \(bind: flow.id))").run()
@@ -157,7 +158,7 @@ public struct Flows: Sendable {
     /// - Throws: ``SuiteBridgeError`` `.conflict` when the flow waits for credentials or is paused.
     @discardableResult
     public func enqueue(_ name: String, trigger: String = "manual") async throws -> Run {
-        let date = registry.now()
+        let date = context.now()
         let id = UUID().uuidString.lowercased()
         try await store.transaction { database in
             let flow = try await Self.flow(named: name, in: database)
@@ -184,8 +185,8 @@ public struct Flows: Sendable {
         guard run.state.applying(.cancel) != nil else {
             throw SuiteBridgeError(.conflict, "Run \(run.id.prefix(8)) is already \(run.state.rawValue).", remedy: "Only queued or running runs can be cancelled.", field: "run")
         }
-        let date = registry.now()
-        let actor = registry.actor
+        let date = context.now()
+        let actor = context.actor
         try await store.transaction { database in
             try await database.raw("""
                 UPDATE runs SET state = 'cancelled', finished_at = \(bind: StoreDate.string(date)), lease_owner = NULL, lease_expires_at = NULL
@@ -256,7 +257,7 @@ public struct Flows: Sendable {
     /// Queues a run of every active flow whose schedule is due, once even when several servers call this at once.
     @discardableResult
     public func enqueueScheduledRuns() async throws -> Int {
-        let date = registry.now()
+        let date = context.now()
         let now = StoreDate.string(date)
         // The stored text is compared as stored: a date parsed and printed again may differ in its last digit.
         let due = try await store.read { database in

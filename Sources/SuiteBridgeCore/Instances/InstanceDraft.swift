@@ -53,7 +53,9 @@ enum InstanceValidation {
         do {
             return try AccountID(parsing: text)
         } catch let error as NetSuiteAuthError {
-            throw SuiteBridgeError(.invalidInput, error.message, remedy: error.remedy, field: "account id")
+            var converted = SuiteBridgeError(error)
+            converted.field = "account id"
+            throw converted
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import NetSuiteAuth
 import SQLKit
 
-/// Reading and writing instance and certificate rows. Internal: the registry is the public face.
+/// Reading and writing the `instances` table, and nothing else does. Internal: ``Instances`` is the public face.
 enum InstanceRows {
     static let instanceColumns = """
         id, name, auth_method, account_id, consumer_key, consumer_secret, token_id, token_secret, role_id, entity_id, \
@@ -85,68 +85,58 @@ enum InstanceRows {
             """).run()
     }
 
-    // MARK: Certificates
-
-    static let certificateColumns = """
-        id, instance_id, certificate_id, state, key_type, certificate_pem, private_key, fingerprint, not_before, not_after, \
-        created_at, activated_at, retired_at, revoked_at
-        """
-
-    struct CertificateRow: Sendable {
-        var certificate: StoredCertificate
-        var sealedPrivateKey: String
+    /// The instance with this id (instances are renamed; flows and token providers hold the id).
+    static func instance(id: String, in database: any SQLDatabase) async throws -> Row? {
+        try await database.raw("SELECT \(unsafeRaw: instanceColumns) FROM instances WHERE id = \(bind: id)").first().map(decodeInstance)
     }
 
-    static func decodeCertificate(_ row: any SQLRow) throws -> CertificateRow {
-        let certificate = StoredCertificate(
-            id: try row.decode(column: "id", as: String.self),
-            instanceID: try row.decode(column: "instance_id", as: String.self),
-            certificateID: try row.decode(column: "certificate_id", as: String?.self),
-            state: CertificateState(rawValue: try row.decode(column: "state", as: String.self)) ?? .revoked,
-            keyType: try row.decode(column: "key_type", as: String.self),
-            certificatePEM: try row.decode(column: "certificate_pem", as: String?.self),
-            fingerprint: try row.decode(column: "fingerprint", as: String?.self),
-            notBefore: StoreDate.date(try row.decode(column: "not_before", as: String?.self)),
-            notAfter: StoreDate.date(try row.decode(column: "not_after", as: String?.self)),
-            createdAt: StoreDate.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
-            activatedAt: StoreDate.date(try row.decode(column: "activated_at", as: String?.self)),
-            retiredAt: StoreDate.date(try row.decode(column: "retired_at", as: String?.self)),
-            revokedAt: StoreDate.date(try row.decode(column: "revoked_at", as: String?.self)))
-        return CertificateRow(certificate: certificate, sealedPrivateKey: try row.decode(column: "private_key", as: String.self))
+    static func isNameTaken(_ name: String, in database: any SQLDatabase) async throws -> Bool {
+        try await database.raw("SELECT id FROM instances WHERE name = \(bind: name)").first() != nil
     }
 
-    static func certificates(instanceID: String, in database: any SQLDatabase) async throws -> [CertificateRow] {
+    static func delete(instanceID: String, in database: any SQLDatabase) async throws {
+        try await database.raw("DELETE FROM instances WHERE id = \(bind: instanceID)").run()
+    }
+
+    static func updateSealedSecrets(_ row: Row, in database: any SQLDatabase) async throws {
         try await database.raw("""
-            SELECT \(unsafeRaw: certificateColumns) FROM certificates WHERE instance_id = \(bind: instanceID) ORDER BY created_at, id
-            """).all().map(decodeCertificate)
-    }
-
-    static func allCertificates(in database: any SQLDatabase) async throws -> [CertificateRow] {
-        try await database.raw("SELECT \(unsafeRaw: certificateColumns) FROM certificates ORDER BY instance_id, created_at, id").all().map(decodeCertificate)
-    }
-
-    static func insert(_ row: CertificateRow, into database: any SQLDatabase) async throws {
-        let c = row.certificate
-        try await database.raw("""
-            INSERT INTO certificates (\(unsafeRaw: certificateColumns)) VALUES (
-            \(bind: c.id), \(bind: c.instanceID), \(bind: c.certificateID), \(bind: c.state.rawValue), \(bind: c.keyType),
-            \(bind: c.certificatePEM), \(bind: row.sealedPrivateKey), \(bind: c.fingerprint),
-            \(bind: c.notBefore.map(StoreDate.string)), \(bind: c.notAfter.map(StoreDate.string)), \(bind: StoreDate.string(c.createdAt)),
-            \(bind: c.activatedAt.map(StoreDate.string)), \(bind: c.retiredAt.map(StoreDate.string)), \(bind: c.revokedAt.map(StoreDate.string)))
+            UPDATE instances SET consumer_secret = \(bind: row.sealedConsumerSecret), token_secret = \(bind: row.sealedTokenSecret)
+            WHERE id = \(bind: row.instance.id)
             """).run()
     }
 
-    /// Writes a certificate's id, state and dates (the key and public part never change).
-    static func update(_ c: StoredCertificate, in database: any SQLDatabase) async throws {
+    // MARK: Rotation policy and schedule
+
+    /// The stored rotation policy column: `NULL` default, `0` off, `N` days.
+    static func rotationDaysBefore(instanceID: String, in database: any SQLDatabase) async throws -> Int? {
+        try await database.raw("SELECT rotation_days_before FROM instances WHERE id = \(bind: instanceID)").first()?
+            .decode(column: "rotation_days_before", as: Int?.self) ?? nil
+    }
+
+    /// Sets the policy column and clears the retry schedule.
+    static func setRotationDaysBefore(_ days: Int?, instanceID: String, in database: any SQLDatabase) async throws {
         try await database.raw("""
-            UPDATE certificates SET certificate_id = \(bind: c.certificateID), state = \(bind: c.state.rawValue),
-            activated_at = \(bind: c.activatedAt.map(StoreDate.string)), retired_at = \(bind: c.retiredAt.map(StoreDate.string)),
-            revoked_at = \(bind: c.revokedAt.map(StoreDate.string))
-            WHERE id = \(bind: c.id)
+            UPDATE instances SET rotation_days_before = \(bind: days), rotation_failures = 0, rotation_retry_at = NULL WHERE id = \(bind: instanceID)
             """).run()
     }
 
-    static func updateSealedKey(certificateRowID: String, sealed: String, in database: any SQLDatabase) async throws {
-        try await database.raw("UPDATE certificates SET private_key = \(bind: sealed) WHERE id = \(bind: certificateRowID)").run()
+    /// How many scheduled rotations failed in a row, and when the next is tried.
+    static func rotationRetry(instanceID: String, in database: any SQLDatabase) async throws -> (failures: Int, retryAt: Date?) {
+        let row = try await database.raw("SELECT rotation_failures, rotation_retry_at FROM instances WHERE id = \(bind: instanceID)").first()
+        return (try row?.decode(column: "rotation_failures", as: Int.self) ?? 0,
+                StoreDate.date(try row?.decode(column: "rotation_retry_at", as: String?.self) ?? nil))
+    }
+
+    /// Records a failed scheduled rotation: the count, the retry time, and a warning health with the reason.
+    static func recordRotationFailure(instanceID: String, failures: Int, retryAt: Date, reason: String, in database: any SQLDatabase) async throws {
+        try await database.raw("""
+            UPDATE instances SET rotation_failures = \(bind: failures), rotation_retry_at = \(bind: StoreDate.string(retryAt)),
+            health = \(bind: InstanceHealth.warning.rawValue), last_error = \(bind: reason)
+            WHERE id = \(bind: instanceID)
+            """).run()
+    }
+
+    static func clearRotationRetry(instanceID: String, in database: any SQLDatabase) async throws {
+        try await database.raw("UPDATE instances SET rotation_failures = 0, rotation_retry_at = NULL WHERE id = \(bind: instanceID)").run()
     }
 }

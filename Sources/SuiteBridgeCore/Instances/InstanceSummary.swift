@@ -78,7 +78,7 @@ public struct CertificateSummary: Codable, Sendable {
         id = certificate.id
         certificateId = certificate.certificateID
         state = certificate.state.rawValue
-        keyType = certificate.keyType
+        keyType = certificate.keyType.description
         notBefore = certificate.notBefore
         notAfter = certificate.notAfter
         daysLeft = certificate.daysLeft()
@@ -90,13 +90,13 @@ public struct CertificateSummary: Codable, Sendable {
     }
 }
 
-extension InstanceRegistry {
+extension Instances {
     /// The instance's summary: fields, secret fingerprints (opening the secrets), certificates and rotation policy.
     public func summary(of instance: Instance) async throws -> InstanceSummary {
         let oauth2 = instance.authMethod == .clientCredentials
         return InstanceSummary(
             instance, fingerprints: try await fingerprints(of: instance.name),
-            certificates: oauth2 ? try await certificates(of: instance.name) : [],
-            policy: oauth2 ? try await rotationPolicy(of: instance.name) : nil)
+            certificates: oauth2 ? try await context.certificates.list(of: instance.name) : [],
+            policy: oauth2 ? try await context.certificates.rotationPolicy(of: instance.name) : nil)
     }
 }

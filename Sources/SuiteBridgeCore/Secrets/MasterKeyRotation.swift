@@ -26,15 +26,12 @@ public enum MasterKeyRotation {
                     updated.sealedTokenSecret = try new.seal(try old.open(sealed, for: binding), for: binding)
                     count += 1
                 }
-                try await database.raw("""
-                    UPDATE instances SET consumer_secret = \(bind: updated.sealedConsumerSecret), token_secret = \(bind: updated.sealedTokenSecret)
-                    WHERE id = \(bind: id)
-                    """).run()
+                try await InstanceRows.updateSealedSecrets(updated, in: database)
             }
-            for row in try await InstanceRows.allCertificates(in: database) {
+            for row in try await CertificateRows.all(in: database) {
                 let binding = SecretBinding(instanceID: row.certificate.instanceID, certificateID: row.certificate.id, field: .privateKey)
                 let resealed = try new.seal(try old.open(row.sealedPrivateKey, for: binding), for: binding)
-                try await InstanceRows.updateSealedKey(certificateRowID: row.certificate.id, sealed: resealed, in: database)
+                try await CertificateRows.updateSealedKey(certificateRowID: row.certificate.id, sealed: resealed, in: database)
                 count += 1
             }
             try await Workspace.recordKeyID(new.masterKey.id, in: database)

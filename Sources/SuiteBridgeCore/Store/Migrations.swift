@@ -1,4 +1,5 @@
 import Foundation
+import NetSuiteAuth
 import SQLKit
 
 /// The store's schema, as numbered migrations applied in order, each once, each in one transaction.
@@ -161,6 +162,10 @@ enum Migrations {
                 )
                 """,
             ]
+        },
+        Migration(version: 6, name: "certificate key types as identifiers") { _ in
+            // `RSA 4096` becomes `rsa-4096`: the one spelling the CLI, the API and the simulator use.
+            KeyType.accepted.map { "UPDATE certificates SET key_type = '\($0.identifier)' WHERE key_type = '\($0.description)'" }
         },
     ]
 

@@ -2,13 +2,14 @@ import Foundation
 import Logging
 import SQLKit
 
-/// Everything a SuiteBridge process works with: the home folder, the store, the master key and the instance
-/// registry over them. Opening it checks that the master key is the one the store was sealed with.
+/// Everything a SuiteBridge process works with: the home folder, the store, the master key and the core's
+/// ``CoreContext`` over them. Opening it checks that the master key is the one the store was sealed with.
 public struct Workspace: Sendable {
     public let home: SuiteBridgeHome
     public let store: Store
     public let secrets: SecretBox
-    public let registry: InstanceRegistry
+    /// The core acting as the workspace's actor: `context.instances`, `.connections`, `.certificates`, …
+    public let context: CoreContext
 
     /// Opens the store (`databaseURL`, else `SUITEBRIDGE_DATABASE_URL`, else the SQLite file in the home folder)
     /// and the master key, and settles a key rotation a crash interrupted.
@@ -24,7 +25,7 @@ public struct Workspace: Sendable {
             let key = try await settleMasterKey(store: store, home: home, environment: environment)
             let secrets = SecretBox(masterKey: key)
             return Workspace(home: home, store: store, secrets: secrets,
-                             registry: InstanceRegistry(store: store, secrets: secrets, actor: actor, logger: logger, now: now))
+                             context: CoreContext(store: store, secrets: secrets, actor: actor, logger: logger, now: now))
         } catch {
             await store.close()
             throw error

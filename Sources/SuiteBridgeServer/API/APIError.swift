@@ -27,9 +27,9 @@ struct APIError: Error, HTTPResponseError {
         case .conflict: .conflict
         case .netsuite: .badGateway
         case .store: .serviceUnavailable
-        case .masterKey, .sealedSecret: .internalServerError
+        default: .internalServerError
         }
-        self.init(status: status, code: Self.snakeCase(error.code.rawValue), message: error.message, field: error.field,
+        self.init(status: status, code: Self.snakeCase(error.code.description), message: error.message, field: error.field,
                   remedy: error.remedy.isEmpty ? nil : error.remedy)
     }
 

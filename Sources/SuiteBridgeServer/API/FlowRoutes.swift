@@ -43,11 +43,11 @@ struct RefusedRow: Codable, Sendable {
 
 extension SuiteBridgeServer {
     func flows(for context: ServerContext) -> Flows {
-        Flows(registry: registry(for: context))
+        core(for: context).flows
     }
 
     func flowRepresentation(_ flow: Flow) async throws -> FlowRepresentation {
-        FlowRepresentation(flow, lastRun: try await Flows(registry: registry).runs(flow: flow.name, limit: 1).first)
+        FlowRepresentation(flow, lastRun: try await core.flows.runs(flow: flow.name, limit: 1).first)
     }
 
     func addFlowRoutes(to api: RouterGroup<ServerContext>) {

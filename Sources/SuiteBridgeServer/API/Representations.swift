@@ -51,7 +51,7 @@ struct EditInstanceBody: Codable, Sendable {
     /// Days before expiry for unattended rotation; 0 turns it off.
     var rotationDaysBefore: Int?
 
-    var changes: InstanceRegistry.Changes {
+    var changes: Instances.Changes {
         .init(accountID: accountId, consumerKey: consumerKey ?? clientId, consumerSecret: consumerSecret, tokenID: tokenId, tokenSecret: tokenSecret,
               roleID: roleId, entityID: entityId, baseURL: baseUrl, concurrencyLimit: concurrencyLimit, newName: name)
     }
@@ -86,15 +86,11 @@ struct RotateBody: Codable, Sendable {
 
     func parsedKeyType() throws -> KeyType? {
         guard let keyType else { return nil }
-        switch keyType.lowercased() {
-        case "rsa-4096": return .rsa(bits: 4096)
-        case "rsa-3072": return .rsa(bits: 3072)
-        case "ec-p256": return .ec(.p256)
-        case "ec-p384": return .ec(.p384)
-        case "ec-p521": return .ec(.p521)
-        default:
+        do {
+            return try KeyType(identifier: keyType)
+        } catch {
             throw APIError(status: .badRequest, code: "invalid_input", message: "\(keyType) is not a key type NetSuite accepts.", field: "keyType",
-                           remedy: "Use rsa-4096, rsa-3072, ec-p256, ec-p384 or ec-p521.")
+                           remedy: "Use \(KeyType.acceptedIdentifiers).")
         }
     }
 }

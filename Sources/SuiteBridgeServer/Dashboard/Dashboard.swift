@@ -121,12 +121,12 @@ struct Dashboard: Sendable {
     func addPages(to pages: RouterGroup<ServerContext>, server: SuiteBridgeServer) {
         pages.get("/") { _, context in
             var rows: [[String: Any]] = []
-            for instance in try await server.registry.list() {
+            for instance in try await server.core.instances.list() {
                 var row: [String: Any] = ["name": instance.name, "authName": instance.authMethod.displayName, "accountId": instance.accountID.realm,
                                           "health": instance.health.rawValue]
                 if let error = instance.lastError { row["lastError"] = error }
                 if instance.authMethod == .clientCredentials {
-                    let active = try await server.registry.certificates(of: instance.name).first { $0.state == .active }
+                    let active = try await server.core.certificates.list(of: instance.name).first { $0.state == .active }
                     if let active, let days = active.daysLeft() {
                         row["expiry"] = days < 0 ? "expired" : "\(days) days left"
                         row["expiryClass"] = Self.expiryClass(days, state: active.state)
@@ -161,7 +161,7 @@ struct Dashboard: Sendable {
                 privateKeyPem: form["privateKeyPem"], certificateId: form["certificateId"], certificatePem: form["certificatePem"].flatMap { $0.isEmpty ? nil : $0 },
                 roleId: form["roleId"], entityId: form["entityId"], baseUrl: form["baseUrl"], concurrencyLimit: nil)
             do {
-                let instance = try await server.registry(for: context).add(try body.draft())
+                let instance = try await server.core(for: context).instances.add(try body.draft())
                 return Self.redirect("/instances/\(instance.name)?flash=added")
             } catch let error as SuiteBridgeError {
                 return page("newInstance", title: "Add instance", newInstanceValues(auth: auth, values: form, error: error), context: context,
@@ -175,7 +175,7 @@ struct Dashboard: Sendable {
         pages.post("/instances/{name}/test") { request, context in
             try Self.checkCSRF(try await Self.form(request), context)
             let name = try context.parameters.require("name")
-            let result = try await server.registry(for: context).test(name)
+            let result = try await server.core(for: context).diagnostics.test(name)
             let steps = result.steps.map { ["name": $0.name, "detail": $0.detail, "passed": $0.passed] as [String: Any] }
             return try await instancePage(server, name, context: context, extra: ["test": ["steps": steps]],
                                           flash: result.passed ? "The connection works." : nil, error: result.failure)
@@ -183,7 +183,7 @@ struct Dashboard: Sendable {
         pages.post("/instances/{name}/doctor") { request, context in
             try Self.checkCSRF(try await Self.form(request), context)
             let name = try context.parameters.require("name")
-            let report = try await Doctor(registry: server.registry(for: context)).run(name)
+            let report = try await server.core(for: context).diagnostics.doctor(name)
             let checks = report.checks.map { ["name": $0.name, "status": $0.status.rawValue, "detail": $0.detail, "fix": $0.fix] }
             return try await instancePage(server, name, context: context, extra: ["doctor": ["checks": checks]],
                                           flash: report.passed ? "Every check passed." : nil)
@@ -193,7 +193,7 @@ struct Dashboard: Sendable {
             try Self.checkCSRF(form, context)
             let name = try context.parameters.require("name")
             return try await action(server, name, context) {
-                try await server.registry(for: context).edit(name, .init(accountID: form["accountId"], consumerKey: form["consumerKey"]))
+                try await server.core(for: context).instances.edit(name, .init(accountID: form["accountId"], consumerKey: form["consumerKey"]))
                 return "saved"
             }
         }
@@ -201,7 +201,7 @@ struct Dashboard: Sendable {
             try Self.checkCSRF(try await Self.form(request), context)
             let name = try context.parameters.require("name")
             return try await action(server, name, context) {
-                _ = try await server.registry(for: context).beginRotation(name)
+                _ = try await server.core(for: context).certificates.beginRotation(name)
                 return "pending"
             }
         }
@@ -209,7 +209,7 @@ struct Dashboard: Sendable {
             try Self.checkCSRF(try await Self.form(request), context)
             let name = try context.parameters.require("name")
             return try await action(server, name, context) {
-                _ = try await server.registry(for: context).rotateAutomatically(name)
+                _ = try await server.core(for: context).certificates.rotateAutomatically(name)
                 return "rotated"
             }
         }
@@ -218,7 +218,7 @@ struct Dashboard: Sendable {
             try Self.checkCSRF(form, context)
             let name = try context.parameters.require("name")
             return try await action(server, name, context) {
-                _ = try await server.registry(for: context).activate(name, certificateID: form["certificateId"] ?? "")
+                _ = try await server.core(for: context).certificates.activate(name, certificateID: form["certificateId"] ?? "")
                 return "activated"
             }
         }
@@ -227,7 +227,7 @@ struct Dashboard: Sendable {
             try Self.checkCSRF(form, context)
             let name = try context.parameters.require("name")
             return try await action(server, name, context) {
-                _ = try await server.registry(for: context).updateCertificateID(name, certificateID: form["certificateId"] ?? "")
+                _ = try await server.core(for: context).certificates.updateCertificateID(name, certificateID: form["certificateId"] ?? "")
                 return "updated"
             }
         }
@@ -241,13 +241,13 @@ struct Dashboard: Sendable {
                                               error: SuiteBridgeError(.invalidInput, "Revoking needs confirmation.", remedy: "Tick the box to confirm."))
             }
             return try await action(server, name, context) {
-                _ = try await server.registry(for: context).revoke(name, certificateID: certificateID, force: form["force"] == "yes")
+                _ = try await server.core(for: context).certificates.revoke(name, certificateID: certificateID, force: form["force"] == "yes")
                 return "revoked"
             }
         }
         addFlowPages(to: pages, server: server)
         pages.get("/instances/{name}/certificates/pending.pem") { _, context in
-            let pem = try await server.registry.certificatePEM(try context.parameters.require("name"))
+            let pem = try await server.core.certificates.certificatePEM(try context.parameters.require("name"))
             return Response(status: .ok, headers: [.contentType: "application/x-pem-file", .contentDisposition: "attachment; filename=\"auth-cert.pem\""],
                             body: .init(byteBuffer: ByteBuffer(string: pem)))
         }
@@ -356,7 +356,7 @@ struct Dashboard: Sendable {
 
     func instancePage(_ server: SuiteBridgeServer, _ name: String, context: ServerContext, extra: [String: Any] = [:], flash: String? = nil,
                       error: SuiteBridgeError? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let instance = try await server.registry.instance(named: name)
+        let instance = try await server.core.instances.instance(named: name)
         let representation = try await server.representation(instance)
         var values: [String: Any] = extra
         values["instance"] = try Self.dictionary(representation)
@@ -365,21 +365,21 @@ struct Dashboard: Sendable {
         values["currentKey"] = instance.consumerKey
         if instance.authMethod == .clientCredentials {
             values["oauth2"] = true
-            let certificates = try await server.registry.certificates(of: name)
+            let certificates = try await server.core.certificates.list(of: name)
             if let active = certificates.first(where: { $0.state == .active }) {
                 let days = active.daysLeft()
-                values["active"] = ["certificateId": active.certificateID ?? "", "keyType": active.keyType, "notAfter": Self.day(active.notAfter),
+                values["active"] = ["certificateId": active.certificateID ?? "", "keyType": active.keyType.description, "notAfter": Self.day(active.notAfter),
                                     "daysLeftText": days.map { $0 < 0 ? "expired" : "\($0) days left" } ?? "expiry unknown",
                                     "expiryClass": Self.expiryClass(days, state: active.state)]
             }
             if let pending = certificates.first(where: { $0.state == .pending }) {
-                values["pending"] = ["keyType": pending.keyType, "notAfter": Self.day(pending.notAfter), "steps": Array(PendingCertificate.uploadSteps.prefix(3))]
+                values["pending"] = ["keyType": pending.keyType.description, "notAfter": Self.day(pending.notAfter), "steps": Array(PendingCertificate.uploadSteps.prefix(3))]
             }
             values["nextRotation"] = representation.nextRotation.map { Self.day($0) }
             values["canAutoRotate"] = instance.roleID != nil && instance.entityID != nil && certificates.contains { $0.state == .active }
             values["certificates"] = certificates.reversed().map { certificate -> [String: Any] in
                 [
-                    "certificateId": certificate.displayName, "state": certificate.state.rawValue, "keyType": certificate.keyType,
+                    "certificateId": certificate.displayName, "state": certificate.state.rawValue, "keyType": certificate.keyType.description,
                     "notAfter": Self.day(certificate.notAfter), "revocable": certificate.state != .revoked,
                     "revokeId": certificate.certificateID ?? certificate.id, "isActive": certificate.state == .active, "instanceName": instance.name,
                     "csrf": context.session?.csrfToken ?? "",
@@ -391,7 +391,7 @@ struct Dashboard: Sendable {
     }
 
     func auditRows(_ server: SuiteBridgeServer, instance: String?) async throws -> [[String: String]] {
-        try await server.registry.audit.entries(instance: instance, limit: instance == nil ? 500 : 50).map {
+        try await server.core.audit.entries(instance: instance, limit: instance == nil ? 500 : 50).map {
             ["at": $0.at.formatted(.iso8601), "actor": $0.actor, "instance": $0.instance ?? "", "action": $0.action, "outcome": $0.outcome, "detail": $0.detail]
         }
     }

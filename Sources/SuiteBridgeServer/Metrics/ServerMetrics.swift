@@ -32,12 +32,12 @@ public final class ServerMetrics: Sendable {
     /// The expiry gauges last set, by their labels: those of certificates no longer active or pending are removed.
     private let expiryGauges = Mutex<[String: Prometheus.Gauge]>([:])
 
-    /// The metrics as Prometheus text, with the certificate expiry gauges refreshed from `registry`.
-    func render(instances: InstanceRegistry) async throws -> String {
+    /// The metrics as Prometheus text, with the certificate expiry gauges refreshed from the store.
+    func render(core: CoreContext) async throws -> String {
         let now = Date()
         var current: [String: (labels: [(String, String)], days: Double)] = [:]
-        for instance in try await instances.list() where instance.authMethod == .clientCredentials {
-            for certificate in try await instances.certificates(of: instance.name) where certificate.state == .active || certificate.state == .pending {
+        for instance in try await core.instances.list() where instance.authMethod == .clientCredentials {
+            for certificate in try await core.certificates.list(of: instance.name) where certificate.state == .active || certificate.state == .pending {
                 guard let notAfter = certificate.notAfter else { continue }
                 let labels = [("instance", instance.name), ("certificate_id", certificate.certificateID ?? "pending"), ("state", certificate.state.rawValue)]
                 current[labels.map { "\($0.0)=\($0.1)" }.joined(separator: ","), default: (labels, 0)] = (labels, notAfter.timeIntervalSince(now) / 86_400)

@@ -6,12 +6,12 @@ import SuiteBridgeCore
 /// Looks after certificates while the server runs: at start and then every interval, runs the unattended
 /// rotations that are due (retrying failed ones with backoff) and logs certificates near expiry (30, 14, 7 days).
 struct CertificateScheduler: Service {
-    let registry: InstanceRegistry
+    let core: CoreContext
     let interval: Duration
     let logger: Logger
 
     func run() async throws {
-        let scheduled = registry.acting(as: "scheduler")
+        let scheduled = core.acting(as: "scheduler").certificates
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 for outcome in try await scheduled.runDueRotations() {

@@ -10,19 +10,21 @@ struct CertCommand: AsyncParsableCommand {
         subcommands: [Generate.self, Inspect.self, Rotate.self, Activate.self, UpdateID.self, Revoke.self, Download.self, Status.self, Policy.self]
     )
 
-    /// The `--key` choices.
-    enum KeyChoice: String, ExpressibleByArgument, CaseIterable {
-        case rsa4096 = "rsa-4096", rsa3072 = "rsa-3072", ecP256 = "ec-p256", ecP384 = "ec-p384", ecP521 = "ec-p521"
+    /// The `--key` choices: ``KeyType/identifier``s.
+    struct KeyChoice: ExpressibleByArgument {
+        var keyType: KeyType
 
-        var keyType: KeyType {
-            switch self {
-            case .rsa4096: .rsa(bits: 4096)
-            case .rsa3072: .rsa(bits: 3072)
-            case .ecP256: .ec(.p256)
-            case .ecP384: .ec(.p384)
-            case .ecP521: .ec(.p521)
-            }
+        init?(argument: String) {
+            guard let keyType = try? KeyType(identifier: argument) else { return nil }
+            self.keyType = keyType
         }
+
+        init(_ keyType: KeyType) {
+            self.keyType = keyType
+        }
+
+        static var allValueStrings: [String] { KeyType.accepted.map(\.identifier) }
+        var defaultValueDescription: String { keyType.identifier }
     }
 
     struct Generate: AsyncParsableCommand {
@@ -31,7 +33,7 @@ struct CertCommand: AsyncParsableCommand {
         )
 
         @Option(help: "Key type: rsa-4096, rsa-3072, ec-p256, ec-p384 or ec-p521.")
-        var key: KeyChoice = .rsa4096
+        var key = KeyChoice(.rsa(bits: 4096))
 
         @Option(help: "Days of validity, 1 to 730 (NetSuite's maximum).")
         var days: Int = CertificateKit.defaultValidityDays

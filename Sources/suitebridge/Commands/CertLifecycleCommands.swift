@@ -18,13 +18,13 @@ extension CertCommand {
         func run() async throws {
             let workspace = try await store.open()
             if auto {
-                let result = try await workspace.registry.rotateAutomatically(instance, keyType: key?.keyType, days: days)
+                let result = try await workspace.context.certificates.rotateAutomatically(instance, keyType: key?.keyType, days: days)
                 print("active: \(result.newCertificate.displayName), not after \(result.newCertificate.notAfter?.day ?? "?")")
                 if let old = result.oldCertificate { print("old: \(old.displayName) \(old.state.rawValue)") }
                 if let note = result.note { print("note: \(note)") }
                 return
             }
-            let pending = try await workspace.registry.beginRotation(instance, keyType: key?.keyType, days: days)
+            let pending = try await workspace.context.certificates.beginRotation(instance, keyType: key?.keyType, days: days)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let path = (out as NSString).appendingPathComponent("auth-cert.pem")
             guard FileManager.default.createFile(atPath: path, contents: Data(pending.certificatePEM.utf8)) else {
@@ -46,7 +46,7 @@ extension CertCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let certificate = try await workspace.registry.activate(instance, certificateID: certificateId)
+            let certificate = try await workspace.context.certificates.activate(instance, certificateID: certificateId)
             print("active: \(certificate.displayName), not after \(certificate.notAfter?.day ?? "?"); the previous one is retired (revoke it when no longer needed)")
         }
     }
@@ -59,7 +59,7 @@ extension CertCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let certificate = try await workspace.registry.updateCertificateID(instance, certificateID: certificateId)
+            let certificate = try await workspace.context.certificates.updateCertificateID(instance, certificateID: certificateId)
             print("active certificate id is now \(certificate.displayName)")
         }
     }
@@ -73,7 +73,7 @@ extension CertCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let result = try await workspace.registry.revoke(instance, certificateID: certificateId, force: force)
+            let result = try await workspace.context.certificates.revoke(instance, certificateID: certificateId, force: force)
             print("revoked \(result.certificate.displayName)" + (result.revokedInNetSuite ? " in NetSuite" : ""))
             if let note = result.note { print("note: \(note)") }
         }
@@ -88,7 +88,7 @@ extension CertCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let pem = try await workspace.registry.certificatePEM(instance, certificateID: certificateId)
+            let pem = try await workspace.context.certificates.certificatePEM(instance, certificateID: certificateId)
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: Data(pem.utf8)) else {
                     throw CLIError(message: "out: cannot write \(out).\n  fix: choose a writable path.")
@@ -119,7 +119,7 @@ extension CertCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let lines = try await workspace.registry.certificateStatus(warnDays: warnDays)
+            let lines = try await workspace.context.certificates.certificateStatus(warnDays: warnDays)
             if json {
                 try Terminal.printJSON(lines.map {
                     Line(instance: $0.instance, certificateId: $0.certificateID, state: $0.state?.rawValue, notAfter: $0.notAfter, daysLeft: $0.daysLeft,
@@ -158,9 +158,9 @@ extension CertCommand {
                 guard days != nil || daysBefore == "default" else {
                     throw CLIError.usage("days-before: \"\(daysBefore)\" is not a number of days.\n  fix: give 1 to 365, off, or default.")
                 }
-                try await workspace.registry.setRotationPolicy(instance, daysBeforeExpiry: days)
+                try await workspace.context.certificates.setRotationPolicy(instance, daysBeforeExpiry: days)
             }
-            print("\(instance): \(try await workspace.registry.rotationPolicy(of: instance))")
+            print("\(instance): \(try await workspace.context.certificates.rotationPolicy(of: instance))")
         }
     }
 }

@@ -78,7 +78,7 @@ struct FlowCommand: AsyncParsableCommand {
                 }
             }
             let workspace = try await store.open()
-            let flow = try await Flows(registry: workspace.registry).create(name: name, definition: flowDefinition)
+            let flow = try await workspace.context.flows.create(name: name, definition: flowDefinition)
             print("created \(flow.name): \(flow.definition.kind.rawValue) with \(flow.definition.instance)" + (flow.nextRunAt.map { ", next run \($0.formatted(.iso8601))" } ?? ""))
         }
     }
@@ -105,7 +105,7 @@ struct FlowCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let flows = Flows(registry: workspace.registry)
+            let flows = workspace.context.flows
             var rows: [Listed] = []
             for flow in try await flows.list() { rows.append(try await FlowCommand.listed(flow, flows)) }
             if json { return try Terminal.printJSON(rows) }
@@ -124,7 +124,7 @@ struct FlowCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let flows = Flows(registry: workspace.registry)
+            let flows = workspace.context.flows
             let flow = try await flows.flow(named: name)
             struct Shown: Encodable { var flow: Listed; var definition: FlowDefinition; var runs: [Run] }
             let shown = Shown(flow: try await FlowCommand.listed(flow, flows), definition: flow.definition, runs: try await flows.runs(flow: name, limit: 10))
@@ -145,10 +145,10 @@ struct FlowCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let flows = Flows(registry: workspace.registry)
+            let flows = workspace.context.flows
             let queued = try await flows.enqueue(name)
             guard wait else { return print("queued run \(queued.id)") }
-            let worker = FlowWorker(registry: workspace.registry, leaseDuration: leaseSeconds)
+            let worker = FlowWorker(context: workspace.context, leaseDuration: leaseSeconds)
             while try await flows.run(id: queued.id).state.isFinal == false {
                 if try await worker.runNext() == nil { try await Task.sleep(for: .milliseconds(500)) }
             }
@@ -164,7 +164,7 @@ struct FlowCommand: AsyncParsableCommand {
         @Argument var name: String
         @OptionGroup var store: WorkspaceOptions
         func run() async throws {
-            try await Flows(registry: try await store.open().registry).pause(name)
+            try await try await store.open().context.flows.pause(name)
             print("paused \(name)")
         }
     }
@@ -174,7 +174,7 @@ struct FlowCommand: AsyncParsableCommand {
         @Argument var name: String
         @OptionGroup var store: WorkspaceOptions
         func run() async throws {
-            try await Flows(registry: try await store.open().registry).resume(name)
+            try await try await store.open().context.flows.resume(name)
             print("resumed \(name)")
         }
     }
@@ -184,7 +184,7 @@ struct FlowCommand: AsyncParsableCommand {
         @Argument var name: String
         @OptionGroup var store: WorkspaceOptions
         func run() async throws {
-            try await Flows(registry: try await store.open().registry).delete(name)
+            try await try await store.open().context.flows.delete(name)
             print("deleted \(name)")
         }
     }
@@ -200,7 +200,7 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var store: WorkspaceOptions
 
         func run() async throws {
-            let run = try await Flows(registry: try await store.open().registry).cancel(run: id)
+            let run = try await try await store.open().context.flows.cancel(run: id)
             print(RunsCommand.line(run))
         }
     }
@@ -218,7 +218,7 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var store: WorkspaceOptions
 
         func run() async throws {
-            let runs = try await Flows(registry: try await store.open().registry).runs(flow: flow, limit: limit)
+            let runs = try await try await store.open().context.flows.runs(flow: flow, limit: limit)
             if json { return try Terminal.printJSON(runs) }
             for run in runs { print(RunsCommand.line(run)) }
         }
@@ -231,7 +231,7 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var store: WorkspaceOptions
 
         func run() async throws {
-            let flows = Flows(registry: try await store.open().registry)
+            let flows = try await store.open().context.flows
             let run = try await flows.run(id: id)
             let refused = try await flows.refusedRows(run: run.id)
             if json {
@@ -257,7 +257,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try await store.open()
-        let worker = FlowWorker(registry: workspace.registry, leaseDuration: leaseSeconds)
+        let worker = FlowWorker(context: workspace.context, leaseDuration: leaseSeconds)
         if untilIdle {
             for run in try await worker.runUntilIdle() { print(RunsCommand.line(run)) }
         } else {

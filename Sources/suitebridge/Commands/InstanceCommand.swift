@@ -76,7 +76,7 @@ struct InstanceCommand: AsyncParsableCommand {
                     certificatePEM: try certificate.map { try InputFiles.read($0, field: "certificate") })
             }
             let workspace = try await store.open()
-            let instance = try await workspace.registry.add(InstanceDraft(
+            let instance = try await workspace.context.instances.add(InstanceDraft(
                 name: name, accountID: accountId, credentials: credentials, roleID: roleId, entityID: entityId, baseURL: baseUrl,
                 concurrencyLimit: concurrencyLimit))
             print("added \(instance.name): \(instance.authMethod.displayName), account \(instance.accountID.realm) (realm \(instance.realm), host \(instance.accountID.hostLabel))")
@@ -93,7 +93,7 @@ struct InstanceCommand: AsyncParsableCommand {
             let text = try InputFiles.read(credentials, field: "credentials")
             let file = try CredentialsFile(data: Data(text.utf8), source: credentials)
             let workspace = try await store.open()
-            for instance in try await workspace.registry.importCredentials(file) {
+            for instance in try await workspace.context.instances.importCredentials(file) {
                 print("added \(instance.name): \(instance.authMethod.displayName), account \(instance.accountID.realm)")
             }
         }
@@ -107,7 +107,7 @@ struct InstanceCommand: AsyncParsableCommand {
         func run() async throws {
             let workspace = try await store.open()
             var rows: [InstanceSummary] = []
-            for instance in try await workspace.registry.list() { rows.append(try await workspace.registry.summary(of: instance)) }
+            for instance in try await workspace.context.instances.list() { rows.append(try await workspace.context.instances.summary(of: instance)) }
             if json { return try Terminal.printJSON(rows) }
             if rows.isEmpty { return print("no instances; add one with `suitebridge instance add` or `instance import`") }
             print("NAME".column(24) + "AUTH".column(20)
@@ -135,11 +135,11 @@ struct InstanceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let registry = workspace.registry
-            let instance = try await registry.instance(named: name)
-            let certificates = instance.authMethod == .clientCredentials ? try await registry.certificates(of: name) : []
+            let core = workspace.context
+            let instance = try await core.instances.instance(named: name)
+            let certificates = instance.authMethod == .clientCredentials ? try await core.certificates.list(of: name) : []
             let tba = instance.authMethod == .tokenBased
-            let summary = try await registry.summary(of: instance)
+            let summary = try await core.instances.summary(of: instance)
             let shown = Shown(instance: summary, certificates: certificates.map(CertificateSummary.init))
             if json { return try Terminal.printJSON(shown) }
             var lines = [
@@ -200,7 +200,7 @@ struct InstanceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let instance = try await workspace.registry.edit(name, .init(
+            let instance = try await workspace.context.instances.edit(name, .init(
                 accountID: accountId, consumerKey: consumerKey ?? clientId, consumerSecret: try secrets.consumerSecret(required: false),
                 tokenID: tokenId, tokenSecret: try secrets.tokenSecret(required: false), roleID: roleId, entityID: entityId, baseURL: baseUrl,
                 concurrencyLimit: concurrencyLimit, newName: rename))
@@ -225,7 +225,7 @@ struct InstanceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            let result = try await workspace.registry.test(name)
+            let result = try await workspace.context.diagnostics.test(name)
             if json {
                 try Terminal.printJSON(Output(instance: name, passed: result.passed,
                                               steps: result.steps.map { ["name": $0.name, "passed": "\($0.passed)", "detail": $0.detail] },
@@ -248,7 +248,7 @@ struct InstanceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try await store.open()
-            try await workspace.registry.remove(name)
+            try await workspace.context.instances.remove(name)
             print("removed \(name)")
         }
     }

@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             let credentials = try await SimulatorProvisioning.provision(netsuite, configuration: .standard(records: 200, seed: 1, concurrencyLimit: 5, latencyMs: 0), baseURL: "")
             let simulator = SimulatorServer(netsuite: netsuite)
             await simulator.warmUp()
-            let registry = workspace.registry
+            let core = workspace.context
             services.append(simulator.makeApplication(host: "127.0.0.1", port: 0) { channel in
                 let baseURL = "http://127.0.0.1:\(channel.localAddress?.port ?? 0)"
                 // Not awaited here: the simulator starts serving only after this callback returns.
@@ -61,8 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
                         accounts.append(try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
                     }
                     let file = try CredentialsFile(data: try JSONSerialization.data(withJSONObject: ["accounts": accounts]), source: "demo")
-                    let instances = try await registry.importCredentials(file)
-                    for instance in instances { _ = try? await registry.test(instance.name) }
+                    let instances = try await core.instances.importCredentials(file)
+                    for instance in instances { _ = try? await core.diagnostics.test(instance.name) }
                     await ready.demoReady("NetSuite simulator on \(baseURL); instances: \(instances.map(\.name).joined(separator: ", "))")
                 } catch {
                     Terminal.standardError("error: demo: \(error)\n")

@@ -33,7 +33,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try await store.open()
-        let report = try await Doctor(registry: workspace.registry).run(instance)
+        let report = try await workspace.context.diagnostics.doctor(instance)
         if json {
             try Terminal.printJSON(report)
         } else {
@@ -56,7 +56,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try await store.open()
-        let entries = try await workspace.registry.audit.entries(instance: instance, limit: limit)
+        let entries = try await workspace.context.audit.entries(instance: instance, limit: limit)
         if json { return try Terminal.printJSON(entries) }
         for entry in entries {
             print("\(entry.at.formatted(.iso8601))  \(entry.actor)  \(entry.instance ?? "-")  \(entry.action)  \(entry.outcome)  \(entry.detail)")

@@ -44,7 +44,7 @@ struct ConnectionOptions: ParsableArguments {
             // The workspace stays open for the command's life: OAuth 2 token exchanges read the active certificate.
             let workspace = try await WorkspaceOptions.open(database: database)
             OpenWorkspaces.using(instance, of: workspace)
-            return try await workspace.registry.client(for: instance)
+            return try await workspace.context.connections.client(for: instance)
         }
         guard let profile else {
             throw CLIError.usage("instance: not given.\n  fix: pass --instance NAME (a stored connector instance) or --profile FILE (a credentials file).")
@@ -81,7 +81,7 @@ struct ConnectionOptions: ParsableArguments {
             guard let cc = chosen.clientCredentials else { throw CLIError(message: "auth: \(chosen.accountId) has no client credentials in \(profile).\n  fix: use --auth tba.") }
             let key = try SigningKey(pemRepresentation: cc.privateKeyPEM)
             let assertion = try await ClientAssertion(configuration: .init(account: accountID, clientID: cc.clientId, certificateID: cc.certificateId), key: key)
-            let tokenURL = chosen.baseURL.map { $0 + "/services/rest/auth/oauth2/v1/token" }
+            let tokenURL = accountID.tokenURL(origin: chosen.baseURL)
             authentication = .clientCredentials(AccessTokenProvider(
                 assertion: assertion, transport: HTTPClientTransport(), configuration: .init(tokenURL: tokenURL)))
         }

@@ -43,7 +43,7 @@ enum OpenWorkspaces {
     /// unhealthy and returns the diagnosis to print.
     static func recordAuthenticationFailure(_ error: any Error) async -> SuiteBridgeError? {
         guard let (name, workspace) = instanceInUse.withLock({ $0 }) else { return nil }
-        return await workspace.registry.recordAuthenticationFailure(name, error)
+        return await workspace.context.diagnostics.recordAuthenticationFailure(name, error)
     }
 
     static func register(_ workspace: Workspace) {

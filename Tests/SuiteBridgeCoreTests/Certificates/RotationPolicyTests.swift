@@ -7,47 +7,47 @@ import Testing
 
 @Suite("Rotation policy and scheduled rotation")
 struct RotationPolicyTests {
-    /// A registry whose clock, and the simulator's, stand `days` before the active certificate's end.
-    static func registry(_ live: LiveSetup, daysBeforeExpiry days: Double) async throws -> InstanceRegistry {
-        let notAfter = try #require(try await live.registry.certificates(of: live.oauth2Name).first { $0.state == .active }?.notAfter)
+    /// The core acting as the scheduler, whose clock, and the simulator's, stand `days` before the active certificate's end.
+    static func scheduler(_ live: LiveSetup, daysBeforeExpiry days: Double) async throws -> CoreContext {
+        let notAfter = try #require(try await live.core.certificates.list(of: live.oauth2Name).first { $0.state == .active }?.notAfter)
         let offset = notAfter.timeIntervalSinceNow - days * 86_400
         await live.netsuite.setClockOffset(offset)
-        return InstanceRegistry(store: live.store, secrets: live.registry.secrets, actor: "scheduler", logger: quietLogger,
-                                now: { Date().addingTimeInterval(offset) })
+        return CoreContext(store: live.store, secrets: live.core.secrets, actor: "scheduler", logger: quietLogger,
+                           now: { Date().addingTimeInterval(offset) })
     }
 
     @Test("the default policy rotates 30 days before expiry, not before", arguments: TestDatabases.kinds)
     func due(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
-            #expect(try await live.registry.rotationPolicy(of: live.oauth2Name) == .daysBeforeExpiry(30))
-            #expect(try await Self.registry(live, daysBeforeExpiry: 31).runDueRotations().isEmpty)
-            let later = try await Self.registry(live, daysBeforeExpiry: 29)
-            let outcomes = try await later.runDueRotations()
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            #expect(try await live.core.certificates.rotationPolicy(of: live.oauth2Name) == .daysBeforeExpiry(30))
+            #expect(try await Self.scheduler(live, daysBeforeExpiry: 31).certificates.runDueRotations().isEmpty)
+            let later = try await Self.scheduler(live, daysBeforeExpiry: 29)
+            let outcomes = try await later.certificates.runDueRotations()
             #expect(outcomes.map(\.succeeded) == [true], "\(outcomes.map(\.detail))")
-            #expect(try await later.certificates(of: live.oauth2Name).map(\.state) == [.revoked, .active])
+            #expect(try await later.certificates.list(of: live.oauth2Name).map(\.state) == [.revoked, .active])
             #expect(try await later.audit.entries(instance: live.oauth2Name).first?.action == "certificate.rotate-scheduled")
-            #expect(try await later.test(live.oauth2Name).passed)
-            #expect(try await later.runDueRotations().isEmpty)  // the new certificate is a year away from expiry
+            #expect(try await later.diagnostics.test(live.oauth2Name).passed)
+            #expect(try await later.certificates.runDueRotations().isEmpty)  // the new certificate is a year away from expiry
         }
     }
 
     @Test("a failed scheduled rotation keeps the working certificate, warns with the reason, and backs off")
     func failure() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             try await live.netsuite.setRolePermission(live.realm, roleID: 1, permission: Permission.manageOwnOAuth2Certificates, level: .none)
-            let later = try await Self.registry(live, daysBeforeExpiry: 10)
-            let outcome = try #require(try await later.runDueRotations().first)
+            let later = try await Self.scheduler(live, daysBeforeExpiry: 10)
+            let outcome = try #require(try await later.certificates.runDueRotations().first)
             #expect(!outcome.succeeded)
             let retry = try #require(outcome.retryAt)
             #expect(abs(retry.timeIntervalSince(later.now()) - 600) < 5)
-            let instance = try await later.instance(named: live.oauth2Name)
+            let instance = try await later.instances.instance(named: live.oauth2Name)
             #expect(instance.health == .warning)
             #expect(instance.lastError?.contains("stays in use") == true)
-            #expect(try await later.runDueRotations().isEmpty)  // waiting for the retry
-            #expect(try await later.certificates(of: live.oauth2Name).filter { $0.state == .active }.count == 1)
-            #expect(try await later.test(live.oauth2Name).passed)
+            #expect(try await later.certificates.runDueRotations().isEmpty)  // waiting for the retry
+            #expect(try await later.certificates.list(of: live.oauth2Name).filter { $0.state == .active }.count == 1)
+            #expect(try await later.diagnostics.test(live.oauth2Name).passed)
             #expect(try await later.audit.entries(instance: live.oauth2Name).contains { $0.action == "certificate.rotate-scheduled" && $0.outcome == "failure" })
         }
     }
@@ -55,13 +55,13 @@ struct RotationPolicyTests {
     @Test("policy off, or an instance without role and entity ids, is never rotated unattended")
     func off() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
-            try await live.registry.setRotationPolicy(live.oauth2Name, daysBeforeExpiry: 0)
-            #expect(try await live.registry.rotationPolicy(of: live.oauth2Name) == .off)
-            #expect(try await Self.registry(live, daysBeforeExpiry: 5).runDueRotations().isEmpty)
-            await #expect(throws: SuiteBridgeError.self) { try await live.registry.setRotationPolicy(live.oauth2Name, daysBeforeExpiry: 400) }
-            try await live.registry.edit(live.oauth2Name, .init(roleID: ""))
-            await #expect(throws: SuiteBridgeError.self) { try await live.registry.setRotationPolicy(live.oauth2Name, daysBeforeExpiry: 20) }
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            try await live.core.certificates.setRotationPolicy(live.oauth2Name, daysBeforeExpiry: 0)
+            #expect(try await live.core.certificates.rotationPolicy(of: live.oauth2Name) == .off)
+            #expect(try await Self.scheduler(live, daysBeforeExpiry: 5).certificates.runDueRotations().isEmpty)
+            await #expect(throws: SuiteBridgeError.self) { try await live.core.certificates.setRotationPolicy(live.oauth2Name, daysBeforeExpiry: 400) }
+            try await live.core.instances.edit(live.oauth2Name, .init(roleID: ""))
+            await #expect(throws: SuiteBridgeError.self) { try await live.core.certificates.setRotationPolicy(live.oauth2Name, daysBeforeExpiry: 20) }
         }
     }
 }

@@ -57,17 +57,17 @@ struct FlowTests {
     @Test("an export writes every row exactly once, renamed into place when complete", arguments: TestDatabases.kinds)
     func export(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind, records: 60) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             let folder = try Self.folder()
-            let flows = Flows(registry: live.registry)
+            let flows = live.core.flows
             try await flows.create(name: "customers", definition: FlowDefinition(
                 kind: .export, instance: live.oauth2Name,
                 export: .init(query: "SELECT id, companyname FROM customer ORDER BY id", destination: .folder(folder))))
             try await flows.enqueue("customers")
-            let runs = try await FlowWorker(registry: live.registry).runUntilIdle()
+            let runs = try await FlowWorker(context: live.core).runUntilIdle()
             #expect(runs.map(\.state) == [.succeeded], "\(runs.map(\.error))")
             let rows = try Self.exportedLines(folder)
-            let client = try await live.registry.client(for: live.oauth2Name)
+            let client = try await live.core.connections.client(for: live.oauth2Name)
             var expected = 0
             for try await page in client.suiteQL("SELECT COUNT(*) AS n FROM customer") { expected = Int(page.rows.first?["n"] ?? "") ?? -1 }
             #expect(rows.count == expected && expected == 60)
@@ -80,15 +80,15 @@ struct FlowTests {
     @Test("incremental exports across runs while records change: each change exported once, nothing else again")
     func incremental() async throws {
         try await LiveSetup.run(records: 40) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             let folder = try Self.folder()
-            let flows = Flows(registry: live.registry)
+            let flows = live.core.flows
             try await flows.create(name: "changes", definition: FlowDefinition(
                 kind: .export, instance: live.tbaName,
                 export: .init(
                     query: "SELECT id, companyname, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified FROM customer WHERE lastmodifieddate >= {{since}} ORDER BY id",
                     watermarkColumn: "modified", destination: .folder(folder))))
-            let worker = FlowWorker(registry: live.registry)
+            let worker = FlowWorker(context: live.core)
             try await flows.enqueue("changes")
             let first = try await worker.runUntilIdle()
             #expect(first.map(\.state) == [.succeeded], "\(first.map(\.error))")
@@ -97,7 +97,7 @@ struct FlowTests {
             #expect(try await flows.flow(named: "changes").watermark != nil)
 
             // Two customers change; the next run exports exactly them.
-            let client = try await live.registry.client(for: live.tbaName)
+            let client = try await live.core.connections.client(for: live.tbaName)
             let ids = try await client.records.list("customer", limit: 2).items.map(\.id)
             for id in ids { try await client.records.update("customer", id: id, json: Data(#"{"companyName":"Changed \#(id)"}"#.utf8)) }
             try await flows.enqueue("changes")
@@ -118,7 +118,7 @@ struct FlowTests {
     @Test("an export to an HTTP endpoint sends batches with an Idempotency-Key each")
     func httpExport() async throws {
         try await LiveSetup.run(records: 30) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             let received = Mutex<[(key: String, rows: Int)]>([])
             let router = Router()
             router.post("/ingest") { request, _ -> HTTPResponse.Status in
@@ -130,12 +130,12 @@ struct FlowTests {
             }
             let endpoint = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
             try await endpoint.test(.live) { client in
-                let flows = Flows(registry: live.registry)
+                let flows = live.core.flows
                 try await flows.create(name: "push", definition: FlowDefinition(
                     kind: .export, instance: live.oauth2Name,
                     export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .http("http://127.0.0.1:\(client.port!)/ingest", batchSize: 7))))
                 try await flows.enqueue("push")
-                let runs = try await FlowWorker(registry: live.registry).runUntilIdle()
+                let runs = try await FlowWorker(context: live.core).runUntilIdle()
                 #expect(runs.map(\.state) == [.succeeded], "\(runs.map(\.error))")
             }
             let batches = received.withLock { $0 }
@@ -148,17 +148,17 @@ struct FlowTests {
     @Test("an import upserts every row once, sends refused rows to the error file, and a second run duplicates nothing", arguments: TestDatabases.kinds)
     func importRows(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind, records: 5) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             let folder = try Self.folder()
             var csv = "ref,name,phone\n"
             for n in 1...30 { csv += "IMP-\(n),\(n == 7 ? "" : "Imported \(n)"),555-\(n)\n" }
             try csv.write(toFile: folder + "/customers.csv", atomically: true, encoding: .utf8)
-            let flows = Flows(registry: live.registry)
+            let flows = live.core.flows
             try await flows.create(name: "load", definition: FlowDefinition(
                 kind: .import, instance: live.oauth2Name,
                 import: .init(source: folder + "/customers.csv", recordType: "customer", externalIdColumn: "ref",
                               mapping: ["companyName": .init(column: "name"), "phone": .init(column: "phone"), "subsidiary": .init(constant: "1", reference: "internal")])))
-            let worker = FlowWorker(registry: live.registry)
+            let worker = FlowWorker(context: live.core)
             try await flows.enqueue("load")
             let first = try #require(try await worker.runUntilIdle().first)
             #expect(first.state == .succeeded, "\(first.error ?? "")")
@@ -170,7 +170,7 @@ struct FlowTests {
 
             try await flows.enqueue("load")
             #expect(try await worker.runUntilIdle().first?.state == .succeeded)
-            let client = try await live.registry.client(for: live.oauth2Name)
+            let client = try await live.core.connections.client(for: live.oauth2Name)
             var count = 0
             for try await page in client.suiteQL("SELECT COUNT(*) AS n FROM customer WHERE externalid LIKE 'IMP-%'") { count = Int(page.rows.first?["n"] ?? "") ?? -1 }
             #expect(count == 29)
@@ -180,7 +180,7 @@ struct FlowTests {
     @Test("a JSON Lines import is read as it goes: a line that is not JSON goes to the error file with its number, the rest are upserted")
     func importJSONLines() async throws {
         try await LiveSetup.run(records: 5) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             let folder = try Self.folder()
             // More rows than one chunk, a blank line, and a broken line in the middle.
             var lines: [String] = []
@@ -191,20 +191,20 @@ struct FlowTests {
                 if n == 10 { lines.append("") }
             }
             try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/customers.jsonl", atomically: true, encoding: .utf8)
-            let flows = Flows(registry: live.registry)
+            let flows = live.core.flows
             try await flows.create(name: "lines", definition: FlowDefinition(
                 kind: .import, instance: live.tbaName,
                 import: .init(source: folder + "/customers.jsonl", recordType: "customer", externalIdColumn: "ref",
                               mapping: ["companyName": .init(column: "name"), "comments": .init(column: "rank"), "subsidiary": .init(constant: "1", reference: "internal")])))
             try await flows.enqueue("lines")
-            let run = try #require(try await FlowWorker(registry: live.registry).runUntilIdle().first)
+            let run = try #require(try await FlowWorker(context: live.core).runUntilIdle().first)
             #expect(run.state == .succeeded, "\(run.error ?? "")")
             #expect(run.rowsRead == 450 && run.rowsWritten == 449 && run.rowsFailed == 1)
             let errors = try String(contentsOfFile: folder + "/customers.jsonl.errors.jsonl", encoding: .utf8)
             let refused = try JSONSerialization.jsonObject(with: Data(errors.split(separator: "\n")[0].utf8)) as? [String: Any]
             #expect(refused?["row"] as? Int == 300)
             #expect((refused?["message"] as? String)?.contains("Line 301 of") == true, "the file's line number, blank line counted")
-            let client = try await live.registry.client(for: live.tbaName)
+            let client = try await live.core.connections.client(for: live.tbaName)
             var count = 0
             for try await page in client.suiteQL("SELECT COUNT(*) AS n FROM customer WHERE externalid LIKE 'JL-%'") { count = Int(page.rows.first?["n"] ?? "") ?? -1 }
             #expect(count == 449)
@@ -216,22 +216,22 @@ struct FlowTests {
     @Test("a flow paused on revoked credentials resumes after a certificate rotation and a successful test")
     func revokedThenRotated() async throws {
         try await LiveSetup.run(records: 10) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
-            let flows = Flows(registry: live.registry)
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let flows = live.core.flows
             try await flows.create(name: "orders", definition: FlowDefinition(
                 kind: .export, instance: live.oauth2Name, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(try Self.folder()))))
             try await live.netsuite.revokeMapping(live.realm, certificateID: live.credentials.clientCredentials!.certificateId)
             try await live.netsuite.revokeAccessTokens(live.realm)
             try await flows.enqueue("orders")
-            let worker = FlowWorker(registry: live.registry)
+            let worker = FlowWorker(context: live.core)
             let failed = try #require(try await worker.runUntilIdle().first)
             #expect(failed.state == .failed && failed.error?.contains("revoked") == true)
             #expect(try await flows.flow(named: "orders").state == .waitingForCredentials)
 
-            let pending = try await live.registry.beginRotation(live.oauth2Name)
+            let pending = try await live.core.certificates.beginRotation(live.oauth2Name)
             let mapping = try await live.netsuite.addMapping(live.realm, integrationID: 3, entityID: 2, roleID: 1, certificatePEM: pending.certificatePEM)
-            try await live.registry.activate(live.oauth2Name, certificateID: mapping.certificateID)
-            #expect(try await live.registry.test(live.oauth2Name).passed)
+            try await live.core.certificates.activate(live.oauth2Name, certificateID: mapping.certificateID)
+            #expect(try await live.core.diagnostics.test(live.oauth2Name).passed)
             #expect(try await flows.flow(named: "orders").state == .active)
             #expect(try await worker.runUntilIdle().map(\.state) == [.succeeded])
         }
@@ -240,14 +240,14 @@ struct FlowTests {
     @Test("credentials break: the run fails with the diagnosis, the flow waits, and resumes once instance test succeeds")
     func waitingForCredentials() async throws {
         try await LiveSetup.run(records: 10) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             let folder = try Self.folder()
-            let flows = Flows(registry: live.registry)
+            let flows = live.core.flows
             try await flows.create(name: "nightly", definition: FlowDefinition(
                 kind: .export, instance: live.oauth2Name, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(folder))))
             try await live.netsuite.sandboxRefresh(live.realm)
             try await flows.enqueue("nightly")
-            let worker = FlowWorker(registry: live.registry)
+            let worker = FlowWorker(context: live.core)
             let failed = try #require(try await worker.runUntilIdle().first)
             #expect(failed.state == .failed)
             #expect(failed.error?.contains("sandbox refresh") == true)
@@ -256,10 +256,10 @@ struct FlowTests {
             await #expect(throws: SuiteBridgeError.self) { try await flows.enqueue("nightly") }
 
             // The admin uploads the certificate again; the new id is set and the instance tested.
-            let certificate = try #require(try await live.registry.certificates(of: live.oauth2Name).first?.certificatePEM)
+            let certificate = try #require(try await live.core.certificates.list(of: live.oauth2Name).first?.certificatePEM)
             let mapping = try await live.netsuite.addMapping(live.realm, integrationID: 3, entityID: 2, roleID: 1, certificatePEM: certificate)
-            try await live.registry.updateCertificateID(live.oauth2Name, certificateID: mapping.certificateID)
-            #expect(try await live.registry.test(live.oauth2Name).passed)
+            try await live.core.certificates.updateCertificateID(live.oauth2Name, certificateID: mapping.certificateID)
+            #expect(try await live.core.diagnostics.test(live.oauth2Name).passed)
             #expect(try await flows.flow(named: "nightly").state == .active)
             let resumed = try await worker.runUntilIdle()
             #expect(resumed.map(\.state) == [.succeeded])
@@ -270,15 +270,15 @@ struct FlowTests {
     @Test("a run whose worker died is taken over when its lease expires", arguments: TestDatabases.kinds)
     func leaseTakeover(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind, records: 10) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             let folder = try Self.folder()
-            let flows = Flows(registry: live.registry)
+            let flows = live.core.flows
             try await flows.create(name: "job", definition: FlowDefinition(
                 kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(folder))))
             try await flows.enqueue("job")
-            let dead = FlowWorker(registry: live.registry, owner: "dead", leaseDuration: 1)
+            let dead = FlowWorker(context: live.core, owner: "dead", leaseDuration: 1)
             #expect(try await dead.claim() != nil)  // takes the run, then "dies"
-            let other = FlowWorker(registry: live.registry, owner: "alive", leaseDuration: 30)
+            let other = FlowWorker(context: live.core, owner: "alive", leaseDuration: 30)
             #expect(try await other.claim() == nil)  // the lease still holds
             try await Task.sleep(for: .milliseconds(1200))
             let finished = try #require(try await other.runNext())
@@ -290,13 +290,13 @@ struct FlowTests {
     @Test("a queued run can be cancelled and is never executed; a finished one cannot")
     func cancel() async throws {
         try await LiveSetup.run(records: 5) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
-            let flows = Flows(registry: live.registry)
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let flows = live.core.flows
             try await flows.create(name: "job", definition: FlowDefinition(
                 kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try Self.folder()))))
             let queued = try await flows.enqueue("job")
             #expect(try await flows.cancel(run: queued.id).state == .cancelled)
-            #expect(try await FlowWorker(registry: live.registry).runUntilIdle().isEmpty)
+            #expect(try await FlowWorker(context: live.core).runUntilIdle().isEmpty)
             await #expect(throws: SuiteBridgeError.self) { try await flows.cancel(run: queued.id) }
         }
     }
@@ -304,14 +304,14 @@ struct FlowTests {
     @Test("a schedule queues one run when due, even with two workers")
     func schedule() async throws {
         try await LiveSetup.run(records: 5) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
-            let flows = Flows(registry: live.registry)
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let flows = live.core.flows
             try await flows.create(name: "often", definition: FlowDefinition(
                 kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try Self.folder())),
                 schedule: "every 1s"))
             try await Task.sleep(for: .milliseconds(1100))
             async let a = flows.enqueueScheduledRuns()
-            async let b = Flows(registry: live.registry).enqueueScheduledRuns()
+            async let b = live.core.flows.enqueueScheduledRuns()
             #expect(try await a + b == 1)
             #expect(try await flows.runs(flow: "often").map(\.trigger) == ["schedule"])
         }

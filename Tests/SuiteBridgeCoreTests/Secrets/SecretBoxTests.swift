@@ -83,17 +83,17 @@ struct MasterKeyRotationTests {
     @Test("keys rotate re-seals every secret; the old key no longer opens the store", arguments: TestDatabases.kinds)
     func rotate(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind) { live in
-            let added = try await live.registry.importCredentials(live.credentialsFile)
+            let added = try await live.core.instances.importCredentials(live.credentialsFile)
             #expect(added.count == 2)
-            let before = try await live.registry.fingerprints(of: live.tbaName)
+            let before = try await live.core.instances.fingerprints(of: live.tbaName)
             let newBox = SecretBox(masterKey: .generate(source: .environment))
-            let count = try await MasterKeyRotation.reseal(store: live.store, from: live.registry.secrets, to: newBox, actor: "test")
+            let count = try await MasterKeyRotation.reseal(store: live.store, from: live.core.secrets, to: newBox, actor: "test")
             #expect(count == 3)  // consumer secret, token secret, one private key
-            let rotated = InstanceRegistry(store: live.store, secrets: newBox, actor: "test", logger: quietLogger)
-            #expect(try await rotated.fingerprints(of: live.tbaName) == before)
-            #expect(try await rotated.test(live.tbaName).passed)
-            #expect(try await rotated.test(live.oauth2Name).passed)
-            await #expect(throws: SuiteBridgeError.self) { try await live.registry.fingerprints(of: live.tbaName) }
+            let rotated = CoreContext(store: live.store, secrets: newBox, actor: "test", logger: quietLogger)
+            #expect(try await rotated.instances.fingerprints(of: live.tbaName) == before)
+            #expect(try await rotated.diagnostics.test(live.tbaName).passed)
+            #expect(try await rotated.diagnostics.test(live.oauth2Name).passed)
+            await #expect(throws: SuiteBridgeError.self) { try await live.core.instances.fingerprints(of: live.tbaName) }
             #expect(try await Workspace.storedKeyID(live.store) == newBox.masterKey.id)
         }
     }
@@ -101,14 +101,14 @@ struct MasterKeyRotationTests {
     @Test("a rotation that fails half way changes nothing", arguments: TestDatabases.kinds)
     func failedRotation(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             // Corrupt one secret so the re-seal fails after others were already re-sealed in the transaction.
             try await live.store.read { try await $0.raw("UPDATE certificates SET private_key = 'v1:AAAA'").run() }
             let newBox = SecretBox(masterKey: .generate(source: .environment))
             await #expect(throws: SuiteBridgeError.self) {
-                try await MasterKeyRotation.reseal(store: live.store, from: live.registry.secrets, to: newBox, actor: "test")
+                try await MasterKeyRotation.reseal(store: live.store, from: live.core.secrets, to: newBox, actor: "test")
             }
-            #expect(try await live.registry.test(live.tbaName).passed)  // still sealed under the old key
+            #expect(try await live.core.diagnostics.test(live.tbaName).passed)  // still sealed under the old key
         }
     }
 

@@ -52,12 +52,12 @@ struct TestFolder: Sendable {
     var home: SuiteBridgeHome { SuiteBridgeHome(path: path) }
 }
 
-/// A simulator on 127.0.0.1 with one provisioned account, and a registry over a fresh store.
+/// A simulator on 127.0.0.1 with one provisioned account, and the core over a fresh store.
 struct LiveSetup: Sendable {
     let netsuite: SimulatedNetSuite
     let baseURL: String
     let credentials: SimulatorProvisioning.AccountCredentials
-    let registry: InstanceRegistry
+    let core: CoreContext
     let store: Store
     let folder: TestFolder
     var realm: String { credentials.accountId }
@@ -78,10 +78,10 @@ struct LiveSetup: Sendable {
             credentials.baseURL = "http://127.0.0.1:\(client.port!)"
             let account = credentials
             return try await TestDatabases.withStore(kind) { store, folder in
-                let registry = InstanceRegistry(
+                let core = CoreContext(
                     store: store, secrets: SecretBox(masterKey: .generate(source: .environment)), actor: "test", logger: quietLogger,
                     now: { Date() })
-                return try await body(LiveSetup(netsuite: netsuite, baseURL: account.baseURL, credentials: account, registry: registry, store: store, folder: folder))
+                return try await body(LiveSetup(netsuite: netsuite, baseURL: account.baseURL, credentials: account, core: core, store: store, folder: folder))
             }
         }
     }

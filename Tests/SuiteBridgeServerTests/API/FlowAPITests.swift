@@ -28,7 +28,7 @@ struct FlowAPITests {
             let queued = try await harness.api(.post, "/api/v1/flows/customers/run")
             #expect(queued.status == .accepted)
             let runID = try #require(ServerHarness.object(queued)["id"] as? String)
-            let finished = try #require(try await FlowWorker(registry: harness.server.workspace.registry).runNext())
+            let finished = try #require(try await FlowWorker(context: harness.server.workspace.context).runNext())
             #expect(finished.id == runID && finished.state == .succeeded)
             let detail = ServerHarness.object(try await harness.api(.get, "/api/v1/runs/\(runID)"))
             #expect((detail["run"] as? [String: Any])?["rowsWritten"] as? Int == 20)

@@ -32,7 +32,7 @@ struct ServerHarness: Sendable {
             let account = credentials
             do {
                 let data = try JSONSerialization.data(withJSONObject: ["accounts": [try JSONSerialization.jsonObject(with: JSONEncoder().encode(account))]])
-                try await workspace.registry.importCredentials(try CredentialsFile(data: data, source: "test"))
+                try await workspace.context.instances.importCredentials(try CredentialsFile(data: data, source: "test"))
                 let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(banner: "Demo banner"))
                 let token = try #require(try await server.createFirstTokenIfNeeded())
                 let app = Application(router: server.makeRouter(), logger: logger)

@@ -9,9 +9,9 @@ struct DoctorTests {
     @Test("a healthy instance passes every check")
     func healthy() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             for name in [live.tbaName, live.oauth2Name] {
-                let report = try await Doctor(registry: live.registry).run(name)
+                let report = try await live.core.diagnostics.doctor(name)
                 #expect(report.passed, "\(report.checks.filter { $0.status == .fail })")
                 #expect(Set(report.checks.map(\.name)).isSuperset(of: ["account id", "reachability", "clock", "authentication", "permissions", "governance"]))
             }
@@ -21,10 +21,10 @@ struct DoctorTests {
     @Test("a missing permission is named as the seed guide names it")
     func permission() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             try await live.netsuite.setRolePermission(live.realm, roleID: 1, permission: Permission.customers, level: .none)
             try await live.netsuite.setRolePermission(live.realm, roleID: 1, permission: Permission.salesOrder, level: .none)
-            let report = try await Doctor(registry: live.registry).run(live.tbaName)
+            let report = try await live.core.diagnostics.doctor(live.tbaName)
             let check = try #require(report.checks.first { $0.name == "permissions" })
             #expect(check.status == .fail)
             #expect(check.detail.contains("Lists > Customers: Full"))
@@ -36,10 +36,10 @@ struct DoctorTests {
     @Test("the clock check catches a skew NetSuite would refuse")
     func clock() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
-            let skewed = InstanceRegistry(store: live.store, secrets: live.registry.secrets, actor: "test", logger: quietLogger,
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let skewed = CoreContext(store: live.store, secrets: live.core.secrets, actor: "test", logger: quietLogger,
                                           now: { Date().addingTimeInterval(900) })
-            let report = try await Doctor(registry: skewed).run(live.tbaName)
+            let report = try await skewed.diagnostics.doctor(live.tbaName)
             let check = try #require(report.checks.first { $0.name == "clock" })
             #expect(check.status == .fail)
             #expect(check.detail.contains("ahead"))
@@ -49,23 +49,23 @@ struct DoctorTests {
     @Test("a revoked certificate, a disabled feature, an unreachable host: each diagnosed")
     func authentication() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             let certificateID = live.credentials.clientCredentials!.certificateId
             try await live.netsuite.revokeMapping(live.realm, certificateID: certificateID)
-            var report = try await Doctor(registry: live.registry).run(live.oauth2Name)
+            var report = try await live.core.diagnostics.doctor(live.oauth2Name)
             var check = try #require(report.checks.first { $0.name == "authentication" })
             #expect(check.status == .fail)
             #expect(check.detail.contains("revoked"))
             #expect(report.checks.first { $0.name == "permissions" }?.status == .skipped)
 
             try await live.netsuite.setFeatures(live.realm, Features(restWebServices: true, tokenBasedAuthentication: true, oauth2: false))
-            report = try await Doctor(registry: live.registry).run(live.oauth2Name)
+            report = try await live.core.diagnostics.doctor(live.oauth2Name)
             check = try #require(report.checks.first { $0.name == "authentication" })
             #expect(check.detail.contains("invalid_client"))
             #expect(check.fix.contains("OAuth 2.0 feature"))
 
-            try await live.registry.edit(live.tbaName, .init(baseURL: "http://127.0.0.1:1"))
-            report = try await Doctor(registry: live.registry).run(live.tbaName)
+            try await live.core.instances.edit(live.tbaName, .init(baseURL: "http://127.0.0.1:1"))
+            report = try await live.core.diagnostics.doctor(live.tbaName)
             #expect(report.checks.first { $0.name == "reachability" }?.status == .fail)
             #expect(report.checks.first { $0.name == "authentication" }?.status == .skipped)
         }
@@ -75,14 +75,14 @@ struct DoctorTests {
 @Suite("Doctor: one test per misconfiguration the simulator can make")
 struct DoctorMisconfigurationTests {
     func authenticationCheck(_ live: LiveSetup, _ name: String) async throws -> DoctorCheck {
-        let report = try await Doctor(registry: live.registry).run(name)
+        let report = try await live.core.diagnostics.doctor(name)
         return try #require(report.checks.first { $0.name == "authentication" })
     }
 
     @Test("a revoked TBA token")
     func revokedToken() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             try await live.netsuite.revokeToken(live.realm, tokenID: live.credentials.tba!.tokenId)
             let check = try await authenticationCheck(live, live.tbaName)
             #expect(check.status == .fail)
@@ -94,7 +94,7 @@ struct DoctorMisconfigurationTests {
     @Test("the Token-based Authentication feature turned off")
     func tbaFeatureOff() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             try await live.netsuite.setFeatures(live.realm, Features(restWebServices: true, tokenBasedAuthentication: false, oauth2: true))
             let check = try await authenticationCheck(live, live.tbaName)
             #expect(check.status == .fail)
@@ -107,7 +107,7 @@ struct DoctorMisconfigurationTests {
     @Test("an integration record disabled, or without the client credentials grant")
     func integrationDisabled() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             try await live.netsuite.setIntegrationEnabled(live.realm, integrationID: 3, enabled: false)
             let check = try await authenticationCheck(live, live.oauth2Name)
             #expect(check.status == .fail)
@@ -119,7 +119,7 @@ struct DoctorMisconfigurationTests {
     @Test("an unknown certificate id (a mistyped id, or mappings wiped by a sandbox refresh)")
     func unknownCertificate() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             try await live.netsuite.sandboxRefresh(live.realm)
             let check = try await authenticationCheck(live, live.oauth2Name)
             #expect(check.status == .fail)
@@ -131,13 +131,13 @@ struct DoctorMisconfigurationTests {
     @Test("an expired certificate")
     func expired() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
-            let notAfter = try #require(try await live.registry.certificates(of: live.oauth2Name).first?.notAfter)
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let notAfter = try #require(try await live.core.certificates.list(of: live.oauth2Name).first?.notAfter)
             let offset = notAfter.timeIntervalSinceNow + 3 * 86_400
             await live.netsuite.setClockOffset(offset)
-            let later = InstanceRegistry(store: live.store, secrets: live.registry.secrets, actor: "test", logger: quietLogger,
+            let later = CoreContext(store: live.store, secrets: live.core.secrets, actor: "test", logger: quietLogger,
                                          now: { Date().addingTimeInterval(offset) })
-            let report = try await Doctor(registry: later).run(live.oauth2Name)
+            let report = try await later.diagnostics.doctor(live.oauth2Name)
             let check = try #require(report.checks.first { $0.name == "authentication" })
             #expect(check.detail.contains("expired"))
             #expect(report.checks.first { $0.name == "certificate expiry" }?.status == .fail)

@@ -28,10 +28,11 @@ public struct DoctorReport: Sendable, Hashable, Codable {
 /// authentication (diagnosed), the role's permissions (named as the seed guide names them), governance and
 /// certificate expiry.
 public struct Doctor: Sendable {
-    let registry: InstanceRegistry
+    let context: CoreContext
 
-    public init(registry: InstanceRegistry) {
-        self.registry = registry
+    /// A doctor acting with `context` (its actor is written in the audit log of the test it runs).
+    public init(context: CoreContext) {
+        self.context = context
     }
 
     /// What the seed guide's role must hold, probed by listing one record of each type.
@@ -49,7 +50,7 @@ public struct Doctor: Sendable {
     /// Runs the checks. Never throws for a NetSuite problem: each becomes a failed check with its fix.
     /// - Throws: ``SuiteBridgeError`` when the instance cannot be read.
     public func run(_ name: String) async throws -> DoctorReport {
-        let instance = try await registry.instance(named: name)
+        let instance = try await context.instances.instance(named: name)
         var checks: [DoctorCheck] = []
         let account = instance.accountID
         checks.append(DoctorCheck(
@@ -57,16 +58,16 @@ public struct Doctor: Sendable {
             detail: "\(account.realm) (\(account.kind)); realm \(account.realm), host \(account.hostLabel)", fix: ""))
 
         // Reachability and clock, from the answer's Date header.
-        let origin = instance.baseURL ?? "https://\(account.hostLabel).suitetalk.api.netsuite.com"
+        let origin = instance.baseURL.map(AccountID.origin) ?? account.restOrigin
         var reachable = false
         do {
-            let response = try await registry.transport.send(
+            let response = try await context.transport.send(
                 NetSuiteHTTPRequest(method: "GET", url: origin + "/services/rest/record/v1/metadata-catalog", headers: [("Accept", "application/json")]),
                 timeout: .seconds(5))
             reachable = true
             checks.append(DoctorCheck(name: "reachability", status: .pass, detail: "\(origin) answered HTTP \(response.status)", fix: ""))
             if let header = response.header("Date"), let serverDate = Self.httpDate(header) {
-                let skew = Int(registry.now().timeIntervalSince(serverDate).rounded())
+                let skew = Int(context.now().timeIntervalSince(serverDate).rounded())
                 if abs(skew) > 300 {
                     checks.append(DoctorCheck(name: "clock", status: .fail, detail: "this machine is \(skew) s \(skew > 0 ? "ahead of" : "behind") NetSuite",
                                               fix: "Synchronise the clock (NTP): NetSuite refuses OAuth 1 timestamps and JWTs more than 5 minutes off."))
@@ -79,14 +80,14 @@ public struct Doctor: Sendable {
                 checks.append(DoctorCheck(name: "clock", status: .skipped, detail: "the answer had no Date header", fix: ""))
             }
         } catch {
-            checks.append(DoctorCheck(name: "reachability", status: .fail, detail: "\(origin) could not be reached: \(InstanceRegistry.short(error))",
+            checks.append(DoctorCheck(name: "reachability", status: .fail, detail: "\(origin) could not be reached: \(ErrorSummary.short(error))",
                                       fix: "Check the network, a proxy, and the account id (the host is built from it)."))
         }
 
         // Authentication, diagnosed.
         var authenticated = false
         if reachable {
-            let result = try await registry.test(name)
+            let result = try await context.diagnostics.test(name)
             if let failure = result.failure {
                 checks.append(DoctorCheck(name: "authentication", status: .fail, detail: failure.message, fix: failure.remedy))
             } else {
@@ -99,7 +100,7 @@ public struct Doctor: Sendable {
 
         // Permissions.
         if authenticated {
-            let client = try await registry.client(for: name)
+            let client = try await context.connections.client(for: name)
             var missing: [String] = []
             var restRefused = 0
             for probe in Self.recordProbes {
@@ -144,9 +145,9 @@ public struct Doctor: Sendable {
             fix: ""))
 
         if instance.authMethod == .clientCredentials {
-            let certificates = try await registry.certificates(of: name)
+            let certificates = try await context.certificates.list(of: name)
             if let active = certificates.first(where: { $0.state == .active }) {
-                if let days = active.daysLeft(at: registry.now()) {
+                if let days = active.daysLeft(at: context.now()) {
                     let status: DoctorCheck.Status = days < 0 ? .fail : days <= 30 ? .warn : .pass
                     checks.append(DoctorCheck(name: "certificate expiry", status: status,
                                               detail: "\(active.displayName): \(days < 0 ? "expired \(-days) days ago" : "\(days) days left") (not after \(CredentialDiagnosis.day(active.notAfter)))",

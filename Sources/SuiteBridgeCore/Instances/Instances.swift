@@ -1,51 +1,19 @@
 import Foundation
-import Logging
 import NetSuiteAuth
-import NetSuiteClient
 import SQLKit
 
-/// The connector instances and their certificates: add, edit, test, remove, connect, and the certificate lifecycle.
+/// The connector instances: add, edit, list and remove them. The only writer of the `instances` table (through
+/// ``InstanceRows``).
 ///
 /// Every change is one transaction together with its audit entry. Secrets are sealed before they reach the store
 /// and are never returned: ``fingerprints(of:)`` tells them apart without showing them.
-public final class InstanceRegistry: Sendable {
-    public let store: Store
-    public let secrets: SecretBox
-    public let audit: AuditLog
-    /// Who acts, for the audit log: `cli:<user>`, an API token's name.
-    public let actor: String
-    let transport: HTTPClientTransport
-    let logger: Logger
-    let now: @Sendable () -> Date
-    let connections: ConnectionCache
+public struct Instances: Sendable {
+    let context: CoreContext
+    var store: Store { context.store }
+    var secrets: SecretBox { context.secrets }
 
-    /// - Parameters:
-    ///   - store: where instances live.
-    ///   - secrets: seals and opens their secrets.
-    ///   - actor: written in the audit log.
-    ///   - transport: how NetSuite is reached.
-    ///   - now: the clock; certificates' days left and audit times use it.
-    public init(store: Store, secrets: SecretBox, actor: String, transport: HTTPClientTransport = HTTPClientTransport(),
-                logger: Logger = Logger(label: "suitebridge.instances"), now: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = store
-        self.secrets = secrets
-        self.audit = AuditLog(store: store)
-        self.actor = actor
-        self.transport = transport
-        self.logger = logger
-        self.now = now
-        self.connections = ConnectionCache()
-    }
-
-    init(sharing other: InstanceRegistry, actor: String) {
-        self.store = other.store
-        self.secrets = other.secrets
-        self.audit = other.audit
-        self.actor = actor
-        self.transport = other.transport
-        self.logger = other.logger
-        self.now = other.now
-        self.connections = other.connections
+    init(context: CoreContext) {
+        self.context = context
     }
 
     // MARK: Reading
@@ -70,14 +38,6 @@ public final class InstanceRegistry: Sendable {
             tokenSecret: try row.sealedTokenSecret.map { SecretBox.fingerprint(try secrets.open($0, for: .init(instanceID: id, field: .tokenSecret))) })
     }
 
-    /// The certificates of an OAuth 2 instance, oldest first.
-    public func certificates(of name: String) async throws -> [StoredCertificate] {
-        try await store.read { database in
-            let row = try await InstanceRows.instance(named: name, in: database)
-            return try await InstanceRows.certificates(instanceID: row.instance.id, in: database).map(\.certificate)
-        }
-    }
-
     // MARK: Adding
 
     /// Adds an instance after checking every field.
@@ -86,7 +46,7 @@ public final class InstanceRegistry: Sendable {
     public func add(_ draft: InstanceDraft) async throws -> Instance {
         let name = try InstanceValidation.name(draft.name)
         let account = try InstanceValidation.accountID(draft.accountID)
-        let created = now()
+        let created = context.now()
         let id = UUID().uuidString.lowercased()
         var instance = Instance(
             id: id, name: name, authMethod: draft.authMethod, accountID: account, consumerKey: "", tokenID: nil,
@@ -96,7 +56,7 @@ public final class InstanceRegistry: Sendable {
             concurrencyLimit: try InstanceValidation.concurrencyLimit(draft.concurrencyLimit),
             health: .untested, lastTestedAt: nil, lastError: nil, createdAt: created, updatedAt: created)
         var row = InstanceRows.Row(instance: instance, sealedConsumerSecret: nil, sealedTokenSecret: nil)
-        var certificate: InstanceRows.CertificateRow?
+        var certificate: CertificateRows.Row?
         switch draft.credentials {
         case .tokenBased(let consumerKey, let consumerSecret, let tokenID, let tokenSecret):
             instance.consumerKey = try InstanceValidation.identifier(consumerKey, field: "consumer key", whereToFind: InstanceValidation.consumerKeySource)
@@ -109,75 +69,27 @@ public final class InstanceRegistry: Sendable {
             instance.consumerKey = try InstanceValidation.identifier(clientID, field: "client id", whereToFind: InstanceValidation.consumerKeySource)
             let certificateID = try InstanceValidation.identifier(certificateID, field: "certificate id", whereToFind: InstanceValidation.certificateIDSource)
             let material = try CertificateMaterial.validate(privateKeyPEM: privateKeyPEM, certificatePEM: certificatePEM)
-            certificate = try makeCertificateRow(
-                instanceID: id, material: material, privateKeyPEM: privateKeyPEM, certificateID: certificateID, state: .active, at: created)
+            certificate = try CertificateRows.make(
+                sealingWith: secrets, instanceID: id, material: material, certificateID: certificateID, state: .active, at: created)
         }
         row.instance = instance
         let finalRow = row
         let certificateRow = certificate
-        let actor = self.actor
+        let actor = context.actor
         try await store.transaction { database in
-            if try await database.raw("SELECT id FROM instances WHERE name = \(bind: name)").first() != nil {
+            if try await InstanceRows.isNameTaken(name, in: database) {
                 throw SuiteBridgeError(.conflict, "An instance named \"\(name)\" already exists.",
                                        remedy: "Choose another name, or change that one with `suitebridge instance edit \(name)`.", field: "name")
             }
             try await InstanceRows.insert(finalRow, into: database)
-            if let certificateRow { try await InstanceRows.insert(certificateRow, into: database) }
+            if let certificateRow { try await CertificateRows.insert(certificateRow, into: database) }
             try await AuditLog.append(database, actor: actor, instance: name, action: "instance.add",
                                       detail: "\(draft.authMethod.rawValue) account \(account.realm)", at: created)
         }
         return instance
     }
 
-    func makeCertificateRow(instanceID: String, material: CertificateMaterial, privateKeyPEM: String, certificateID: String?,
-                            state: CertificateState, at date: Date) throws -> InstanceRows.CertificateRow {
-        let rowID = UUID().uuidString.lowercased()
-        let stored = StoredCertificate(
-            id: rowID, instanceID: instanceID, certificateID: certificateID, state: state, keyType: material.key.keyType.description,
-            certificatePEM: material.certificate?.pemRepresentation, fingerprint: material.certificate?.sha256Fingerprint,
-            notBefore: material.certificate?.notBefore, notAfter: material.certificate?.notAfter, createdAt: date,
-            activatedAt: state == .active ? date : nil, retiredAt: nil, revokedAt: nil)
-        let sealed = try secrets.seal(material.key.pemRepresentation, for: .init(instanceID: instanceID, certificateID: rowID, field: .privateKey))
-        return InstanceRows.CertificateRow(certificate: stored, sealedPrivateKey: sealed)
-    }
-
     // MARK: Editing
-
-    /// Changes to an instance; `nil` leaves a field as it is.
-    public struct Changes: Sendable {
-        public var accountID: String?
-        /// The consumer key (OAuth 1) or client id (OAuth 2).
-        public var consumerKey: String?
-        public var consumerSecret: String?
-        public var tokenID: String?
-        public var tokenSecret: String?
-        public var roleID: String?
-        public var entityID: String?
-        /// An empty string removes the override.
-        public var baseURL: String?
-        public var concurrencyLimit: Int?
-        public var newName: String?
-
-        public init(accountID: String? = nil, consumerKey: String? = nil, consumerSecret: String? = nil, tokenID: String? = nil,
-                    tokenSecret: String? = nil, roleID: String? = nil, entityID: String? = nil, baseURL: String? = nil,
-                    concurrencyLimit: Int? = nil, newName: String? = nil) {
-            self.accountID = accountID
-            self.consumerKey = consumerKey
-            self.consumerSecret = consumerSecret
-            self.tokenID = tokenID
-            self.tokenSecret = tokenSecret
-            self.roleID = roleID
-            self.entityID = entityID
-            self.baseURL = baseURL
-            self.concurrencyLimit = concurrencyLimit
-            self.newName = newName
-        }
-
-        public var isEmpty: Bool {
-            accountID == nil && consumerKey == nil && consumerSecret == nil && tokenID == nil && tokenSecret == nil && roleID == nil
-                && entityID == nil && baseURL == nil && concurrencyLimit == nil && newName == nil
-        }
-    }
 
     /// Applies `changes`: the Calxa guide's "update account and client id", or a new set of credentials after an
     /// admin reset them in NetSuite. The health goes back to untested.
@@ -187,9 +99,9 @@ public final class InstanceRegistry: Sendable {
         guard !changes.isEmpty else {
             throw SuiteBridgeError(.invalidInput, "Nothing to change.", remedy: "Give at least one field to change (see `suitebridge instance edit --help`).")
         }
-        let actor = self.actor
+        let actor = context.actor
         let secrets = self.secrets
-        let date = now()
+        let date = context.now()
         let updated: Instance = try await store.transaction { database in
             var row = try await InstanceRows.instance(named: name, in: database)
             var changed: [String] = []
@@ -241,7 +153,7 @@ public final class InstanceRegistry: Sendable {
             }
             if let newName = changes.newName {
                 let validated = try InstanceValidation.name(newName)
-                if validated != name, try await database.raw("SELECT id FROM instances WHERE name = \(bind: validated)").first() != nil {
+                if validated != name, try await InstanceRows.isNameTaken(validated, in: database) {
                     throw SuiteBridgeError(.conflict, "An instance named \"\(validated)\" already exists.", remedy: "Choose another name.", field: "name")
                 }
                 row.instance.name = validated
@@ -255,52 +167,28 @@ public final class InstanceRegistry: Sendable {
                                       detail: "changed " + changed.joined(separator: ", "), at: date)
             return row.instance
         }
-        await connections.forget(name)
-        await connections.forget(updated.name)
+        await context.connectionCache.forget(name)
+        await context.connectionCache.forget(updated.name)
         return updated
     }
 
     /// Removes an instance and its certificates. It does not revoke anything in NetSuite.
     public func remove(_ name: String) async throws {
-        let actor = self.actor
-        let date = now()
+        let actor = context.actor
+        let date = context.now()
         try await store.transaction { database in
             let row = try await InstanceRows.instance(named: name, in: database)
-            try await database.raw("DELETE FROM certificates WHERE instance_id = \(bind: row.instance.id)").run()
-            try await database.raw("DELETE FROM instances WHERE id = \(bind: row.instance.id)").run()
+            try await CertificateRows.deleteAll(instanceID: row.instance.id, in: database)
+            try await InstanceRows.delete(instanceID: row.instance.id, in: database)
             try await AuditLog.append(database, actor: actor, instance: name, action: "instance.remove", at: date)
         }
-        await connections.forget(name)
+        await context.connectionCache.forget(name)
     }
 
     func setHealth(_ instance: Instance, _ health: InstanceHealth, error: String?) async throws {
-        let date = now()
+        let date = context.now()
         try await store.read { database in
             try await InstanceRows.setHealth(instanceID: instance.id, health: health, error: error, at: date, in: database)
         }
-    }
-}
-
-/// Clients built for instances in this process, shared so that every user of an instance shares its token and
-/// concurrency budget, and so a certificate switch reaches all of them.
-actor ConnectionCache {
-    private var clients: [String: NetSuiteClient] = [:]
-
-    func client(_ name: String, make: () async throws -> NetSuiteClient) async rethrows -> NetSuiteClient {
-        if let client = clients[name] { return client }
-        let client = try await make()
-        clients[name] = client
-        return client
-    }
-
-    func forget(_ name: String) {
-        clients[name] = nil
-    }
-}
-
-extension InstanceRegistry {
-    /// The same registry (store, secrets, shared clients) acting as `actor` in the audit log: one per API caller.
-    public func acting(as actor: String) -> InstanceRegistry {
-        InstanceRegistry(sharing: self, actor: actor)
     }
 }

@@ -41,7 +41,7 @@ public struct CredentialsFile: Sendable, Decodable {
     enum CodingKeys: String, CodingKey { case accounts }
 }
 
-extension InstanceRegistry {
+extension Instances {
     /// Adds one instance per account and auth method in a credentials file: `<account>-tba` and `<account>-oauth2`.
     /// All or nothing: when one fails validation or its name is taken, none is added.
     @discardableResult

@@ -7,25 +7,25 @@ import Testing
 @testable import SuiteBridgeCore
 
 @Suite("Instances")
-struct InstanceRegistryTests {
+struct InstancesTests {
     @Test("import makes one instance per auth method; both test healthy; secrets never show", arguments: TestDatabases.kinds)
     func importAndTest(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind) { live in
-            let added = try await live.registry.importCredentials(live.credentialsFile)
+            let added = try await live.core.instances.importCredentials(live.credentialsFile)
             #expect(added.map(\.name) == [live.tbaName, live.oauth2Name])
-            let tba = try await live.registry.instance(named: live.tbaName)
+            let tba = try await live.core.instances.instance(named: live.tbaName)
             #expect(tba.realm == "1234567_SB1")
             #expect(tba.accountID.hostLabel == "1234567-sb1")
             #expect(tba.signatureMethod == "HMAC-SHA256")
-            let oauth2 = try await live.registry.instance(named: live.oauth2Name)
+            let oauth2 = try await live.core.instances.instance(named: live.oauth2Name)
             #expect(oauth2.roleID != nil && oauth2.entityID != nil)
 
             for name in [live.tbaName, live.oauth2Name] {
-                let result = try await live.registry.test(name)
+                let result = try await live.core.diagnostics.test(name)
                 #expect(result.passed, "\(result.failure?.description ?? "")")
-                #expect(try await live.registry.instance(named: name).health == .healthy)
+                #expect(try await live.core.instances.instance(named: name).health == .healthy)
             }
-            let fingerprints = try await live.registry.fingerprints(of: live.tbaName)
+            let fingerprints = try await live.core.instances.fingerprints(of: live.tbaName)
             #expect(fingerprints.consumerSecret == SecretBox.fingerprint(live.credentials.tba!.consumerSecret))
 
             // Nothing stored or audited contains a secret value.
@@ -40,18 +40,18 @@ struct InstanceRegistryTests {
                 return text
             }
             for secret in secrets { #expect(!dump.contains(secret)) }
-            #expect(try await live.registry.audit.entries().map(\.action).filter { $0 == "instance.test" }.count == 2)
+            #expect(try await live.core.audit.entries().map(\.action).filter { $0 == "instance.test" }.count == 2)
         }
     }
 
     @Test("the client of an instance reads records, and is shared within the process")
     func client() async throws {
         try await LiveSetup.run { live in
-            try await live.registry.importCredentials(live.credentialsFile)
-            let client = try await live.registry.client(for: live.oauth2Name)
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let client = try await live.core.connections.client(for: live.oauth2Name)
             let page = try await client.records.list("customer", limit: 2)
             #expect(page.items.count == 2)
-            let again = try await live.registry.client(for: live.oauth2Name)
+            let again = try await live.core.connections.client(for: live.oauth2Name)
             #expect(again.limiter === client.limiter)
         }
     }
@@ -82,7 +82,7 @@ struct InstanceRegistryTests {
             ]
             for (draft, field) in cases {
                 do {
-                    try await live.registry.add(draft)
+                    try await live.core.instances.add(draft)
                     Issue.record("accepted a bad \(field)")
                 } catch let error as SuiteBridgeError {
                     #expect(error.code == .invalidInput, "\(field): \(error)")
@@ -90,45 +90,45 @@ struct InstanceRegistryTests {
                     #expect(!error.remedy.isEmpty)
                 }
             }
-            #expect(try await live.registry.list().isEmpty)
+            #expect(try await live.core.instances.list().isEmpty)
             // A name taken twice.
-            try await live.registry.importCredentials(live.credentialsFile)
-            await #expect(throws: SuiteBridgeError.self) { try await live.registry.importCredentials(live.credentialsFile) }
-            #expect(try await live.registry.list().count == 2)
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            await #expect(throws: SuiteBridgeError.self) { try await live.core.instances.importCredentials(live.credentialsFile) }
+            #expect(try await live.core.instances.list().count == 2)
         }
     }
 
     @Test("edit applies credentials reset in NetSuite; the account id accepts any pasted form", arguments: TestDatabases.kinds)
     func editAfterReset(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
+            try await live.core.instances.importCredentials(live.credentialsFile)
             // The admin revokes the token and issues a new one: the instance breaks and says so.
             try await live.netsuite.revokeToken(live.realm, tokenID: live.credentials.tba!.tokenId)
-            let broken = try await live.registry.test(live.tbaName)
+            let broken = try await live.core.diagnostics.test(live.tbaName)
             #expect(!broken.passed)
             #expect(broken.failure?.remedy.contains("1234567_SB1") == true)
-            #expect(try await live.registry.instance(named: live.tbaName).health == .unhealthy)
+            #expect(try await live.core.instances.instance(named: live.tbaName).health == .unhealthy)
             let token = try await live.netsuite.issueToken(live.realm, integrationID: 3, entityID: 2, roleID: 1)
-            try await live.registry.edit(live.tbaName, .init(accountID: "https://1234567-sb1.app.netsuite.com/app/center/card.nl",
+            try await live.core.instances.edit(live.tbaName, .init(accountID: "https://1234567-sb1.app.netsuite.com/app/center/card.nl",
                                                             tokenID: token.tokenID, tokenSecret: token.tokenSecret))
-            let fixed = try await live.registry.test(live.tbaName)
+            let fixed = try await live.core.diagnostics.test(live.tbaName)
             #expect(fixed.passed, "\(fixed.failure?.description ?? "")")
-            #expect(try await live.registry.audit.entries(instance: live.tbaName).first?.action == "instance.test")
-            #expect(try await live.registry.audit.entries(instance: live.tbaName).contains { $0.action == "instance.edit" && $0.detail.contains("token secret") })
+            #expect(try await live.core.audit.entries(instance: live.tbaName).first?.action == "instance.test")
+            #expect(try await live.core.audit.entries(instance: live.tbaName).contains { $0.action == "instance.edit" && $0.detail.contains("token secret") })
             // OAuth 2 instances have no token secret.
-            await #expect(throws: SuiteBridgeError.self) { try await live.registry.edit(live.oauth2Name, .init(tokenSecret: "x")) }
+            await #expect(throws: SuiteBridgeError.self) { try await live.core.instances.edit(live.oauth2Name, .init(tokenSecret: "x")) }
         }
     }
 
     @Test("remove deletes the instance and its certificates", arguments: TestDatabases.kinds)
     func remove(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind) { live in
-            try await live.registry.importCredentials(live.credentialsFile)
-            try await live.registry.remove(live.oauth2Name)
-            #expect(try await live.registry.list().map(\.name) == [live.tbaName])
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            try await live.core.instances.remove(live.oauth2Name)
+            #expect(try await live.core.instances.list().map(\.name) == [live.tbaName])
             let left = try await live.store.read { try await $0.raw("SELECT COUNT(*) AS n FROM certificates").first()?.decode(column: "n", as: Int.self) }
             #expect(left == 0)
-            await #expect(throws: SuiteBridgeError.self) { try await live.registry.remove(live.oauth2Name) }
+            await #expect(throws: SuiteBridgeError.self) { try await live.core.instances.remove(live.oauth2Name) }
         }
     }
 

@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import SQLKit
+
+extension CertificateLifecycle {
+    /// The instance's rotation policy.
+    public func rotationPolicy(of name: String) async throws -> RotationPolicy {
+        try await store.read { database in
+            let row = try await InstanceRows.instance(named: name, in: database)
+            let column = try await InstanceRows.rotationDaysBefore(instanceID: row.instance.id, in: database)
+            return RotationPolicy(column: column, allowsUnattended: row.instance.roleID != nil && row.instance.entityID != nil)
+        }
+    }
+
+    /// Sets the rotation policy: `nil` for the default (30 days when unattended rotation is possible), `0` for off.
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` for days outside 0...365, or days on an instance without the
+    ///   role and entity ids unattended rotation needs.
+    public func setRotationPolicy(_ name: String, daysBeforeExpiry days: Int?) async throws {
+        if let days, !(0...365).contains(days) {
+            throw SuiteBridgeError(.invalidInput, "\(days) days is not a rotation policy.",
+                                   remedy: "Give 0 (off) or 1 to 365 days before expiry (30 is the default).", field: "rotation days before")
+        }
+        let actor = self.actor
+        let date = now()
+        try await store.transaction { database in
+            let row = try await InstanceRows.instance(named: name, in: database)
+            if let days, days > 0, row.instance.roleID == nil || row.instance.entityID == nil {
+                throw SuiteBridgeError(.invalidInput, "\(name) cannot rotate unattended: its role and entity ids are not set.",
+                                       remedy: "Set them first (`suitebridge instance edit \(name) --role-id R --entity-id E`).", field: "rotation days before")
+            }
+            try await InstanceRows.setRotationDaysBefore(days, instanceID: row.instance.id, in: database)
+            try await AuditLog.append(database, actor: actor, instance: name, action: "certificate.policy",
+                                      detail: days.map { $0 == 0 ? "unattended rotation off" : "rotate \($0) days before expiry" } ?? "default policy", at: date)
+        }
+    }
+
+    /// Runs the unattended rotations that are due at `now()`: each OAuth 2 instance whose policy is on and whose
+    /// active certificate is inside its window (and not waiting for a retry). A failure keeps the active
+    /// certificate, sets the instance's health to warning with the reason, and schedules a retry with backoff
+    /// (10 minutes, doubling, at most 12 hours).
+    public func runDueRotations() async throws -> [ScheduledRotation] {
+        var outcomes: [ScheduledRotation] = []
+        let date = now()
+        for instance in try await context.instances.list() where instance.authMethod == .clientCredentials {
+            let policy = try await rotationPolicy(of: instance.name)
+            guard let active = try await list(of: instance.name).first(where: { $0.state == .active }),
+                  let notAfter = active.notAfter, let due = policy.dueDate(notAfter: notAfter), due <= date
+            else { continue }
+            let (failures, retryAt) = try await store.read { try await InstanceRows.rotationRetry(instanceID: instance.id, in: $0) }
+            if let retryAt, retryAt > date { continue }
+            do {
+                let result = try await rotateAutomatically(instance.name)
+                try await store.transaction { [actor] database in
+                    try await InstanceRows.clearRotationRetry(instanceID: instance.id, in: database)
+                    try await AuditLog.append(database, actor: actor, instance: instance.name, action: "certificate.rotate-scheduled",
+                                              detail: "\(policy): \(active.displayName) replaced by \(result.newCertificate.displayName)", at: date)
+                }
+                outcomes.append(ScheduledRotation(instance: instance.name, succeeded: true, detail: "rotated to \(result.newCertificate.displayName)"))
+            } catch {
+                let delay = min(12 * 3600, 600 * pow(2, Double(failures)))
+                let next = date.addingTimeInterval(delay)
+                let reason = (error as? SuiteBridgeError).map { "\($0.message) \($0.remedy)" } ?? "\(error)"
+                try await store.transaction { [actor] database in
+                    try await InstanceRows.recordRotationFailure(
+                        instanceID: instance.id, failures: failures + 1, retryAt: next,
+                        reason: "Unattended certificate rotation failed (the current certificate stays in use): \(reason)", in: database)
+                    try await AuditLog.append(database, actor: actor, instance: instance.name, action: "certificate.rotate-scheduled", outcome: .failure,
+                                              detail: "attempt \(failures + 1) failed, retry at \(StoreDate.string(next)): \(reason)", at: date)
+                }
+                logger.warning("unattended certificate rotation failed", metadata: ["instance": "\(instance.name)", "retry-at": "\(StoreDate.string(next))"])
+                outcomes.append(ScheduledRotation(instance: instance.name, succeeded: false, detail: reason, retryAt: next))
+            }
+        }
+        return outcomes
+    }
+}
