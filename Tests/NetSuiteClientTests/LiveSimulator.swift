@@ -11,7 +11,7 @@ import Synchronization
 struct LiveSimulator: Sendable {
     let netsuite: SimulatedNetSuite
     let baseURL: String
-    let credentials: SimulatorProvisioning.AccountCredentials
+    let credentials: CredentialsFile.Account
 
     var realm: String { credentials.accountId }
     var account: AccountID { try! AccountID(parsing: credentials.accountId) }

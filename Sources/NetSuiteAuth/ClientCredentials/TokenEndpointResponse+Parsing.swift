@@ -51,15 +51,15 @@ extension TokenEndpointResponse {
         let detail = (object?["error_description"] as? String).map { " (\($0))" } ?? ""
         let remedy: String
         switch code {
-        case "invalid_grant":
+        case NetSuiteErrorCode.invalidGrant:
             remedy = "NetSuite refused the client assertion. Likely causes: the certificate was revoked or has expired, the certificate id does not match the uploaded certificate, the private key is not the certificate's, or this machine's clock is off. Check Setup > Integration > OAuth 2.0 Client Credentials (M2M) Setup and the Login Audit Trail."
-        case "invalid_client":
+        case NetSuiteErrorCode.invalidClient:
             remedy = "NetSuite does not know this client id, or the integration record lacks \"Client Credentials (Machine to Machine) Grant\". Check the consumer key and Setup > Integration > Manage Integrations."
-        case "invalid_scope":
+        case NetSuiteErrorCode.invalidScope:
             remedy = "A requested scope is not enabled on the integration record (RESTlets, REST Web Services), or mcp was combined with another scope."
-        case "invalid_request":
+        case NetSuiteErrorCode.invalidOAuthRequest:
             remedy = "NetSuite could not read the token request. Check the account id (it sets the token URL) and that nothing between SuiteBridge and NetSuite rewrites the body."
-        case "unauthorized_client":
+        case NetSuiteErrorCode.unauthorizedClient:
             remedy = "The integration record is not allowed to use the client credentials grant. Enable it in Setup > Integration > Manage Integrations."
         default:
             remedy = "See the Login Audit Trail in NetSuite (Setup > Users/Roles > User Management > View Login Audit Trail)."

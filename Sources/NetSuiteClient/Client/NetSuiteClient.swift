@@ -187,12 +187,12 @@ public struct NetSuiteClient: Sendable {
         }
         // Only an error's body is read for its code: parsing every answer cost 4 ms per 1,000-row SuiteQL page.
         let errorBody = NetSuiteErrorBody(response.body)
-        let isRestletLimit = call.surface == .restlet && response.status == 400 && errorBody.code == "SSS_REQUEST_LIMIT_EXCEEDED"
+        let isRestletLimit = call.surface == .restlet && response.status == 400 && errorBody.code == NetSuiteErrorCode.requestLimitExceeded
         if response.status == 429 || isRestletLimit {
             await limiter.release(.throttled)
             statistics.record { $0.throttled += 1 }
             return .retryable(NetSuiteError(
-                code: .concurrencyExhausted, status: response.status, errorCode: errorBody.code ?? "CONCURRENCY_LIMIT_EXCEEDED",
+                code: .concurrencyExhausted, status: response.status, errorCode: errorBody.code ?? NetSuiteErrorCode.concurrencyLimitExceeded,
                 detail: errorBody.detail, request: call.label,
                 message: "NetSuite's concurrency limit for account \(configuration.account.realm) stayed exhausted through every retry.",
                 remedy: "Lower this client's concurrency (configured \(configuration.concurrencyLimit)) or wait: every integration of the account shares its limit. A higher service tier or SuiteCloud Plus licences raise it."), safe: true)
@@ -232,7 +232,7 @@ public struct NetSuiteClient: Sendable {
         var remedy: String
         var kind = NetSuiteError.Code.response
         switch code {
-        case "INVALID_LOGIN", "INVALID_LOGIN_ATTEMPT":
+        case NetSuiteErrorCode.invalidLogin, NetSuiteErrorCode.invalidLoginAttempt:
             kind = .authentication
             switch configuration.authentication {
             case .tokenBased:
@@ -242,18 +242,18 @@ public struct NetSuiteClient: Sendable {
                 message = "NetSuite refused the access token (invalid_token)."
                 remedy = "Check that the M2M certificate mapping is active, its role has \"Log in using OAuth 2.0 access tokens\", and the integration has the needed scope. The Login Audit Trail names the cause."
             }
-        case "INSUFFICIENT_PERMISSION":
+        case NetSuiteErrorCode.insufficientPermission:
             let permission = call.recordType.flatMap(Self.permissionNames.self) ?? "the permission for this record (Setup > Users/Roles > Manage Roles)"
             remedy = "Give the integration role \(permission), and \"Setup > REST web services\" (Full)."
-        case "NONEXISTENT_ID":
+        case NetSuiteErrorCode.nonexistentID:
             remedy = "No \(call.recordType ?? "record") has that id: check the internal id, or address it by external id (eid:<externalId>)."
-        case "INVALID_CONTENT":
+        case NetSuiteErrorCode.invalidContent:
             remedy = body.path.map { "Fix the value at \($0) in the request body." } ?? "Fix the request body: a field has a wrong value or name."
-        case "USER_ERROR":
+        case NetSuiteErrorCode.userError:
             remedy = body.path.map { "Fix \($0): \(body.detail ?? "NetSuite refused the value")." } ?? "Do what NetSuite's message asks, then send it again."
-        case "INVALID_PARAMETER":
+        case NetSuiteErrorCode.invalidParameter:
             remedy = body.queryParam == "q" ? "Fix the query: NetSuite could not run it." : "Fix the \(body.queryParam ?? "request") parameter."
-        case "SSS_INVALID_SCRIPTLET_ID":
+        case NetSuiteErrorCode.invalidScriptletID:
             remedy = "Check the RESTlet's script and deploy ids, and that the deployment is released and the role is in its audience."
         default:
             remedy = response.status == 404 ? "Check the path and the record type." : "See NetSuite's message."

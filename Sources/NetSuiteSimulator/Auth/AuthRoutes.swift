@@ -49,7 +49,7 @@ extension SimulatorServer {
                 guard let body = try? JSONValue(parsing: call.body.data).objectValue,
                     let pem = body["fileContent"]?.stringValue
                 else {
-                    return NetSuiteResponse.error(status: 400, code: "INVALID_CONTENT", detail: "fileContent is required: the certificate PEM.", path: "fileContent")
+                    return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidContent, detail: "fileContent is required: the certificate PEM.", path: "fileContent")
                 }
                 let role = body["role"]?.scalarText.flatMap(Int.init) ?? call.principal.roleID
                 let entity = body["entity"]?.scalarText.flatMap(Int.init) ?? call.principal.entityID
@@ -58,7 +58,7 @@ extension SimulatorServer {
                         call.principal.realm, integrationID: call.principal.integrationID, entityID: entity, roleID: role, certificatePEM: pem)
                     return NetSuiteResponse.json(.object(JSONObject([("certificateId", .string(certificateID))])))
                 } catch let error as SimulatorError {
-                    return NetSuiteResponse.error(status: 400, code: "USER_ERROR", detail: error.message)
+                    return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.userError, detail: error.message)
                 }
             }
         }
@@ -70,7 +70,7 @@ extension SimulatorServer {
                 let owned = await netsuite.certificates(call.principal.realm, integrationID: call.principal.integrationID)
                     .contains { $0.objectValue?["certificateId"]?.stringValue == certificateID }
                 guard owned else {
-                    return NetSuiteResponse.error(status: 404, code: "NONEXISTENT_ID", detail: "The certificate \(certificateID) does not exist.")
+                    return NetSuiteResponse.error(status: 404, code: NetSuiteErrorCode.nonexistentID, detail: "The certificate \(certificateID) does not exist.")
                 }
                 try await netsuite.revokeMapping(call.principal.realm, certificateID: certificateID)
                 return NetSuiteResponse.noContent()
@@ -80,12 +80,12 @@ extension SimulatorServer {
 
     private func checkCertificateAccess(_ call: Call, clientID: String) async -> Response? {
         guard call.principal.method == "OAuth 2.0" else {
-            return NetSuiteResponse.error(status: 401, code: "INVALID_LOGIN", detail: "This endpoint needs an OAuth 2.0 access token.")
+            return NetSuiteResponse.error(status: 401, code: NetSuiteErrorCode.invalidLogin, detail: "This endpoint needs an OAuth 2.0 access token.")
         }
         if let refusal = Self.checkPermission(call.principal, Permission.manageOwnOAuth2Certificates, .full) { return refusal }
         let ownKey = await netsuite.consumerKey(call.principal.realm, integrationID: call.principal.integrationID)
         guard ownKey == clientID else {
-            return NetSuiteResponse.error(status: 403, code: "INSUFFICIENT_PERMISSION", detail: "An access token may manage only its own client's certificates.")
+            return NetSuiteResponse.error(status: 403, code: NetSuiteErrorCode.insufficientPermission, detail: "An access token may manage only its own client's certificates.")
         }
         return nil
     }

@@ -22,7 +22,7 @@ extension SimulatedNetSuite {
             let assertion = form["client_assertion"], !assertion.isEmpty,
             let header = try? ClientAssertion.header(of: assertion),
             let claims = Self.unverifiedClaims(assertion)
-        else { return .error(400, "invalid_request") }
+        else { return .error(400, NetSuiteErrorCode.invalidOAuthRequest) }
 
         let issuer = claims["iss"]?.stringValue ?? ""
         // Find the integration by client id across accounts.
@@ -34,24 +34,24 @@ extension SimulatedNetSuite {
             if !realm.isEmpty {
                 accounts[realm]?.log(method: "OAuth 2.0", client: issuer, success: false, detail: "InvalidIntegration", at: now())
             }
-            return .error(401, "invalid_client", headers: [("WWW-Authenticate", "Basic realm=\"\(realm)\"")])
+            return .error(401, NetSuiteErrorCode.invalidClient, headers: [("WWW-Authenticate", "Basic realm=\"\(realm)\"")])
         }
         let now = self.now()
         func refuse(_ status: Int, _ code: String, _ detail: String, mapping: M2MMapping? = nil) -> TokenEndpointAnswer {
             accounts[realm]?.log(method: "OAuth 2.0", entityID: mapping?.entityID, roleID: mapping?.roleID, client: issuer,
                                  success: false, detail: detail, at: now)
-            let headers = code == "invalid_client" ? [("WWW-Authenticate", "Basic realm=\"\(realm)\"")] : []
+            let headers = code == NetSuiteErrorCode.invalidClient ? [("WWW-Authenticate", "Basic realm=\"\(realm)\"")] : []
             return .error(status, code, headers: headers)
         }
-        guard let account = accounts[realm] else { return .error(400, "invalid_request") }
-        guard account.features.oauth2 else { return refuse(401, "invalid_client", "FeatureDisabled") }
-        guard integration.isEnabled, integration.clientCredentials else { return refuse(401, "invalid_client", "InvalidIntegration") }
-        guard (try? ClientAssertion.Algorithm(parsing: header.alg)) != nil else { return refuse(400, "invalid_grant", "UnsupportedAlgorithm") }
+        guard let account = accounts[realm] else { return .error(400, NetSuiteErrorCode.invalidOAuthRequest) }
+        guard account.features.oauth2 else { return refuse(401, NetSuiteErrorCode.invalidClient, "FeatureDisabled") }
+        guard integration.isEnabled, integration.clientCredentials else { return refuse(401, NetSuiteErrorCode.invalidClient, "InvalidIntegration") }
+        guard (try? ClientAssertion.Algorithm(parsing: header.alg)) != nil else { return refuse(400, NetSuiteErrorCode.invalidGrant, "UnsupportedAlgorithm") }
         guard let kid = header.kid, let mapping = account.mappings[kid], mapping.integrationID == integration.id else {
-            return refuse(400, "invalid_grant", "UnknownCertificate")
+            return refuse(400, NetSuiteErrorCode.invalidGrant, "UnknownCertificate")
         }
-        guard !mapping.isRevoked else { return refuse(400, "invalid_grant", "CertificateRevoked", mapping: mapping) }
-        guard mapping.validUntil > now else { return refuse(400, "invalid_grant", "CertificateExpired", mapping: mapping) }
+        guard !mapping.isRevoked else { return refuse(400, NetSuiteErrorCode.invalidGrant, "CertificateRevoked", mapping: mapping) }
+        guard mapping.validUntil > now else { return refuse(400, NetSuiteErrorCode.invalidGrant, "CertificateExpired", mapping: mapping) }
 
         // The signature is checked outside the actor's state: nothing above is kept across the await.
         let verified: Bool
@@ -61,16 +61,16 @@ extension SimulatedNetSuite {
         } catch {
             verified = false
         }
-        guard verified else { return refuse(400, "invalid_grant", "InvalidSignature", mapping: mapping) }
+        guard verified else { return refuse(400, NetSuiteErrorCode.invalidGrant, "InvalidSignature", mapping: mapping) }
 
         let audiences = claims["aud"]?.arrayValue?.compactMap(\.stringValue) ?? [claims["aud"]?.stringValue].compactMap { $0 }
-        guard audiences.contains(account.accountID.tokenURL) else { return refuse(400, "invalid_grant", "InvalidAudience", mapping: mapping) }
+        guard audiences.contains(account.accountID.tokenURL) else { return refuse(400, NetSuiteErrorCode.invalidGrant, "InvalidAudience", mapping: mapping) }
         guard let iat = claims["iat"]?.doubleValue, let exp = claims["exp"]?.doubleValue else {
-            return refuse(400, "invalid_grant", "InvalidTokenTimes", mapping: mapping)
+            return refuse(400, NetSuiteErrorCode.invalidGrant, "InvalidTokenTimes", mapping: mapping)
         }
-        guard exp - iat < 3600, exp > iat else { return refuse(400, "invalid_grant", "InvalidTokenLifetime", mapping: mapping) }
-        guard iat <= now.timeIntervalSince1970 + 300 else { return refuse(400, "invalid_grant", "IssuedInFuture", mapping: mapping) }
-        guard exp > now.timeIntervalSince1970 else { return refuse(400, "invalid_grant", "AssertionExpired", mapping: mapping) }
+        guard exp - iat < 3600, exp > iat else { return refuse(400, NetSuiteErrorCode.invalidGrant, "InvalidTokenLifetime", mapping: mapping) }
+        guard iat <= now.timeIntervalSince1970 + 300 else { return refuse(400, NetSuiteErrorCode.invalidGrant, "IssuedInFuture", mapping: mapping) }
+        guard exp > now.timeIntervalSince1970 else { return refuse(400, NetSuiteErrorCode.invalidGrant, "AssertionExpired", mapping: mapping) }
 
         // Scopes: a JSON array, or comma- or space-separated text.
         let scopes: [String]
@@ -80,14 +80,14 @@ extension SimulatedNetSuite {
             scopes = (claims["scope"]?.stringValue ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         }
         let known: Set<String> = ["restlets", "rest_webservices", "suite_analytics", "mcp"]
-        guard !scopes.isEmpty, scopes.allSatisfy(known.contains) else { return refuse(400, "invalid_scope", "InvalidScope", mapping: mapping) }
-        guard !(scopes.contains("mcp") && scopes.count > 1) else { return refuse(400, "invalid_scope", "InvalidScope", mapping: mapping) }
-        guard scopes.allSatisfy(integration.scopes.contains) else { return refuse(400, "invalid_scope", "ScopeMismatched", mapping: mapping) }
+        guard !scopes.isEmpty, scopes.allSatisfy(known.contains) else { return refuse(400, NetSuiteErrorCode.invalidScope, "InvalidScope", mapping: mapping) }
+        guard !(scopes.contains("mcp") && scopes.count > 1) else { return refuse(400, NetSuiteErrorCode.invalidScope, "InvalidScope", mapping: mapping) }
+        guard scopes.allSatisfy(integration.scopes.contains) else { return refuse(400, NetSuiteErrorCode.invalidScope, "ScopeMismatched", mapping: mapping) }
         guard let entity = account.entities[mapping.entityID], let role = account.roles[mapping.roleID], !entity.isInactive, !role.isInactive else {
-            return refuse(400, "invalid_grant", "EntityOrRoleDisabled", mapping: mapping)
+            return refuse(400, NetSuiteErrorCode.invalidGrant, "EntityOrRoleDisabled", mapping: mapping)
         }
         guard role.level(of: Permission.logInUsingOAuth2AccessTokens) >= .full else {
-            return refuse(400, "invalid_grant", "InsufficientPermission", mapping: mapping)
+            return refuse(400, NetSuiteErrorCode.invalidGrant, "InsufficientPermission", mapping: mapping)
         }
 
         let value = Self.accessTokenValue(realm: realm, entity: entity.id, role: role.id, clientID: issuer, scopes: scopes, now: now)

@@ -1,4 +1,5 @@
 import Foundation
+import NetSuiteAuth
 
 /// A JSON value whose objects keep their key order, so bodies come out in NetSuite's field order.
 enum JSONValue: Sendable, Hashable {
@@ -146,26 +147,6 @@ struct JSONWriter {
     }
 
     mutating func writeString(_ text: String) {
-        output += "\""
-        // Most strings need no escaping: append them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output += text
-            output += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        JSONString.append(text, to: &output)
     }
 }

@@ -55,41 +55,12 @@ public enum SimulatorProvisioning {
         }
     }
 
-    /// The credentials file (`--write-credentials`): what a connector instance needs for each account.
-    public struct Credentials: Codable, Sendable {
-        public var accounts: [AccountCredentials]
-    }
-
-    public struct AccountCredentials: Codable, Sendable {
-        public var accountId: String
-        public var baseURL: String
-        public var tba: TBA?
-        public var clientCredentials: ClientCredentials?
-
-        public struct TBA: Codable, Sendable {
-            public var consumerKey: String
-            public var consumerSecret: String
-            public var tokenId: String
-            public var tokenSecret: String
-        }
-
-        public struct ClientCredentials: Codable, Sendable {
-            public var clientId: String
-            public var certificateId: String
-            public var privateKeyPEM: String
-            public var certificatePEM: String
-            /// The mapping's role and entity internal ids: what unattended certificate rotation uploads for.
-            public var roleId: String? = nil
-            public var entityId: String? = nil
-        }
-    }
-
     /// Creates the configured accounts with the seed guide's setup: features on, an integration role with the seed's
     /// permissions, a user, an integration record with both grants, a TBA token and an M2M mapping.
     /// - Parameter baseURL: where the simulator listens, written into the credentials.
     /// - Throws: ``SimulatorError`` for an invalid or duplicate account, or a bad setting.
-    public static func provision(_ netsuite: SimulatedNetSuite, configuration: Configuration, baseURL: String) async throws -> Credentials {
-        var result: [AccountCredentials] = []
+    public static func provision(_ netsuite: SimulatedNetSuite, configuration: Configuration, baseURL: String) async throws -> CredentialsFile {
+        var result: [CredentialsFile.Account] = []
         for spec in configuration.accounts {
             let id = try await netsuite.createAccount(spec.accountId, concurrencyLimit: spec.concurrencyLimit ?? 5)
             let realm = id.realm
@@ -102,7 +73,7 @@ public enum SimulatorProvisioning {
             let entity = try await netsuite.addEntity(realm, name: "SuiteBridge Integration User")
             let integration = try await netsuite.addIntegration(
                 realm, name: "SuiteBridge", tokenBasedAuthentication: true, clientCredentials: true, scopes: ["restlets", "rest_webservices"])
-            var credentials = AccountCredentials(accountId: realm, baseURL: baseURL)
+            var credentials = CredentialsFile.Account(accountId: realm, baseURL: baseURL)
             if spec.tba ?? true {
                 let token = try await netsuite.issueToken(realm, integrationID: integration.id, entityID: entity, roleID: role)
                 credentials.tba = .init(
@@ -119,7 +90,7 @@ public enum SimulatorProvisioning {
             }
             result.append(credentials)
         }
-        return Credentials(accounts: result)
+        return CredentialsFile(accounts: result)
     }
 
     static func keyType(_ name: String) throws(SimulatorError) -> KeyType {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NetSuiteAuth
 
 /// The RESTlet scripts the simulator deploys, by script and deploy id.
 enum BuiltInRestlet: String, CaseIterable {
@@ -37,11 +38,11 @@ extension SimulatorServer {
             let restlet = BuiltInRestlet(script: script, deploy: deploy)
         else {
             return NetSuiteResponse.restletError(
-                status: 400, code: "SSS_INVALID_SCRIPTLET_ID", message: "That Suitelet is invalid, disabled, or no longer exists.")
+                status: 400, code: NetSuiteErrorCode.invalidScriptletID, message: "That Suitelet is invalid, disabled, or no longer exists.")
         }
         let body = call.body.readableBytes > 0 ? try? JSONValue(parsing: call.body.data) : nil
         if call.body.readableBytes > 0 && body == nil && call.request.headers[.contentType]?.contains("json") == true {
-            return NetSuiteResponse.restletError(status: 400, code: "SYNTAX_ERROR", message: "SyntaxError: Unexpected token in JSON.")
+            return NetSuiteResponse.restletError(status: 400, code: NetSuiteErrorCode.syntaxError, message: "SyntaxError: Unexpected token in JSON.")
         }
         switch restlet {
         case .echo:
@@ -55,15 +56,15 @@ extension SimulatorServer {
             let typeName = body?.objectValue?["type"]?.scalarText ?? query["type"].map(String.init) ?? ""
             let idText = body?.objectValue?["id"]?.scalarText ?? query["id"].map(String.init) ?? ""
             guard let type = RecordType(pathName: typeName) else {
-                return NetSuiteResponse.restletError(status: 400, code: "SSS_INVALID_TYPE_ARG", message: "You have entered an invalid type argument: \(typeName)")
+                return NetSuiteResponse.restletError(status: 400, code: NetSuiteErrorCode.invalidTypeArgument, message: "You have entered an invalid type argument: \(typeName)")
             }
             if call.principal.role.level(of: type.permission) < .view {
                 return NetSuiteResponse.restletError(
-                    status: 400, code: "INSUFFICIENT_PERMISSION", message: "Permission Violation: You need the '\(type.permission)' permission.")
+                    status: 400, code: NetSuiteErrorCode.insufficientPermission, message: "Permission Violation: You need the '\(type.permission)' permission.")
             }
             let (store, _) = try await netsuite.records(call.principal.realm)
             guard let id = Int(idText), let record = store.record(type, id) else {
-                return NetSuiteResponse.restletError(status: 400, code: "RCRD_DSNT_EXIST", message: "That record does not exist.")
+                return NetSuiteResponse.restletError(status: 400, code: NetSuiteErrorCode.recordDoesNotExist, message: "That record does not exist.")
             }
             let renderer = RecordRenderer(recordBase: "\(call.origin)/services/rest/record/v1", store: store)
             var fields = renderer.render(type, record, fields: nil, expandSubResources: false)

@@ -1,4 +1,5 @@
 import Foundation
+import NetSuiteAuth
 
 /// A record collection filter (`q=`): `field OPERATOR value` conditions joined by AND/OR, with parentheses.
 /// Values are bare words, `"quoted"` text, numbers, or `[a, b]` lists (ANY_OF, BETWEEN).
@@ -29,7 +30,7 @@ indirect enum RecordFilter: Sendable {
 
     static func invalid(_ reason: String) -> RecordError {
         RecordError(
-            status: 400, code: "INVALID_PARAMETER",
+            status: 400, code: NetSuiteErrorCode.invalidParameter,
             detail: "Invalid search query. Detailed unprocessed description follows. \(reason)", queryParam: "q")
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NetSuiteAuth
 
 extension SimulatorServer {
     /// REST records under `/services/rest/record/v1/`: list, get (with `fields`, `expandSubResources`), sublists,
@@ -50,7 +51,7 @@ extension SimulatorServer {
     private func authorizedType(_ name: String, _ call: Call, _ level: PermissionLevel) -> Result<RecordType, RecordResponse> {
         guard let type = RecordType(pathName: name) else {
             return .failure(RecordResponse(NetSuiteResponse.error(
-                RecordError(status: 404, code: "NONEXISTENT_ID", detail: "Record type '\(name)' does not exist or is not supported."))))
+                RecordError(status: 404, code: NetSuiteErrorCode.nonexistentID, detail: "Record type '\(name)' does not exist or is not supported."))))
         }
         if let refusal = Self.checkPermission(call.principal, Permission.restWebServices, .full)
             ?? Self.checkPermission(call.principal, type.permission, level)
@@ -84,13 +85,13 @@ extension SimulatorServer {
         let limit = limitText.flatMap(Int.init) ?? 1000
         let offset = offsetText.flatMap(Int.init) ?? 0
         if limitText != nil && Int(limitText ?? "") == nil || !(1...1000).contains(limit) {
-            return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: "The limit parameter must be between 1 and 1000.", queryParam: "limit")
+            return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: "The limit parameter must be between 1 and 1000.", queryParam: "limit")
         }
         if offsetText != nil && Int(offsetText ?? "") == nil || offset < 0 || offset % limit != 0 {
-            return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: "The offset parameter must be a multiple of limit.", queryParam: "offset")
+            return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: "The offset parameter must be a multiple of limit.", queryParam: "offset")
         }
         if offset + limit > 100_000 {
-            return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: "The maximum number of results is 100000.", queryParam: "offset")
+            return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: "The maximum number of results is 100000.", queryParam: "offset")
         }
         let (store, _) = try await netsuite.records(call.principal.realm)
         var ids = store.ids[type] ?? []
@@ -170,7 +171,7 @@ extension SimulatorServer {
             body = JSONObject()
         } else {
             guard let parsed = try? JSONValue(parsing: call.body.data), let object = parsed.objectValue else {
-                return NetSuiteResponse.error(status: 400, code: "INVALID_CONTENT", detail: "The request body is not a JSON object.", path: "")
+                return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidContent, detail: "The request body is not a JSON object.", path: "")
             }
             body = object
         }
@@ -184,11 +185,11 @@ extension SimulatorServer {
             }
         } else if method == .put {
             guard let idText, idText.hasPrefix("eid:"), idText.count > 4 else {
-                return NetSuiteResponse.error(status: 405, code: "INVALID_REQUEST", detail: "PUT is only allowed with an external id: \(type.rawValue)/eid:{externalId}.")
+                return NetSuiteResponse.error(status: 405, code: NetSuiteErrorCode.invalidRequest, detail: "PUT is only allowed with an external id: \(type.rawValue)/eid:{externalId}.")
             }
             let externalID = String(idText.dropFirst(4))
             guard externalID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }), !externalID.contains("|") else {
-                return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: "An external id may contain letters, digits, _ and -.")
+                return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: "An external id may contain letters, digits, _ and -.")
             }
             outcome = try await netsuite.mutateRecords(realm) { store, now throws(RecordError) in
                 if let existing = store.id(of: type, externalID: externalID) {

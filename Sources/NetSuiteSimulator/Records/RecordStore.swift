@@ -1,4 +1,5 @@
 import Foundation
+import NetSuiteAuth
 
 /// One stored record: its body fields in NetSuite's REST form (references as `{"id": …}`), and its sublist lines.
 struct StoredRecord: Sendable {
@@ -18,14 +19,14 @@ struct RecordError: Error, Sendable {
     var queryParam: String? = nil
 
     static func invalidContent(_ detail: String, path: String) -> RecordError {
-        RecordError(status: 400, code: "INVALID_CONTENT", detail: "Error while accessing a resource. \(detail)", path: path)
+        RecordError(status: 400, code: NetSuiteErrorCode.invalidContent, detail: "Error while accessing a resource. \(detail)", path: path)
     }
 
     static func userError(_ detail: String, path: String? = nil) -> RecordError {
-        RecordError(status: 400, code: "USER_ERROR", detail: "Error while accessing a resource. \(detail)", path: path)
+        RecordError(status: 400, code: NetSuiteErrorCode.userError, detail: "Error while accessing a resource. \(detail)", path: path)
     }
 
-    static let nonexistent = RecordError(status: 404, code: "NONEXISTENT_ID", detail: "The record instance does not exist.")
+    static let nonexistent = RecordError(status: 404, code: NetSuiteErrorCode.nonexistentID, detail: "The record instance does not exist.")
 }
 
 /// The records of one account, with the indexes NetSuite's behaviour needs (external ids, id order).

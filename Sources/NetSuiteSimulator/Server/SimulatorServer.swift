@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NetSuiteAuth
 import NIOCore
 import Synchronization
 
@@ -126,9 +127,9 @@ public struct SimulatorServer: Sendable {
             await netsuite.count(failure.realm, endpoint: endpoint.name, status: 401)
             let headers = [("WWW-Authenticate", failure.wwwAuthenticate)]
             if endpoint.isRestlet {
-                return NetSuiteResponse.restletError(status: 401, code: "INVALID_LOGIN_ATTEMPT", message: "Invalid login attempt.", headers: headers)
+                return NetSuiteResponse.restletError(status: 401, code: NetSuiteErrorCode.invalidLoginAttempt, message: "Invalid login attempt.", headers: headers)
             }
-            return NetSuiteResponse.error(status: 401, code: "INVALID_LOGIN", detail: NetSuiteResponse.invalidLoginDetail, headers: headers)
+            return NetSuiteResponse.error(status: 401, code: NetSuiteErrorCode.invalidLogin, detail: NetSuiteResponse.invalidLoginDetail, headers: headers)
         case .success(let value):
             principal = value
         }
@@ -137,10 +138,10 @@ public struct SimulatorServer: Sendable {
         guard admission.admitted else {
             if endpoint.isRestlet {
                 return NetSuiteResponse.restletError(
-                    status: 400, code: "SSS_REQUEST_LIMIT_EXCEEDED",
+                    status: 400, code: NetSuiteErrorCode.requestLimitExceeded,
                     message: "Request limit exceeded. The request was rejected because the concurrency limit for this account was reached.")
             }
-            return NetSuiteResponse.error(status: 429, code: "CONCURRENCY_LIMIT_EXCEEDED", detail: "Concurrent request limit exceeded. Request blocked.")
+            return NetSuiteResponse.error(status: 429, code: NetSuiteErrorCode.concurrencyLimitExceeded, detail: "Concurrent request limit exceeded. Request blocked.")
         }
         // The latency is the request's time at NetSuite from receipt to answer, processing included (as a real
         // response time is): the answer leaves `delay` after admission, or when processing ends if that is later.
@@ -150,7 +151,7 @@ public struct SimulatorServer: Sendable {
         switch admission.fault {
         case .serverError:
             response = NetSuiteResponse.error(
-                status: 500, code: "UNEXPECTED_ERROR", detail: "An unexpected error occurred. Error ID: \(Secrets.hex(8))")
+                status: 500, code: NetSuiteErrorCode.unexpectedError, detail: "An unexpected error occurred. Error ID: \(Secrets.hex(8))")
             status = 500
         case .dropConnection:
             response = NetSuiteResponse.droppedConnection()
@@ -174,7 +175,7 @@ public struct SimulatorServer: Sendable {
     static func checkPermission(_ principal: Principal, _ permission: String, _ level: PermissionLevel) -> Response? {
         guard principal.role.level(of: permission) < level else { return nil }
         return NetSuiteResponse.error(
-            status: 403, code: "INSUFFICIENT_PERMISSION",
+            status: 403, code: NetSuiteErrorCode.insufficientPermission,
             detail: "Permission Violation: You need a higher level of the '\(permission)' permission (\(level.name)) to access this page. Please contact your account administrator.")
     }
 }

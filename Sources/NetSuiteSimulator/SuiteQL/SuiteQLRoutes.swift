@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NetSuiteAuth
 
 extension SimulatorServer {
     /// The most rows a SuiteQL query can page through over REST.
@@ -19,7 +20,7 @@ extension SimulatorServer {
         if let refusal = Self.checkPermission(call.principal, Permission.restWebServices, .full) { return refusal }
         guard call.request.headers.header("Prefer")?.lowercased().contains("transient") == true else {
             return NetSuiteResponse.error(
-                status: 400, code: "INVALID_HEADER", detail: "The request header 'Prefer' must be 'transient' for SuiteQL queries.")
+                status: 400, code: NetSuiteErrorCode.invalidHeader, detail: "The request header 'Prefer' must be 'transient' for SuiteQL queries.")
         }
         let query = call.request.uri.queryParameters
         let limitText = query["limit"].map(String.init)
@@ -27,19 +28,19 @@ extension SimulatorServer {
         let limit = limitText.flatMap(Int.init) ?? 1000
         let offset = offsetText.flatMap(Int.init) ?? 0
         if (limitText != nil && Int(limitText ?? "") == nil) || !(1...1000).contains(limit) {
-            return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: "The limit parameter must be between 1 and 1000.", queryParam: "limit")
+            return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: "The limit parameter must be between 1 and 1000.", queryParam: "limit")
         }
         if (offsetText != nil && Int(offsetText ?? "") == nil) || offset < 0 || offset % limit != 0 {
-            return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: "The offset parameter must be a multiple of limit.", queryParam: "offset")
+            return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: "The offset parameter must be a multiple of limit.", queryParam: "offset")
         }
         if offset + limit > Self.suiteQLRowCap {
             return NetSuiteResponse.error(
-                status: 400, code: "INVALID_PARAMETER",
+                status: 400, code: NetSuiteErrorCode.invalidParameter,
                 detail: "offset + limit may not exceed 100000: SuiteQL returns at most 100000 results through REST web services.",
                 queryParam: "offset")
         }
         guard let body = try? JSONValue(parsing: call.body.data).objectValue, let text = body["q"]?.stringValue, !text.isEmpty else {
-            return NetSuiteResponse.error(status: 400, code: "INVALID_CONTENT", detail: "The request body must be {\"q\": \"SELECT …\"}.", path: "q")
+            return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidContent, detail: "The request body must be {\"q\": \"SELECT …\"}.", path: "q")
         }
         let (store, datePreference) = try await netsuite.records(call.principal.realm)
         let catalog = cache.catalog(realm: call.principal.realm, store: store)
@@ -52,7 +53,7 @@ extension SimulatorServer {
             let key = "\(call.principal.realm)|\(store.version)|\(text)"
             result = try await cache.result(key: key) { () throws(SuiteQLError) in try SuiteQLEvaluator.run(select, catalog: catalog) }
         } catch {
-            return NetSuiteResponse.error(status: 400, code: "INVALID_PARAMETER", detail: error.detail, queryParam: "q")
+            return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: error.detail, queryParam: "q")
         }
 
         let reachable = min(result.rows.count, Self.suiteQLRowCap)

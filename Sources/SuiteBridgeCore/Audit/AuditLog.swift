@@ -9,7 +9,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var actor: String
     public var instance: String?
     /// `instance.add`, `instance.edit`, `instance.test`, `certificate.rotate`, `keys.rotate`, ...
-    public var action: String
+    public var action: AuditAction
     /// `success` or `failure`.
     public var outcome: String
     public var detail: String
@@ -26,16 +26,16 @@ public struct AuditLog: Sendable {
     }
 
     /// Appends an entry inside the caller's transaction, so the entry and the change commit together.
-    static func append(_ database: any SQLDatabase, actor: String, instance: String?, action: String,
+    static func append(_ database: any SQLDatabase, actor: String, instance: String?, action: AuditAction,
                        outcome: Outcome = .success, detail: String = "", at: Date = Date()) async throws {
         try await database.raw("""
             INSERT INTO audit_log (at, actor, instance, action, outcome, detail)
-            VALUES (\(bind: StoreDate.string(at)), \(bind: actor), \(bind: instance), \(bind: action), \(bind: outcome.rawValue), \(bind: detail))
+            VALUES (\(bind: StoreDate.string(at)), \(bind: actor), \(bind: instance), \(bind: action.rawValue), \(bind: outcome.rawValue), \(bind: detail))
             """).run()
     }
 
     /// Appends an entry on its own (for failures, where there is no change to commit with it).
-    public func record(actor: String, instance: String?, action: String, outcome: Outcome, detail: String) async throws {
+    public func record(actor: String, instance: String?, action: AuditAction, outcome: Outcome, detail: String) async throws {
         try await store.read { database in
             try await Self.append(database, actor: actor, instance: instance, action: action, outcome: outcome, detail: detail)
         }
@@ -61,7 +61,7 @@ public struct AuditLog: Sendable {
                     at: StoreDate.date(try row.decode(column: "at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
                     actor: try row.decode(column: "actor", as: String.self),
                     instance: try row.decode(column: "instance", as: String?.self),
-                    action: try row.decode(column: "action", as: String.self),
+                    action: AuditAction(rawValue: try row.decode(column: "action", as: String.self)),
                     outcome: try row.decode(column: "outcome", as: String.self),
                     detail: try row.decode(column: "detail", as: String.self))
             }

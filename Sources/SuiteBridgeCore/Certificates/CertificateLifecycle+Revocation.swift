@@ -51,7 +51,7 @@ extension CertificateLifecycle {
                 try await InstanceRows.setHealth(instanceID: row.instance.id, health: .unhealthy,
                                                  error: "The active certificate was revoked; rotate to a new one.", at: date, in: database)
             }
-            try await AuditLog.append(database, actor: actor, instance: name, action: "certificate.revoke", detail: detail, at: date)
+            try await AuditLog.append(database, actor: actor, instance: name, action: .certificateRevoke, detail: detail, at: date)
         }
         if wasActive { await context.connections.forget(name) }
         return RevocationResult(certificate: revoked, revokedInNetSuite: revokedInNetSuite, note: note)
@@ -76,7 +76,7 @@ extension CertificateLifecycle {
         do {
             newID = try await certificates.add(certificatePEM: pending.certificatePEM, role: role, entity: entity)
         } catch {
-            try? await audit.record(actor: actor, instance: name, action: "certificate.rotate-auto", outcome: .failure,
+            try? await audit.record(actor: actor, instance: name, action: .certificateRotateAuto, outcome: .failure,
                                     detail: "upload refused: \(ErrorSummary.short(error))")
             throw SuiteBridgeError(.netsuite, "NetSuite did not accept the new certificate (\(ErrorSummary.short(error))); the active certificate is unchanged.",
                                    remedy: (error as? NetSuiteError)?.remedy ?? "Check that the role has \"Manage own OAuth 2.0 Client Credentials certificates\".",

@@ -29,7 +29,7 @@ extension CertificateLifecycle {
                                        remedy: "Set them first (`suitebridge instance edit \(name) --role-id R --entity-id E`).", field: "rotation days before")
             }
             try await InstanceRows.setRotationDaysBefore(days, instanceID: row.instance.id, in: database)
-            try await AuditLog.append(database, actor: actor, instance: name, action: "certificate.policy",
+            try await AuditLog.append(database, actor: actor, instance: name, action: .certificatePolicy,
                                       detail: days.map { $0 == 0 ? "unattended rotation off" : "rotate \($0) days before expiry" } ?? "default policy", at: date)
         }
     }
@@ -52,7 +52,7 @@ extension CertificateLifecycle {
                 let result = try await rotateAutomatically(instance.name)
                 try await store.transaction { [actor] database in
                     try await InstanceRows.clearRotationRetry(instanceID: instance.id, in: database)
-                    try await AuditLog.append(database, actor: actor, instance: instance.name, action: "certificate.rotate-scheduled",
+                    try await AuditLog.append(database, actor: actor, instance: instance.name, action: .certificateRotateScheduled,
                                               detail: "\(policy): \(active.displayName) replaced by \(result.newCertificate.displayName)", at: date)
                 }
                 outcomes.append(ScheduledRotation(instance: instance.name, succeeded: true, detail: "rotated to \(result.newCertificate.displayName)"))
@@ -64,7 +64,7 @@ extension CertificateLifecycle {
                     try await InstanceRows.recordRotationFailure(
                         instanceID: instance.id, failures: failures + 1, retryAt: next,
                         reason: "Unattended certificate rotation failed (the current certificate stays in use): \(reason)", in: database)
-                    try await AuditLog.append(database, actor: actor, instance: instance.name, action: "certificate.rotate-scheduled", outcome: .failure,
+                    try await AuditLog.append(database, actor: actor, instance: instance.name, action: .certificateRotateScheduled, outcome: .failure,
                                               detail: "attempt \(failures + 1) failed, retry at \(StoreDate.string(next)): \(reason)", at: date)
                 }
                 logger.warning("unattended certificate rotation failed", metadata: ["instance": "\(instance.name)", "retry-at": "\(StoreDate.string(next))"])

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NetSuiteAuth
 
 extension CertificateLifecycle {
     /// The public certificate (PEM) of the active certificate, or of the one with `certificateID`; for upload.
@@ -26,7 +27,7 @@ extension CertificateLifecycle {
         var lines: [CertificateStatusLine] = []
         for instance in try await context.instances.list() where instance.authMethod == .clientCredentials {
             let certificates = try await list(of: instance.name)
-            if instance.health == .unhealthy, let error = instance.lastError, error.contains("invalid_grant") {
+            if instance.health == .unhealthy, let error = instance.lastError, error.contains(NetSuiteErrorCode.invalidGrant) {
                 let active = certificates.first { $0.state == .active }
                 lines.append(CertificateStatusLine(instance: instance.name, certificateID: active?.certificateID, state: active?.state, notAfter: active?.notAfter,
                                                    daysLeft: active?.daysLeft(at: date), level: .critical,

@@ -68,11 +68,11 @@ public struct CertificateLifecycle: Sendable {
                 discarded.state = try discarded.state.after(.revoke, certificate: discarded.displayName)
                 discarded.revokedAt = date
                 try await CertificateRows.update(discarded, in: database)
-                try await AuditLog.append(database, actor: actor, instance: name, action: "certificate.discard",
+                try await AuditLog.append(database, actor: actor, instance: name, action: .certificateDiscard,
                                           detail: "\(discarded.displayName) replaced by a new pending certificate", at: date)
             }
             try await CertificateRows.insert(pending, into: database)
-            try await AuditLog.append(database, actor: actor, instance: name, action: "certificate.rotate",
+            try await AuditLog.append(database, actor: actor, instance: name, action: .certificateRotate,
                                       detail: "new pending \(chosen) certificate, not after \(CredentialDiagnosis.day(generated.certificate.notAfter)), sha256 \(generated.certificate.sha256Fingerprint.prefix(16))",
                                       at: date)
         }
@@ -95,7 +95,7 @@ public struct CertificateLifecycle: Sendable {
                                    remedy: "Make one with `suitebridge cert rotate --instance \(name)`; to change the id of the active one use `suitebridge cert update-id`.",
                                    field: "certificate id")
         }
-        let token = try await prove(row.instance, pendingRow, certificateID: certificateID, action: "certificate.activate")
+        let token = try await prove(row.instance, pendingRow, certificateID: certificateID, action: .certificateActivate)
         let date = now()
         let actor = self.actor
         let activated: StoredCertificate = try await store.transaction { database in
@@ -113,7 +113,7 @@ public struct CertificateLifecycle: Sendable {
             active.activatedAt = date
             try await CertificateRows.update(active, in: database)
             try await InstanceRows.setHealth(instanceID: row.instance.id, health: .healthy, error: nil, at: date, in: database)
-            try await AuditLog.append(database, actor: actor, instance: name, action: "certificate.activate",
+            try await AuditLog.append(database, actor: actor, instance: name, action: .certificateActivate,
                                       detail: "\(certificateID) active" + (retiredName.map { "; \($0) retired" } ?? ""), at: date)
             await FaultPoint.certificateActivateBeforeCommit.pauseIfRequested()
             return active
@@ -123,7 +123,7 @@ public struct CertificateLifecycle: Sendable {
     }
 
     /// A token exchange with exactly this key and id; audits and throws a diagnosis when it fails.
-    private func prove(_ instance: Instance, _ certificate: CertificateRows.Row, certificateID: String, action: String) async throws -> AccessToken {
+    private func prove(_ instance: Instance, _ certificate: CertificateRows.Row, certificateID: String, action: AuditAction) async throws -> AccessToken {
         do {
             let provider = try await context.connections.provingProvider(instance: instance, certificate: certificate, certificateID: certificateID)
             return try await provider.accessToken()
@@ -151,7 +151,7 @@ public struct CertificateLifecycle: Sendable {
             throw SuiteBridgeError(.conflict, "\(name) has no active certificate whose id could change.",
                                    remedy: "Activate a pending one with `suitebridge cert activate`.", field: "certificate id")
         }
-        let token = try await prove(row.instance, activeRow, certificateID: certificateID, action: "certificate.update-id")
+        let token = try await prove(row.instance, activeRow, certificateID: certificateID, action: .certificateUpdateID)
         let previous = activeRow.certificate.certificateID ?? "(none)"
         var updated = activeRow.certificate
         updated.certificateID = certificateID
@@ -161,7 +161,7 @@ public struct CertificateLifecycle: Sendable {
         try await store.transaction { database in
             try await CertificateRows.update(final, in: database)
             try await InstanceRows.setHealth(instanceID: row.instance.id, health: .healthy, error: nil, at: date, in: database)
-            try await AuditLog.append(database, actor: actor, instance: name, action: "certificate.update-id",
+            try await AuditLog.append(database, actor: actor, instance: name, action: .certificateUpdateID,
                                       detail: "\(previous) -> \(certificateID)", at: date)
         }
         await context.connections.adopt(token, instance: name)

@@ -49,7 +49,7 @@ public struct Diagnostics: Sendable {
             do {
                 let page = try await client.records.list("customer", limit: 1)
                 steps.append(.init(name: stepName, passed: true, detail: "GET customer?limit=1 answered (\(page.totalResults ?? page.count) customers)"))
-            } catch let error as NetSuiteError where error.errorCode == "INSUFFICIENT_PERMISSION" {
+            } catch let error as NetSuiteError where error.errorCode == NetSuiteErrorCode.insufficientPermission {
                 // NetSuite accepted the login; only the role's permissions are short, which `doctor` details.
                 steps.append(.init(name: stepName, passed: true, detail: "authenticated; the role may not read customers (run `suitebridge doctor`)"))
             }
@@ -68,11 +68,11 @@ public struct Diagnostics: Sendable {
         let auditDetail = failure?.message ?? "passed"
         try await store.transaction { database in
             try await InstanceRows.setHealth(instanceID: instance.id, health: health, error: lastError, at: date, in: database)
-            try await AuditLog.append(database, actor: actor, instance: name, action: "instance.test", outcome: outcome,
+            try await AuditLog.append(database, actor: actor, instance: name, action: .instanceTest, outcome: outcome,
                                       detail: auditDetail, at: date)
             if health == .healthy {
                 for flow in try await Flows.resumeWaiting(instance: name, in: database, at: date) {
-                    try await AuditLog.append(database, actor: actor, instance: name, action: "flow.resume", detail: "\(flow): credentials work again", at: date)
+                    try await AuditLog.append(database, actor: actor, instance: name, action: .flowResume, detail: "\(flow): credentials work again", at: date)
                 }
             }
         }
@@ -89,7 +89,7 @@ public struct Diagnostics: Sendable {
         let certificates = (try? await context.certificates.list(of: name)) ?? []
         let diagnosis = CredentialDiagnosis.explain(error, instance: instance, activeCertificate: certificates.first { $0.state == .active }, now: now())
         try? await context.instances.setHealth(instance, .unhealthy, error: "\(diagnosis.message) \(diagnosis.remedy)")
-        try? await context.audit.record(actor: context.actor, instance: name, action: "instance.use", outcome: .failure, detail: diagnosis.message)
+        try? await context.audit.record(actor: context.actor, instance: name, action: .instanceUse, outcome: .failure, detail: diagnosis.message)
         return diagnosis
     }
 }

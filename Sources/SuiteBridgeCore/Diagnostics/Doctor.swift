@@ -106,7 +106,7 @@ public struct Doctor: Sendable {
             for probe in Self.recordProbes {
                 do {
                     _ = try await client.records.list(probe.type, limit: 1)
-                } catch let error as NetSuiteError where error.errorCode == "INSUFFICIENT_PERMISSION" || error.status == 403 {
+                } catch let error as NetSuiteError where error.errorCode == NetSuiteErrorCode.insufficientPermission || error.status == 403 {
                     missing.append(probe.permission)
                     if error.detail?.contains("REST web services") == true { restRefused += 1 }
                 } catch {
@@ -116,7 +116,7 @@ public struct Doctor: Sendable {
             do {
                 var pages = client.suiteQL("SELECT id FROM transaction", pageSize: 1, parallelism: 1).makeAsyncIterator()
                 _ = try await pages.next()
-            } catch let error as NetSuiteError where error.errorCode == "INSUFFICIENT_PERMISSION" || error.status == 403 {
+            } catch let error as NetSuiteError where error.errorCode == NetSuiteErrorCode.insufficientPermission || error.status == 403 {
                 missing.append("Transactions > Find transaction: Full")
             } catch {}
             if restRefused == Self.recordProbes.count {
@@ -125,7 +125,7 @@ public struct Doctor: Sendable {
             if instance.authMethod == .clientCredentials {
                 do {
                     _ = try await client.certificates(clientID: instance.consumerKey).list()
-                } catch let error as NetSuiteError where error.status == 403 || error.errorCode == "INSUFFICIENT_PERMISSION" {
+                } catch let error as NetSuiteError where error.status == 403 || error.errorCode == NetSuiteErrorCode.insufficientPermission {
                     missing.append("Setup > Manage own OAuth 2.0 Client Credentials certificates: Full (only for unattended rotation)")
                 } catch {}
             }

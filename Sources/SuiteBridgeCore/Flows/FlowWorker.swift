@@ -187,7 +187,7 @@ public struct FlowWorker: Sendable {
                         UPDATE flows SET state = 'waiting_for_credentials', state_reason = \(bind: finalMessage), updated_at = \(bind: StoreDate.string(date))
                         WHERE id = \(bind: claimed.flow.id)
                         """).run()
-                    try await AuditLog.append(database, actor: "worker", instance: instance, action: "flow.wait-for-credentials", outcome: .failure,
+                    try await AuditLog.append(database, actor: "worker", instance: instance, action: .flowWaitForCredentials, outcome: .failure,
                                               detail: "\(claimed.flow.name): \(finalMessage)", at: date)
                 }
             }

@@ -106,7 +106,7 @@ public struct Flows: Sendable {
                 INSERT INTO flows (id, name, instance, definition, state, next_run_at, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: name), \(bind: definition.instance), \(bind: encoded), 'active', \(bind: next.map(StoreDate.string)), \(bind: StoreDate.string(date)), \(bind: StoreDate.string(date)))
                 """).run()
-            try await AuditLog.append(database, actor: actor, instance: definition.instance, action: "flow.create", detail: "\(name): \(definition.kind.rawValue)", at: date)
+            try await AuditLog.append(database, actor: actor, instance: definition.instance, action: .flowCreate, detail: "\(name): \(definition.kind.rawValue)", at: date)
         }
         return try await flow(named: name)
     }
@@ -123,15 +123,15 @@ public struct Flows: Sendable {
 
     /// Pauses a flow: no scheduled runs; queued ones stay queued until it resumes.
     public func pause(_ name: String, reason: String = "paused by hand") async throws {
-        try await setState(name, .paused, reason: reason, action: "flow.pause")
+        try await setState(name, .paused, reason: reason, action: .flowPause)
     }
 
     /// Resumes a paused or waiting flow.
     public func resume(_ name: String) async throws {
-        try await setState(name, .active, reason: nil, action: "flow.resume")
+        try await setState(name, .active, reason: nil, action: .flowResume)
     }
 
-    private func setState(_ name: String, _ state: FlowState, reason: String?, action: String) async throws {
+    private func setState(_ name: String, _ state: FlowState, reason: String?, action: AuditAction) async throws {
         let date = context.now()
         let actor = context.actor
         try await store.transaction { database in
@@ -150,7 +150,7 @@ public struct Flows: Sendable {
             try await database.raw("DELETE FROM run_errors WHERE run_id IN (SELECT id FROM runs WHERE flow_id = \(bind: flow.id))").run()
             try await database.raw("DELETE FROM runs WHERE flow_id = \(bind: flow.id)").run()
             try await database.raw("DELETE FROM flows WHERE id = \(bind: flow.id)").run()
-            try await AuditLog.append(database, actor: actor, instance: flow.definition.instance, action: "flow.delete", detail: name, at: date)
+            try await AuditLog.append(database, actor: actor, instance: flow.definition.instance, action: .flowDelete, detail: name, at: date)
         }
     }
 
@@ -192,7 +192,7 @@ public struct Flows: Sendable {
                 UPDATE runs SET state = 'cancelled', finished_at = \(bind: StoreDate.string(date)), lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = \(bind: run.id) AND state IN ('queued', 'running')
                 """).run()
-            try await AuditLog.append(database, actor: actor, instance: nil, action: "run.cancel", detail: "\(run.flowName) run \(run.id.prefix(8))", at: date)
+            try await AuditLog.append(database, actor: actor, instance: nil, action: .runCancel, detail: "\(run.flowName) run \(run.id.prefix(8))", at: date)
         }
         return try await self.run(id: run.id)
     }

@@ -1,5 +1,6 @@
 import CSV
 import Foundation
+import NetSuiteAuth
 
 /// Writes rows with ordered columns as JSON Lines or CSV.
 public struct RowWriter: Sendable {
@@ -30,9 +31,9 @@ public struct RowWriter: Sendable {
                     guard let value = row[column] else { continue }
                     if !first { text += "," }
                     first = false
-                    Self.appendJSONString(column, to: &text)
+                    JSONString.append(column, to: &text)
                     text += ":"
-                    Self.appendJSONString(value, to: &text)
+                    JSONString.append(value, to: &text)
                 }
                 text += "}\n"
             }
@@ -54,19 +55,4 @@ public struct RowWriter: Sendable {
         }
     }
 
-    public static func appendJSONString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case let c where c.value < 0x20: output += String(format: "\\u%04x", c.value)
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
-    }
 }

@@ -1,45 +1,5 @@
 import Foundation
-
-/// The credentials file `suitebridge simulator --write-credentials` writes (and a team may keep by hand):
-/// `{"accounts":[{"accountId","baseURL","tba":{…},"clientCredentials":{…}}]}`.
-public struct CredentialsFile: Sendable, Decodable {
-    public struct Account: Sendable, Decodable {
-        public var accountId: String
-        public var baseURL: String?
-        public var tba: TBA?
-        public var clientCredentials: ClientCredentials?
-    }
-
-    public struct TBA: Sendable, Decodable {
-        public var consumerKey, consumerSecret, tokenId, tokenSecret: String
-    }
-
-    public struct ClientCredentials: Sendable, Decodable {
-        public var clientId, certificateId, privateKeyPEM: String
-        public var certificatePEM: String?
-        public var roleId: String?
-        public var entityId: String?
-    }
-
-    public var accounts: [Account]
-
-    /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming the file when it is not such JSON.
-    public init(data: Data, source: String) throws {
-        do {
-            self = try JSONDecoder().decode(CredentialsFile.self, from: data)
-        } catch {
-            throw SuiteBridgeError(.invalidInput, "\(source) is not a credentials file: \(error).",
-                                   remedy: "Give the file `suitebridge simulator --write-credentials FILE` wrote.", field: "credentials")
-        }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        accounts = try container.decode([Account].self, forKey: .accounts)
-    }
-
-    enum CodingKeys: String, CodingKey { case accounts }
-}
+import NetSuiteAuth
 
 extension Instances {
     /// Adds one instance per account and auth method in a credentials file: `<account>-tba` and `<account>-oauth2`.

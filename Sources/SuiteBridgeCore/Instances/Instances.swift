@@ -83,7 +83,7 @@ public struct Instances: Sendable {
             }
             try await InstanceRows.insert(finalRow, into: database)
             if let certificateRow { try await CertificateRows.insert(certificateRow, into: database) }
-            try await AuditLog.append(database, actor: actor, instance: name, action: "instance.add",
+            try await AuditLog.append(database, actor: actor, instance: name, action: .instanceAdd,
                                       detail: "\(draft.authMethod.rawValue) account \(account.realm)", at: created)
         }
         return instance
@@ -163,7 +163,7 @@ public struct Instances: Sendable {
             row.instance.lastError = nil
             row.instance.updatedAt = date
             try await InstanceRows.update(row, in: database)
-            try await AuditLog.append(database, actor: actor, instance: row.instance.name, action: "instance.edit",
+            try await AuditLog.append(database, actor: actor, instance: row.instance.name, action: .instanceEdit,
                                       detail: "changed " + changed.joined(separator: ", "), at: date)
             return row.instance
         }
@@ -180,7 +180,7 @@ public struct Instances: Sendable {
             let row = try await InstanceRows.instance(named: name, in: database)
             try await CertificateRows.deleteAll(instanceID: row.instance.id, in: database)
             try await InstanceRows.delete(instanceID: row.instance.id, in: database)
-            try await AuditLog.append(database, actor: actor, instance: name, action: "instance.remove", at: date)
+            try await AuditLog.append(database, actor: actor, instance: name, action: .instanceRemove, at: date)
         }
         await context.connectionCache.forget(name)
     }

@@ -35,7 +35,7 @@ public enum MasterKeyRotation {
                 count += 1
             }
             try await Workspace.recordKeyID(new.masterKey.id, in: database)
-            try await AuditLog.append(database, actor: actor, instance: nil, action: "keys.rotate",
+            try await AuditLog.append(database, actor: actor, instance: nil, action: .keysRotate,
                                       detail: "\(count) secrets re-sealed; master key \(old.masterKey.id) -> \(new.masterKey.id)", at: date)
             await FaultPoint.keysRotateBeforeCommit.pauseIfRequested()
             return count

@@ -92,7 +92,7 @@ public struct APITokens: Sendable {
                 throw SuiteBridgeError(.notFound, "There is no active token named \"\(name)\".", remedy: "Run `suitebridge tokens list`.", field: "name")
             }
             try await database.raw("UPDATE api_tokens SET revoked_at = \(bind: StoreDate.string(date)) WHERE name = \(bind: name)").run()
-            try await AuditLog.append(database, actor: actor, instance: nil, action: "token.revoke", detail: name, at: date)
+            try await AuditLog.append(database, actor: actor, instance: nil, action: .tokenRevoke, detail: name, at: date)
         }
     }
 
@@ -101,7 +101,7 @@ public struct APITokens: Sendable {
         try await database.raw("""
             INSERT INTO api_tokens (name, token_hash, created_at) VALUES (\(bind: name), \(bind: hash), \(bind: StoreDate.string(date)))
             """).run()
-        try await AuditLog.append(database, actor: actor, instance: nil, action: "token.create", detail: name, at: date)
+        try await AuditLog.append(database, actor: actor, instance: nil, action: .tokenCreate, detail: name, at: date)
     }
 
     static func hash(_ value: String) -> String {

@@ -392,7 +392,7 @@ struct Dashboard: Sendable {
 
     func auditRows(_ server: SuiteBridgeServer, instance: String?) async throws -> [[String: String]] {
         try await server.core.audit.entries(instance: instance, limit: instance == nil ? 500 : 50).map {
-            ["at": $0.at.formatted(.iso8601), "actor": $0.actor, "instance": $0.instance ?? "", "action": $0.action, "outcome": $0.outcome, "detail": $0.detail]
+            ["at": $0.at.formatted(.iso8601), "actor": $0.actor, "instance": $0.instance ?? "", "action": $0.action.rawValue, "outcome": $0.outcome, "detail": $0.detail]
         }
     }
 

@@ -164,7 +164,7 @@ struct FlowCommand: AsyncParsableCommand {
         @Argument var name: String
         @OptionGroup var store: WorkspaceOptions
         func run() async throws {
-            try await try await store.open().context.flows.pause(name)
+            try await store.open().context.flows.pause(name)
             print("paused \(name)")
         }
     }
@@ -174,7 +174,7 @@ struct FlowCommand: AsyncParsableCommand {
         @Argument var name: String
         @OptionGroup var store: WorkspaceOptions
         func run() async throws {
-            try await try await store.open().context.flows.resume(name)
+            try await store.open().context.flows.resume(name)
             print("resumed \(name)")
         }
     }
@@ -184,7 +184,7 @@ struct FlowCommand: AsyncParsableCommand {
         @Argument var name: String
         @OptionGroup var store: WorkspaceOptions
         func run() async throws {
-            try await try await store.open().context.flows.delete(name)
+            try await store.open().context.flows.delete(name)
             print("deleted \(name)")
         }
     }
@@ -200,7 +200,7 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var store: WorkspaceOptions
 
         func run() async throws {
-            let run = try await try await store.open().context.flows.cancel(run: id)
+            let run = try await store.open().context.flows.cancel(run: id)
             print(RunsCommand.line(run))
         }
     }
@@ -218,7 +218,7 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var store: WorkspaceOptions
 
         func run() async throws {
-            let runs = try await try await store.open().context.flows.runs(flow: flow, limit: limit)
+            let runs = try await store.open().context.flows.runs(flow: flow, limit: limit)
             if json { return try Terminal.printJSON(runs) }
             for run in runs { print(RunsCommand.line(run)) }
         }

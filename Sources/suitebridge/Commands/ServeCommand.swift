@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetSuiteAuth
 import Hummingbird
 import Logging
 import NetSuiteSimulator
@@ -53,14 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
                 // Not awaited here: the simulator starts serving only after this callback returns.
                 Task {
                 do {
-                    var accounts: [[String: Any]] = []
-                    for account in credentials.accounts {
-                        var patched = account
-                        patched.baseURL = baseURL
-                        let data = try JSONEncoder().encode(patched)
-                        accounts.append(try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
-                    }
-                    let file = try CredentialsFile(data: try JSONSerialization.data(withJSONObject: ["accounts": accounts]), source: "demo")
+                    var file = credentials
+                    for index in file.accounts.indices { file.accounts[index].baseURL = baseURL }
                     let instances = try await core.instances.importCredentials(file)
                     for instance in instances { _ = try? await core.diagnostics.test(instance.name) }
                     await ready.demoReady("NetSuite simulator on \(baseURL); instances: \(instances.map(\.name).joined(separator: ", "))")

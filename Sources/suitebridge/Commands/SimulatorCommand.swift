@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetSuiteAuth
 import Hummingbird
 import NIOCore
 import NetSuiteSimulator
@@ -53,7 +54,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             configuration = .standard(records: records, seed: seed, concurrencyLimit: concurrencyLimit, latencyMs: latencyMs)
         }
         let netsuite = SimulatedNetSuite()
-        let credentials: SimulatorProvisioning.Credentials
+        let credentials: CredentialsFile
         do {
             credentials = try await SimulatorProvisioning.provision(netsuite, configuration: configuration, baseURL: "")
         } catch let error as SimulatorError {

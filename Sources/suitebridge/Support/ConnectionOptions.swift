@@ -4,19 +4,6 @@ import SuiteBridgeCore
 import NetSuiteAuth
 import NetSuiteClient
 
-/// The credentials file `suitebridge simulator --write-credentials` writes (and any file of that shape).
-struct CredentialsProfile: Decodable {
-    struct Account: Decodable {
-        var accountId: String
-        var baseURL: String?
-        var tba: TBA?
-        var clientCredentials: ClientCredentials?
-    }
-    struct TBA: Decodable { var consumerKey, consumerSecret, tokenId, tokenSecret: String }
-    struct ClientCredentials: Decodable { var clientId, certificateId, privateKeyPEM: String }
-    var accounts: [Account]
-}
-
 /// `--profile FILE [--account ID] [--auth tba|client-credentials] [--concurrency-limit N]`: which account and
 /// credentials a client command uses.
 struct ConnectionOptions: ParsableArguments {
@@ -50,25 +37,11 @@ struct ConnectionOptions: ParsableArguments {
             throw CLIError.usage("instance: not given.\n  fix: pass --instance NAME (a stored connector instance) or --profile FILE (a credentials file).")
         }
         let text = try InputFiles.read(profile, field: "profile")
-        let file: CredentialsProfile
-        do {
-            file = try JSONDecoder().decode(CredentialsProfile.self, from: Data(text.utf8))
-        } catch {
-            throw CLIError(message: "profile: \(profile) is not a credentials file: \(error).\n  fix: give the file `suitebridge simulator --write-credentials` writes.")
+        let file = try CredentialsFile(data: Data(text.utf8), source: profile)
+        if account == nil, file.accounts.count != 1 {
+            throw CLIError.usage("account: \(profile) has \(file.accounts.count) accounts.\n  fix: pass --account with one of \(file.accounts.map(\.accountId).joined(separator: ", ")).")
         }
-        let chosen: CredentialsProfile.Account
-        if let account {
-            let wanted = try AccountID(parsing: account).realm
-            guard let match = file.accounts.first(where: { (try? AccountID(parsing: $0.accountId).realm) == wanted }) else {
-                throw CLIError(message: "account: \(account) is not in \(profile) (it has \(file.accounts.map(\.accountId).joined(separator: ", "))).\n  fix: pick one of those.")
-            }
-            chosen = match
-        } else {
-            guard file.accounts.count == 1, let only = file.accounts.first else {
-                throw CLIError.usage("account: \(profile) has \(file.accounts.count) accounts.\n  fix: pass --account with one of \(file.accounts.map(\.accountId).joined(separator: ", ")).")
-            }
-            chosen = only
-        }
+        let chosen = try file.account(account, source: profile)
         let accountID = try AccountID(parsing: chosen.accountId)
         let authentication: NetSuiteClientConfiguration.Authentication
         let choice = auth ?? (chosen.clientCredentials != nil ? .clientCredentials : .tba)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NetSuiteAuth
 import Testing
 
 @testable import NetSuiteSimulator

@@ -12,7 +12,7 @@ struct SimulatorHarness {
     static let origin = "http://localhost"
     let netsuite: SimulatedNetSuite
     let server: SimulatorServer
-    let credentials: SimulatorProvisioning.AccountCredentials
+    let credentials: CredentialsFile.Account
 
     static func make(records: Int = 50, concurrencyLimit: Int = 5, keyType: String = "ec-p256") async throws -> SimulatorHarness {
         let netsuite = SimulatedNetSuite()

@@ -57,8 +57,8 @@ struct CertificateLifecycleTests {
                 #expect(error.remedy.contains("--force"))
             }
             let actions = try await live.core.audit.entries(instance: name).map(\.action)
-            for action in ["certificate.rotate", "certificate.activate", "certificate.revoke"] { #expect(actions.contains(action)) }
-            #expect(try await live.core.audit.entries(instance: name).contains { $0.action == "certificate.activate" && $0.outcome == "failure" })
+            for action in [AuditAction.certificateRotate, .certificateActivate, .certificateRevoke] { #expect(actions.contains(action)) }
+            #expect(try await live.core.audit.entries(instance: name).contains { $0.action == .certificateActivate && $0.outcome == "failure" })
         }
     }
 

@@ -26,7 +26,7 @@ struct RotationPolicyTests {
             let outcomes = try await later.certificates.runDueRotations()
             #expect(outcomes.map(\.succeeded) == [true], "\(outcomes.map(\.detail))")
             #expect(try await later.certificates.list(of: live.oauth2Name).map(\.state) == [.revoked, .active])
-            #expect(try await later.audit.entries(instance: live.oauth2Name).first?.action == "certificate.rotate-scheduled")
+            #expect(try await later.audit.entries(instance: live.oauth2Name).first?.action == .certificateRotateScheduled)
             #expect(try await later.diagnostics.test(live.oauth2Name).passed)
             #expect(try await later.certificates.runDueRotations().isEmpty)  // the new certificate is a year away from expiry
         }
@@ -48,7 +48,7 @@ struct RotationPolicyTests {
             #expect(try await later.certificates.runDueRotations().isEmpty)  // waiting for the retry
             #expect(try await later.certificates.list(of: live.oauth2Name).filter { $0.state == .active }.count == 1)
             #expect(try await later.diagnostics.test(live.oauth2Name).passed)
-            #expect(try await later.audit.entries(instance: live.oauth2Name).contains { $0.action == "certificate.rotate-scheduled" && $0.outcome == "failure" })
+            #expect(try await later.audit.entries(instance: live.oauth2Name).contains { $0.action == .certificateRotateScheduled && $0.outcome == "failure" })
         }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
+import NetSuiteAuth
 import NetSuiteSimulator
 import SQLKit
-import Testing
 @testable import SuiteBridgeCore
+import Testing
 
 @Suite("Doctor")
 struct DoctorTests {

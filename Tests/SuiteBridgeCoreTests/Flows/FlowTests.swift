@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NetSuiteAuth
 import NetSuiteClient
 import NetSuiteSimulator
 import SQLKit
+@testable import SuiteBridgeCore
 import Synchronization
 import Testing
-@testable import SuiteBridgeCore
 
 @Suite("Run state machine and schedules")
 struct RunStateTests {

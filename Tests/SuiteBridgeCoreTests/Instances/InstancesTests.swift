@@ -40,7 +40,7 @@ struct InstancesTests {
                 return text
             }
             for secret in secrets { #expect(!dump.contains(secret)) }
-            #expect(try await live.core.audit.entries().map(\.action).filter { $0 == "instance.test" }.count == 2)
+            #expect(try await live.core.audit.entries().map(\.action).filter { $0 == .instanceTest }.count == 2)
         }
     }
 
@@ -113,8 +113,8 @@ struct InstancesTests {
                                                             tokenID: token.tokenID, tokenSecret: token.tokenSecret))
             let fixed = try await live.core.diagnostics.test(live.tbaName)
             #expect(fixed.passed, "\(fixed.failure?.description ?? "")")
-            #expect(try await live.core.audit.entries(instance: live.tbaName).first?.action == "instance.test")
-            #expect(try await live.core.audit.entries(instance: live.tbaName).contains { $0.action == "instance.edit" && $0.detail.contains("token secret") })
+            #expect(try await live.core.audit.entries(instance: live.tbaName).first?.action == .instanceTest)
+            #expect(try await live.core.audit.entries(instance: live.tbaName).contains { $0.action == .instanceEdit && $0.detail.contains("token secret") })
             // OAuth 2 instances have no token secret.
             await #expect(throws: SuiteBridgeError.self) { try await live.core.instances.edit(live.oauth2Name, .init(tokenSecret: "x")) }
         }

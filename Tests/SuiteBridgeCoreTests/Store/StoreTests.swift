@@ -21,19 +21,19 @@ struct StoreTests {
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
                 try await store.transaction { database in
-                    try await AuditLog.append(database, actor: "t", instance: "x", action: "first")
-                    try await AuditLog.append(database, actor: "t", instance: "x", action: "second")
+                    try await AuditLog.append(database, actor: "t", instance: "x", action: AuditAction(rawValue: "first"))
+                    try await AuditLog.append(database, actor: "t", instance: "x", action: AuditAction(rawValue: "second"))
                     throw Boom()
                 }
             }
             #expect(try await AuditLog(store: store).entries().isEmpty)
             try await store.transaction { database in
-                try await AuditLog.append(database, actor: "t", instance: "x", action: "first")
-                try await AuditLog.append(database, actor: "t", instance: "y", action: "second")
+                try await AuditLog.append(database, actor: "t", instance: "x", action: AuditAction(rawValue: "first"))
+                try await AuditLog.append(database, actor: "t", instance: "y", action: AuditAction(rawValue: "second"))
             }
             let entries = try await AuditLog(store: store).entries()
-            #expect(entries.map(\.action) == ["second", "first"])
-            #expect(try await AuditLog(store: store).entries(instance: "x").map(\.action) == ["first"])
+            #expect(entries.map(\.action.rawValue) == ["second", "first"])
+            #expect(try await AuditLog(store: store).entries(instance: "x").map(\.action.rawValue) == ["first"])
         }
     }
 

@@ -56,7 +56,7 @@ struct TestFolder: Sendable {
 struct LiveSetup: Sendable {
     let netsuite: SimulatedNetSuite
     let baseURL: String
-    let credentials: SimulatorProvisioning.AccountCredentials
+    let credentials: CredentialsFile.Account
     let core: CoreContext
     let store: Store
     let folder: TestFolder
@@ -81,15 +81,14 @@ struct LiveSetup: Sendable {
                 let core = CoreContext(
                     store: store, secrets: SecretBox(masterKey: .generate(source: .environment)), actor: "test", logger: quietLogger,
                     now: { Date() })
-                return try await body(LiveSetup(netsuite: netsuite, baseURL: account.baseURL, credentials: account, core: core, store: store, folder: folder))
+                return try await body(LiveSetup(netsuite: netsuite, baseURL: account.baseURL ?? "", credentials: account, core: core, store: store, folder: folder))
             }
         }
     }
 
     /// The credentials file the simulator would write, for `importCredentials`.
     var credentialsFile: CredentialsFile {
-        let data = try! JSONEncoder().encode(["accounts": [credentials]])
-        return try! CredentialsFile(data: data, source: "test")
+        CredentialsFile(accounts: [credentials])
     }
 
     var tbaName: String { "\(realm)-tba" }

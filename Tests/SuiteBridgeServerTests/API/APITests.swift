@@ -52,7 +52,7 @@ struct APITests {
             let tba = harness.credentials.tba!
             let created = try await harness.api(.post, "/api/v1/instances", json: [
                 "name": "shop", "auth": "tba", "accountId": "1234567-sb1", "consumerKey": tba.consumerKey, "consumerSecret": tba.consumerSecret,
-                "tokenId": tba.tokenId, "tokenSecret": tba.tokenSecret, "baseUrl": harness.credentials.baseURL,
+                "tokenId": tba.tokenId, "tokenSecret": tba.tokenSecret, "baseUrl": harness.credentials.baseURL ?? "",
             ])
             #expect(created.status == .created)
             #expect(created.headers[.location] == "/api/v1/instances/shop")

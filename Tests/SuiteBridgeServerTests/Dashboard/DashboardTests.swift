@@ -3,11 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import NIOCore
+import NetSuiteAuth
 import NetSuiteSimulator
+import NIOCore
+@testable import SuiteBridgeServer
 import Synchronization
 import Testing
-@testable import SuiteBridgeServer
 
 @Suite("Dashboard")
 struct DashboardTests {
@@ -55,7 +56,7 @@ struct DashboardTests {
             let (cookie, csrf) = try await Self.logIn(harness)
             let tba = harness.credentials.tba!
             let fields = ["auth": "tba", "name": "web", "accountId": "1234567-SB1", "consumerKey": tba.consumerKey, "consumerSecret": tba.consumerSecret,
-                          "tokenId": tba.tokenId, "tokenSecret": tba.tokenSecret, "baseUrl": harness.credentials.baseURL]
+                          "tokenId": tba.tokenId, "tokenSecret": tba.tokenSecret, "baseUrl": harness.credentials.baseURL ?? ""]
             let forged = try await Self.post(harness, "/instances", fields, cookie: cookie)
             #expect(forged.status == .forbidden)
             let wrongCSRF = try await Self.post(harness, "/instances", fields.merging(["csrf": "nope"]) { $1 }, cookie: cookie)

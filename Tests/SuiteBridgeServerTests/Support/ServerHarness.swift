@@ -3,17 +3,18 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import NIOCore
+import NetSuiteAuth
 import NetSuiteSimulator
+import NIOCore
 import SuiteBridgeCore
-import Testing
 @testable import SuiteBridgeServer
+import Testing
 
 /// A simulator on 127.0.0.1, a workspace over a fresh SQLite store with the simulator's instances imported, and
 /// SuiteBridge's server tested through its router.
 struct ServerHarness: Sendable {
     let netsuite: SimulatedNetSuite
-    let credentials: SimulatorProvisioning.AccountCredentials
+    let credentials: CredentialsFile.Account
     let server: SuiteBridgeServer
     let token: String
     let client: any TestClientProtocol
@@ -31,8 +32,7 @@ struct ServerHarness: Sendable {
             let workspace = try await Workspace.open(environment: ["SUITEBRIDGE_HOME": home], actor: "test", logger: logger)
             let account = credentials
             do {
-                let data = try JSONSerialization.data(withJSONObject: ["accounts": [try JSONSerialization.jsonObject(with: JSONEncoder().encode(account))]])
-                try await workspace.context.instances.importCredentials(try CredentialsFile(data: data, source: "test"))
+                try await workspace.context.instances.importCredentials(CredentialsFile(accounts: [account]))
                 let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(banner: "Demo banner"))
                 let token = try #require(try await server.createFirstTokenIfNeeded())
                 let app = Application(router: server.makeRouter(), logger: logger)

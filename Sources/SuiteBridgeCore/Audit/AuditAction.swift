@@ -1,0 +1,52 @@
+/// What an audit entry records: `instance.add`, `certificate.rotate`, … Written as its ``rawValue`` in the store
+/// and the API.
+public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    // MARK: Instances
+    public static let instanceAdd = AuditAction(rawValue: "instance.add")
+    public static let instanceEdit = AuditAction(rawValue: "instance.edit")
+    public static let instanceRemove = AuditAction(rawValue: "instance.remove")
+    public static let instanceTest = AuditAction(rawValue: "instance.test")
+    /// A request made with the instance was refused at authentication.
+    public static let instanceUse = AuditAction(rawValue: "instance.use")
+
+    // MARK: Certificates
+    public static let certificateRotate = AuditAction(rawValue: "certificate.rotate")
+    public static let certificateRotateAuto = AuditAction(rawValue: "certificate.rotate-auto")
+    public static let certificateRotateScheduled = AuditAction(rawValue: "certificate.rotate-scheduled")
+    /// A pending certificate replaced by a newer pending one.
+    public static let certificateDiscard = AuditAction(rawValue: "certificate.discard")
+    public static let certificateActivate = AuditAction(rawValue: "certificate.activate")
+    public static let certificateUpdateID = AuditAction(rawValue: "certificate.update-id")
+    public static let certificateRevoke = AuditAction(rawValue: "certificate.revoke")
+    public static let certificatePolicy = AuditAction(rawValue: "certificate.policy")
+
+    // MARK: Flows and runs
+    public static let flowCreate = AuditAction(rawValue: "flow.create")
+    public static let flowDelete = AuditAction(rawValue: "flow.delete")
+    public static let flowPause = AuditAction(rawValue: "flow.pause")
+    public static let flowResume = AuditAction(rawValue: "flow.resume")
+    public static let flowWaitForCredentials = AuditAction(rawValue: "flow.wait-for-credentials")
+    public static let runCancel = AuditAction(rawValue: "run.cancel")
+
+    // MARK: Administration
+    public static let keysRotate = AuditAction(rawValue: "keys.rotate")
+    public static let tokenCreate = AuditAction(rawValue: "token.create")
+    public static let tokenRevoke = AuditAction(rawValue: "token.revoke")
+}
