@@ -40,13 +40,16 @@ public struct FlowWorker: Sendable {
         let owner = self.owner
         return try await store.transaction { database in
             guard let row = try await database.raw("""
-                SELECT runs.id, runs.checkpoint FROM runs JOIN flows ON flows.id = runs.flow_id
-                WHERE (runs.state = 'queued' AND flows.state = 'active') OR (runs.state = 'running' AND runs.lease_expires_at < \(bind: nowText))
+                SELECT runs.id, runs.state, runs.checkpoint FROM runs JOIN flows ON flows.id = runs.flow_id
+                WHERE (runs.state = \(bind: RunState.queued.rawValue) AND flows.state = \(bind: FlowState.active.rawValue))
+                OR (runs.state = \(bind: RunState.running.rawValue) AND runs.lease_expires_at < \(bind: nowText))
                 ORDER BY runs.queued_at LIMIT 1\(unsafeRaw: lock)
                 """).first() else { return nil }
             let runID = try row.decode(column: "id", as: String.self)
+            let current = RunState(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed
+            let started = try current.after(.start, run: runID)
             try await database.raw("""
-                UPDATE runs SET state = 'running', lease_owner = \(bind: owner), lease_expires_at = \(bind: until),
+                UPDATE runs SET state = \(bind: started.rawValue), lease_owner = \(bind: owner), lease_expires_at = \(bind: until),
                 started_at = COALESCE(started_at, \(bind: nowText)), attempts = attempts + 1 WHERE id = \(bind: runID)
                 """).run()
             let flowRow = try await database.raw("""
@@ -65,7 +68,7 @@ public struct FlowWorker: Sendable {
         let owner = self.owner
         return try await store.read { database in
             !(try await database.raw("""
-                UPDATE runs SET lease_expires_at = \(bind: until) WHERE id = \(bind: runID) AND lease_owner = \(bind: owner) AND state = 'running' RETURNING id
+                UPDATE runs SET lease_expires_at = \(bind: until) WHERE id = \(bind: runID) AND lease_owner = \(bind: owner) AND state = \(bind: RunState.running.rawValue) RETURNING id
                 """).all()).isEmpty
         }
     }
@@ -148,12 +151,13 @@ public struct FlowWorker: Sendable {
         let owner = self.owner
         switch outcome {
         case .success(let summary):
+            let succeeded = try RunState.running.after(.succeed, run: claimed.runID)
             try await store.transaction { database in
                 try await database.raw("""
-                    UPDATE runs SET state = 'succeeded', finished_at = \(bind: StoreDate.string(date)), rows_read = \(bind: summary.read),
+                    UPDATE runs SET state = \(bind: succeeded.rawValue), finished_at = \(bind: StoreDate.string(date)), rows_read = \(bind: summary.read),
                     rows_written = \(bind: summary.written), rows_failed = \(bind: summary.failed), lease_owner = NULL, lease_expires_at = NULL,
                     log = log || \(bind: summary.log)
-                    WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner)
+                    WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner) AND state = \(bind: RunState.running.rawValue)
                     """).run()
                 if let watermark = summary.watermark {
                     try await database.raw("""
@@ -176,15 +180,17 @@ public struct FlowWorker: Sendable {
                 message = "\(error.message) \(error.remedy)"
             }
             let finalMessage = message
+            let failed = try RunState.running.after(.fail, run: claimed.runID)
             try await store.transaction { database in
                 try await database.raw("""
-                    UPDATE runs SET state = 'failed', finished_at = \(bind: StoreDate.string(date)), error = \(bind: finalMessage),
-                    lease_owner = NULL, lease_expires_at = NULL WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner)
+                    UPDATE runs SET state = \(bind: failed.rawValue), finished_at = \(bind: StoreDate.string(date)), error = \(bind: finalMessage),
+                    lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner) AND state = \(bind: RunState.running.rawValue)
                     """).run()
                 if isAuthentication {
                     // The flow waits until `instance test` succeeds again, then resumes on its own.
                     try await database.raw("""
-                        UPDATE flows SET state = 'waiting_for_credentials', state_reason = \(bind: finalMessage), updated_at = \(bind: StoreDate.string(date))
+                        UPDATE flows SET state = \(bind: FlowState.waitingForCredentials.rawValue), state_reason = \(bind: finalMessage), updated_at = \(bind: StoreDate.string(date))
                         WHERE id = \(bind: claimed.flow.id)
                         """).run()
                     try await AuditLog.append(database, actor: "worker", instance: instance, action: .flowWaitForCredentials, outcome: .failure,

@@ -104,7 +104,7 @@ public struct Flows: Sendable {
             }
             try await database.raw("""
                 INSERT INTO flows (id, name, instance, definition, state, next_run_at, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: name), \(bind: definition.instance), \(bind: encoded), 'active', \(bind: next.map(StoreDate.string)), \(bind: StoreDate.string(date)), \(bind: StoreDate.string(date)))
+                VALUES (\(bind: id), \(bind: name), \(bind: definition.instance), \(bind: encoded), \(bind: FlowState.active.rawValue), \(bind: next.map(StoreDate.string)), \(bind: StoreDate.string(date)), \(bind: StoreDate.string(date)))
                 """).run()
             try await AuditLog.append(database, actor: actor, instance: definition.instance, action: .flowCreate, detail: "\(name): \(definition.kind.rawValue)", at: date)
         }
@@ -171,7 +171,7 @@ public struct Flows: Sendable {
                                        remedy: "Fix the credentials, then `suitebridge instance test \(flow.definition.instance)`; the flow resumes on its own.", field: "flow")
             }
             try await database.raw("""
-                INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: id), \(bind: flow.id), 'queued', \(bind: trigger), \(bind: StoreDate.string(date)))
+                INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: id), \(bind: flow.id), \(bind: RunState.queued.rawValue), \(bind: trigger), \(bind: StoreDate.string(date)))
                 """).run()
         }
         return try await run(id: id)
@@ -185,12 +185,14 @@ public struct Flows: Sendable {
         guard run.state.applying(.cancel) != nil else {
             throw SuiteBridgeError(.conflict, "Run \(run.id.prefix(8)) is already \(run.state.rawValue).", remedy: "Only queued or running runs can be cancelled.", field: "run")
         }
+        let cancelled = try run.state.after(.cancel, run: run.id)
+        let cancellable = RunState.states(allowing: .cancel).map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let date = context.now()
         let actor = context.actor
         try await store.transaction { database in
             try await database.raw("""
-                UPDATE runs SET state = 'cancelled', finished_at = \(bind: StoreDate.string(date)), lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = \(bind: run.id) AND state IN ('queued', 'running')
+                UPDATE runs SET state = \(bind: cancelled.rawValue), finished_at = \(bind: StoreDate.string(date)), lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = \(bind: run.id) AND state IN (\(unsafeRaw: cancellable))
                 """).run()
             try await AuditLog.append(database, actor: actor, instance: nil, action: .runCancel, detail: "\(run.flowName) run \(run.id.prefix(8))", at: date)
         }
@@ -239,15 +241,15 @@ public struct Flows: Sendable {
     /// Resumes the flows of `instance` that wait for its credentials, each with a new run; returns their names.
     static func resumeWaiting(instance: String, in database: any SQLDatabase, at date: Date) async throws -> [String] {
         let waiting = try await database.raw("""
-            SELECT id, name FROM flows WHERE instance = \(bind: instance) AND state = 'waiting_for_credentials'
+            SELECT id, name FROM flows WHERE instance = \(bind: instance) AND state = \(bind: FlowState.waitingForCredentials.rawValue)
             """).all()
         var names: [String] = []
         for row in waiting {
             let id = try row.decode(column: "id", as: String.self)
-            try await database.raw("UPDATE flows SET state = 'active', state_reason = NULL, updated_at = \(bind: StoreDate.string(date)) WHERE id = \(bind: id)").run()
+            try await database.raw("UPDATE flows SET state = \(bind: FlowState.active.rawValue), state_reason = NULL, updated_at = \(bind: StoreDate.string(date)) WHERE id = \(bind: id)").run()
             try await database.raw("""
                 INSERT INTO runs (id, flow_id, state, trigger, queued_at)
-                VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: id), 'queued', 'credentials-restored', \(bind: StoreDate.string(date)))
+                VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: id), \(bind: RunState.queued.rawValue), 'credentials-restored', \(bind: StoreDate.string(date)))
                 """).run()
             names.append(try row.decode(column: "name", as: String.self))
         }
@@ -262,7 +264,7 @@ public struct Flows: Sendable {
         // The stored text is compared as stored: a date parsed and printed again may differ in its last digit.
         let due = try await store.read { database in
             try await database.raw("""
-                SELECT id, definition, next_run_at FROM flows WHERE state = 'active' AND next_run_at IS NOT NULL AND next_run_at <= \(bind: now)
+                SELECT id, definition, next_run_at FROM flows WHERE state = \(bind: FlowState.active.rawValue) AND next_run_at IS NOT NULL AND next_run_at <= \(bind: now)
                 """).all().map {
                 (try $0.decode(column: "id", as: String.self), try $0.decode(column: "definition", as: String.self), try $0.decode(column: "next_run_at", as: String.self))
             }
@@ -280,7 +282,7 @@ public struct Flows: Sendable {
                     """).all()
                 guard !rows.isEmpty else { return false }
                 try await database.raw("""
-                    INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: runID), \(bind: id), 'queued', 'schedule', \(bind: now))
+                    INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: runID), \(bind: id), \(bind: RunState.queued.rawValue), 'schedule', \(bind: now))
                     """).run()
                 return true
             }

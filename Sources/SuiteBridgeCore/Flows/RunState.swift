@@ -22,6 +22,21 @@ public enum RunState: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// The state after `event`.
+    /// - Throws: ``SuiteBridgeError`` `.conflict` naming the run when `event` cannot happen in this state.
+    public func after(_ event: Event, run: String) throws -> RunState {
+        guard let next = applying(event) else {
+            throw SuiteBridgeError(.conflict, "Run \(run.prefix(8)) is \(rawValue): it cannot \(event.rawValue).",
+                                   remedy: "Only queued or running runs start, finish or are cancelled.", field: "run")
+        }
+        return next
+    }
+
+    /// The states from which `event` can happen: for SQL that changes whichever of them a run is in.
+    public static func states(allowing event: Event) -> [RunState] {
+        allCases.filter { $0.applying(event) != nil }
+    }
+
     /// Whether the run is over.
     public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
 }

@@ -6,22 +6,24 @@ import Synchronization
 
 /// The server's Prometheus metrics: what `/metrics` serves.
 ///
-/// The process's swift-metrics system is bootstrapped once with this registry, so the NetSuite client's metrics
-/// (requests by instance and status, retries, 429s, durations) and token exchanges land here too.
+/// The executable bootstraps the process's swift-metrics system with ``factory`` (`MetricsSystem.bootstrap`, once
+/// per process), so the NetSuite client's metrics (requests by instance and status, retries, 429s, durations),
+/// token exchanges and flow runs land here too. Without that, `/metrics` serves the server's own series only.
 public final class ServerMetrics: Sendable {
-    /// The process-wide metrics (swift-metrics can be bootstrapped only once per process).
-    public static let shared = ServerMetrics()
-
     let registry: PrometheusCollectorRegistry
     private let unauthorizedCounter: Prometheus.Counter
 
-    private init() {
-        let registry = PrometheusCollectorRegistry()
-        self.registry = registry
+    /// The swift-metrics factory that writes into this registry, for `MetricsSystem.bootstrap`.
+    public var factory: PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
                                                    .seconds(1), .seconds(2), .seconds(5), .seconds(15), .seconds(60)]
-        MetricsSystem.bootstrap(factory)
+        return factory
+    }
+
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
         unauthorizedCounter = registry.makeCounter(name: "suitebridge_api_unauthorized_total", help: "API calls and page loads refused for a missing or wrong token or session.")
     }
 

@@ -29,11 +29,14 @@ public struct SuiteBridgeServer: Sendable {
     let tokens: APITokens
     let sessions = DashboardSessions()
     let limiter = FailedLoginLimiter()
-    let metrics = ServerMetrics.shared
+    let metrics: ServerMetrics
     let dashboard: Dashboard
 
-    public init(workspace: Workspace, configuration: Configuration = Configuration()) throws {
+    /// - Parameter metrics: what `/metrics` serves; bootstrap swift-metrics with its ``ServerMetrics/factory`` so
+    ///   the client's and the flows' metrics are in it too.
+    public init(workspace: Workspace, configuration: Configuration = Configuration(), metrics: ServerMetrics = ServerMetrics()) throws {
         self.workspace = workspace
+        self.metrics = metrics
         self.configuration = configuration
         self.tokens = APITokens(store: workspace.store)
         self.dashboard = try Dashboard(banner: configuration.banner)

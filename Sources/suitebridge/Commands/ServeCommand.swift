@@ -3,6 +3,7 @@ import Foundation
 import NetSuiteAuth
 import Hummingbird
 import Logging
+import Metrics
 import NetSuiteSimulator
 import ServiceLifecycle
 import UnixSignals
@@ -37,7 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
         let workspace = try await Workspace.open(databaseURL: database, environment: environment, actor: "server", logger: logger)
         OpenWorkspaces.register(workspace)
         let banner = demo ? "Demo: connected to a local NetSuite simulator, not to NetSuite." : nil
-        let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(host: host, port: port, banner: banner))
+        let metrics = ServerMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(host: host, port: port, banner: banner), metrics: metrics)
         let firstToken = try await server.createFirstTokenIfNeeded()
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let ready = ServerAnnouncement(host: shownHost, token: firstToken, store: workspace.store.displayLocation, waitsForDemo: demo)

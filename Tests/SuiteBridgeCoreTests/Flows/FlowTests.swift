@@ -26,6 +26,19 @@ struct RunStateTests {
         #expect(RunState.allCases.filter(\.isFinal) == [.succeeded, .failed, .cancelled])
     }
 
+    @Test("a transition that cannot happen is a conflict naming the run; the SQL's state sets come from the machine")
+    func refusedTransitions() throws {
+        #expect(try RunState.running.after(.succeed, run: "0123456789") == .succeeded)
+        do {
+            _ = try RunState.succeeded.after(.cancel, run: "0123456789")
+            Issue.record("a finished run was cancelled")
+        } catch let error as SuiteBridgeError {
+            #expect(error.code == .conflict && error.message.contains("01234567") && error.field == "run")
+        }
+        #expect(RunState.states(allowing: .cancel) == [.queued, .running])
+        #expect(RunState.states(allowing: .succeed) == [.running])
+    }
+
     @Test("intervals and cron expressions give the next run; bad ones name the field")
     func schedules() throws {
         let start = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18T...Z

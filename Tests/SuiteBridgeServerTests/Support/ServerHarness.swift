@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Metrics
 import NetSuiteAuth
 import NetSuiteSimulator
 import NIOCore
@@ -19,6 +20,14 @@ struct ServerHarness: Sendable {
     let token: String
     let client: any TestClientProtocol
 
+    /// One metrics registry for the test process, bootstrapped as the executable does (swift-metrics allows one
+    /// bootstrap per process), so client and flow metrics show in `/metrics`.
+    static let metrics: ServerMetrics = {
+        let metrics = ServerMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        return metrics
+    }()
+
     static func run<T: Sendable>(logger: Logger = quietLogger, _ body: @Sendable (ServerHarness) async throws -> T) async throws -> T {
         let netsuite = SimulatedNetSuite()
         let provisioned = try await SimulatorProvisioning.provision(
@@ -33,7 +42,7 @@ struct ServerHarness: Sendable {
             let account = credentials
             do {
                 try await workspace.context.instances.importCredentials(CredentialsFile(accounts: [account]))
-                let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(banner: "Demo banner"))
+                let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(banner: "Demo banner"), metrics: Self.metrics)
                 let token = try #require(try await server.createFirstTokenIfNeeded())
                 let app = Application(router: server.makeRouter(), logger: logger)
                 let result = try await app.test(.router) { client in
