@@ -62,6 +62,14 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
         /// Rows per batch (default 500).
         public var batchSize: Int?
 
+        public init(type: Kind, path: String? = nil, format: String? = nil, url: String? = nil, batchSize: Int? = nil) {
+            self.type = type
+            self.path = path
+            self.format = format
+            self.url = url
+            self.batchSize = batchSize
+        }
+
         public static func folder(_ path: String, format: String = "jsonl") -> Destination {
             Destination(type: .folder, path: path, format: format, url: nil, batchSize: nil)
         }

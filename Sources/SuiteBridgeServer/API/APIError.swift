@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NetSuiteClient
+import OpenAPIRuntime
 import SuiteBridgeCore
 
 /// An API failure as JSON: `{"error": {"code", "message", "field", "remedy"}}` with a fitting status.
@@ -42,6 +43,23 @@ struct APIError: Error, HTTPResponseError {
                  remedy: "See openapi.yaml for the request schema.")
     }
 
+    /// A request body that does not decode as the document's schema, naming the field.
+    static func badBody(_ error: DecodingError) -> APIError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            return APIError(status: .badRequest, code: "invalid_body", message: "The field \(field) is required.", field: field,
+                            remedy: "See openapi.yaml for the request schema.")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            guard !field.isEmpty else { return badBody("not JSON") }
+            return APIError(status: .badRequest, code: "invalid_body", message: "The field \(field) has the wrong type or value.", field: field,
+                            remedy: "See openapi.yaml for the request schema.")
+        @unknown default:
+            return badBody("\(error)")
+        }
+    }
+
     static func snakeCase(_ text: String) -> String {
         text.reduce(into: "") { result, character in
             if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
@@ -61,6 +79,17 @@ struct APIError: Error, HTTPResponseError {
     static func from(_ error: any Error) -> any Error {
         switch error {
         case let error as APIError: error
+        case let error as ServerError:
+            // The generated server wraps what a handler or middleware threw, and its own refusals of a request that
+            // does not fit the document (a body that does not decode, a missing parameter).
+            switch error.underlyingError {
+            case let underlying as DecodingError: badBody(underlying)
+            case is APIError, is SuiteBridgeError, is NetSuiteError, is HTTPError: from(error.underlyingError)
+            default:
+                (400..<500).contains(error.httpStatus.code)
+                    ? APIError(status: error.httpStatus, code: "invalid_request", message: error.causeDescription, remedy: "See openapi.yaml for this operation.")
+                    : from(error.underlyingError)
+            }
         case let error as SuiteBridgeError: APIError(error)
         case let error as NetSuiteError:
             APIError(status: .badGateway, code: "netsuite", message: error.message, field: error.errorPath, remedy: error.remedy)

@@ -155,13 +155,13 @@ struct Dashboard: Sendable {
             let form = try await Self.form(request)
             try Self.checkCSRF(form, context)
             let auth = form["auth"] == AuthMethod.clientCredentials.rawValue ? AuthMethod.clientCredentials : .tokenBased
-            let body = CreateInstanceBody(
-                name: form["name"] ?? "", auth: auth.rawValue, accountId: form["accountId"] ?? "", consumerKey: form["consumerKey"],
+            let body = Components.Schemas.CreateInstance(
+                name: form["name"] ?? "", auth: auth == .tokenBased ? .tba : .clientCredentials, accountId: form["accountId"] ?? "", consumerKey: form["consumerKey"],
                 consumerSecret: form["consumerSecret"], tokenId: form["tokenId"], tokenSecret: form["tokenSecret"], clientId: form["clientId"],
                 privateKeyPem: form["privateKeyPem"], certificateId: form["certificateId"], certificatePem: form["certificatePem"].flatMap { $0.isEmpty ? nil : $0 },
                 roleId: form["roleId"], entityId: form["entityId"], baseUrl: form["baseUrl"], concurrencyLimit: nil)
             do {
-                let instance = try await server.core(for: context).instances.add(try body.draft())
+                let instance = try await server.core(for: context).instances.add(body.draft)
                 return Self.redirect("/instances/\(instance.name)?flash=added")
             } catch let error as SuiteBridgeError {
                 return page("newInstance", title: "Add instance", newInstanceValues(auth: auth, values: form, error: error), context: context,
@@ -266,7 +266,7 @@ struct Dashboard: Sendable {
 
     func addFlowPages(to pages: RouterGroup<ServerContext>, server: SuiteBridgeServer) {
         pages.get("/flows") { request, context in
-            let flows = server.flows(for: context)
+            let flows = server.core(for: context).flows
             var rows: [[String: Any]] = []
             for flow in try await flows.list() {
                 var row: [String: Any] = ["name": flow.name, "kind": flow.definition.kind.rawValue, "instance": flow.definition.instance,
@@ -282,7 +282,7 @@ struct Dashboard: Sendable {
             return page("flows", title: "Flows", ["flows": rows, "hasFlows": !rows.isEmpty], context: context, flash: flash)
         }
         pages.get("/flows/{name}") { _, context in
-            let flows = server.flows(for: context)
+            let flows = server.core(for: context).flows
             let flow = try await flows.flow(named: try context.parameters.require("name"))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -300,7 +300,7 @@ struct Dashboard: Sendable {
             pages.post("/flows/{name}/\(action)") { request, context in
                 try Self.checkCSRF(try await Self.form(request), context)
                 let name = try context.parameters.require("name")
-                let flows = server.flows(for: context)
+                let flows = server.core(for: context).flows
                 do {
                     switch action {
                     case "run": try await flows.enqueue(name)
@@ -315,7 +315,7 @@ struct Dashboard: Sendable {
             }
         }
         pages.get("/runs/{id}") { _, context in
-            let flows = server.flows(for: context)
+            let flows = server.core(for: context).flows
             let run = try await flows.run(id: try context.parameters.require("id"))
             var values = runValues(run)
             let refused = try await flows.refusedRows(run: run.id).prefix(500).map {
@@ -357,7 +357,7 @@ struct Dashboard: Sendable {
     func instancePage(_ server: SuiteBridgeServer, _ name: String, context: ServerContext, extra: [String: Any] = [:], flash: String? = nil,
                       error: SuiteBridgeError? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let instance = try await server.core.instances.instance(named: name)
-        let representation = try await server.representation(instance)
+        let representation = try await server.core.instances.summary(of: instance)
         var values: [String: Any] = extra
         values["instance"] = try Self.dictionary(representation)
         values["instanceName"] = instance.name

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import OpenAPIHummingbird
 import SuiteBridgeCore
 
 /// SuiteBridge's HTTP server: the JSON API under `/api/v1`, the dashboard at `/`, `/healthz` and `/metrics`.
@@ -49,31 +50,23 @@ public struct SuiteBridgeServer: Sendable {
         try await tokens.createFirstIfNone(name: "admin", actor: "server")
     }
 
-    /// The router: public `/healthz` and `/login`; everything else behind a token or session.
+    /// The router: the API generated from `openapi.yaml` (`/healthz` public, `/metrics` and `/api/v1` behind a
+    /// token), the dashboard's `/login` public and its pages behind a session or token.
     public func makeRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
-        router.get("/healthz") { _, _ in
-            try JSONResponse.make(["status": "ok"])
-        }
         dashboard.addPublicRoutes(to: router, server: self)
 
-        let api = router.group("/api/v1")
+        let api = router.group()
             .add(middleware: APIErrorMiddleware())
-            .add(middleware: AuthenticationMiddleware(tokens: tokens, sessions: sessions, limiter: limiter, metrics: metrics, acceptsSession: false))
-        addInstanceRoutes(to: api)
-        addCertificateRoutes(to: api)
-        addAdministrationRoutes(to: api)
-        addFlowRoutes(to: api)
-
-        router.group("/metrics")
-            .add(middleware: APIErrorMiddleware())
-            .add(middleware: AuthenticationMiddleware(tokens: tokens, sessions: sessions, limiter: limiter, metrics: metrics, acceptsSession: false))
-            .get { _, _ in
-                let text = try await metrics.render(core: core)
-                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: text)))
-            }
+            .add(middleware: RequestPeerMiddleware())
+        do {
+            try APIHandler(server: self).registerHandlers(
+                on: api, middlewares: [PlainResponseHeaders(), APIAuthentication(tokens: tokens, limiter: limiter, metrics: metrics)])
+        } catch {
+            // Only a malformed server URL in the document makes this fail; its paths are fixed at build time.
+            preconditionFailure("openapi.yaml's server URL is not a URL: \(error)")
+        }
 
         let pages = router.group()
             .add(middleware: AuthenticationMiddleware(tokens: tokens, sessions: sessions, limiter: limiter, metrics: metrics, acceptsSession: true))
@@ -90,113 +83,8 @@ public struct SuiteBridgeServer: Sendable {
                     onServerRunning: onServerRunning, logger: logger)
     }
 
-    // MARK: API
-
-    func representation(_ instance: Instance) async throws -> InstanceSummary {
-        try await core.instances.summary(of: instance)
-    }
-
     /// The core acting as the caller, for the audit log.
     func core(for context: ServerContext) -> CoreContext {
         core.acting(as: context.actor ?? "unknown")
-    }
-
-    private func addInstanceRoutes(to api: RouterGroup<ServerContext>) {
-        api.get("/instances") { _, _ in
-            var items: [InstanceSummary] = []
-            for instance in try await core.instances.list() { items.append(try await representation(instance)) }
-            return try JSONResponse.make(["items": items])
-        }
-        api.post("/instances") { request, context in
-            let body = try await JSONResponse.decode(CreateInstanceBody.self, from: request)
-            let instance = try await core(for: context).instances.add(try body.draft())
-            var response = try JSONResponse.make(try await representation(instance), status: .created)
-            response.headers[.location] = "/api/v1/instances/\(instance.name)"
-            return response
-        }
-        api.get("/instances/{name}") { _, context in
-            try JSONResponse.make(try await representation(try await core.instances.instance(named: try context.parameters.require("name"))))
-        }
-        api.patch("/instances/{name}") { request, context in
-            let body = try await JSONResponse.decode(EditInstanceBody.self, from: request)
-            let name = try context.parameters.require("name")
-            var instance = try await core.instances.instance(named: name)
-            if !body.changes.isEmpty { instance = try await core(for: context).instances.edit(name, body.changes) }
-            if let days = body.rotationDaysBefore { try await core(for: context).certificates.setRotationPolicy(instance.name, daysBeforeExpiry: days) }
-            return try JSONResponse.make(try await representation(instance))
-        }
-        api.delete("/instances/{name}") { _, context in
-            try await core(for: context).instances.remove(try context.parameters.require("name"))
-            return Response(status: .noContent)
-        }
-        api.post("/instances/{name}/test") { _, context in
-            try JSONResponse.make(TestResultRepresentation(try await core(for: context).diagnostics.test(try context.parameters.require("name"))))
-        }
-        api.post("/instances/{name}/doctor") { _, context in
-            try JSONResponse.make(try await core(for: context).diagnostics.doctor(try context.parameters.require("name")))
-        }
-    }
-
-    private func addCertificateRoutes(to api: RouterGroup<ServerContext>) {
-        api.get("/instances/{name}/certificates") { _, context in
-            let certificates = try await core.certificates.list(of: try context.parameters.require("name"))
-            return try JSONResponse.make(["items": certificates.map(CertificateSummary.init)])
-        }
-        api.post("/instances/{name}/certificates/rotate") { request, context in
-            let name = try context.parameters.require("name")
-            let body = try await JSONResponse.decode(RotateBody.self, from: request)
-            let certificates = core(for: context).certificates
-            if body.automatic == true {
-                let result = try await certificates.rotateAutomatically(name, keyType: try body.parsedKeyType(), days: body.days ?? 365)
-                struct Rotated: Encodable { var active: CertificateSummary; var old: CertificateSummary?; var note: String? }
-                return try JSONResponse.make(Rotated(active: .init(result.newCertificate), old: result.oldCertificate.map(CertificateSummary.init), note: result.note))
-            }
-            let pending = try await certificates.beginRotation(name, keyType: try body.parsedKeyType(), days: body.days ?? 365)
-            struct Pending: Encodable { var certificate: CertificateSummary; var certificatePem: String; var uploadSteps: [String] }
-            return try JSONResponse.make(Pending(certificate: .init(pending.certificate), certificatePem: pending.certificatePEM,
-                                                 uploadSteps: PendingCertificate.uploadSteps), status: .created)
-        }
-        api.post("/instances/{name}/certificates/activate") { request, context in
-            let body = try await JSONResponse.decode(CertificateIDBody.self, from: request)
-            let certificate = try await core(for: context).certificates.activate(try context.parameters.require("name"), certificateID: body.certificateId)
-            return try JSONResponse.make(CertificateSummary(certificate))
-        }
-        api.post("/instances/{name}/certificates/update-id") { request, context in
-            let body = try await JSONResponse.decode(CertificateIDBody.self, from: request)
-            let certificate = try await core(for: context).certificates.updateCertificateID(try context.parameters.require("name"), certificateID: body.certificateId)
-            return try JSONResponse.make(CertificateSummary(certificate))
-        }
-        api.post("/instances/{name}/certificates/{certificateId}/revoke") { request, context in
-            let body = (try? await JSONResponse.decode(RevokeBody.self, from: request)) ?? RevokeBody()
-            let result = try await core(for: context).certificates.revoke(
-                try context.parameters.require("name"), certificateID: try context.parameters.require("certificateId"), force: body.force ?? false)
-            struct Revoked: Encodable { var certificate: CertificateSummary; var revokedInNetSuite: Bool; var note: String? }
-            return try JSONResponse.make(Revoked(certificate: .init(result.certificate), revokedInNetSuite: result.revokedInNetSuite, note: result.note))
-        }
-        api.get("/instances/{name}/certificates/{certificateId}/pem") { _, context in
-            let pem = try await core.certificates.certificatePEM(try context.parameters.require("name"), certificateID: try context.parameters.require("certificateId"))
-            return Response(status: .ok, headers: [.contentType: "application/x-pem-file", .contentDisposition: "attachment; filename=\"auth-cert.pem\""],
-                            body: .init(byteBuffer: ByteBuffer(string: pem)))
-        }
-    }
-
-    private func addAdministrationRoutes(to api: RouterGroup<ServerContext>) {
-        api.get("/audit") { request, _ in
-            let instance = request.uri.queryParameters.get("instance")
-            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 200
-            return try JSONResponse.make(["items": try await core.audit.entries(instance: instance, limit: max(1, min(limit, 1000)))])
-        }
-        api.get("/tokens") { _, _ in
-            try JSONResponse.make(["items": try await tokens.list()])
-        }
-        api.post("/tokens") { request, context in
-            let body = try await JSONResponse.decode(TokenBody.self, from: request)
-            let value = try await tokens.create(name: body.name, actor: context.actor ?? "unknown")
-            return try JSONResponse.make(["name": body.name, "token": value], status: .created)
-        }
-        api.delete("/tokens/{name}") { _, context in
-            try await tokens.revoke(name: try context.parameters.require("name"), actor: context.actor ?? "unknown")
-            return Response(status: .noContent)
-        }
     }
 }

@@ -5,10 +5,12 @@ import HummingbirdTesting
 import NIOCore
 import NetSuiteAuth
 import NetSuiteSimulator
+import OpenAPIRuntime
 import SQLKit
+import SuiteBridgeAPIClient
 import SuiteBridgeCore
+import SuiteBridgeServer
 import Testing
-@testable import SuiteBridgeServer
 
 @Suite("HTTP API")
 struct APITests {
@@ -44,110 +46,106 @@ struct APITests {
         }
     }
 
-    @Test("instances: list, create with the seed's fields, get without secrets, edit, test, doctor, delete; bad input names the field")
+    @Test("instances through the generated client: list, create with the seed's fields, get without secrets, edit, test, doctor, delete; bad input names the field")
     func instances() async throws {
         try await ServerHarness.run { harness in
-            let list = ServerHarness.object(try await harness.api(.get, "/api/v1/instances"))["items"] as? [[String: Any]]
-            #expect(list?.count == 2)
-            let tba = harness.credentials.tba!
-            let created = try await harness.api(.post, "/api/v1/instances", json: [
-                "name": "shop", "auth": "tba", "accountId": "1234567-sb1", "consumerKey": tba.consumerKey, "consumerSecret": tba.consumerSecret,
-                "tokenId": tba.tokenId, "tokenSecret": tba.tokenSecret, "baseUrl": harness.credentials.baseURL ?? "",
-            ])
-            #expect(created.status == .created)
-            #expect(created.headers[.location] == "/api/v1/instances/shop")
-            let body = ServerHarness.text(created)
-            #expect(!body.contains(tba.consumerSecret) && !body.contains(tba.tokenSecret))
-            let shown = ServerHarness.object(try await harness.api(.get, "/api/v1/instances/shop"))
-            #expect(shown["realm"] as? String == "1234567_SB1")
-            #expect(shown["host"] as? String == "1234567-sb1")
-            #expect(shown["signatureMethod"] as? String == "HMAC-SHA256")
-            #expect((shown["consumerSecret"] as? String)?.hasPrefix("set (sha256:") == true)
+            let api = harness.apiClient
+            #expect(try await api.listInstances().ok.body.json.items.count == 2)
+            let tba = try #require(harness.credentials.tba)
+            let created = try await api.createInstance(body: .json(.init(
+                name: "shop", auth: .tba, accountId: "1234567-sb1", consumerKey: tba.consumerKey, consumerSecret: tba.consumerSecret,
+                tokenId: tba.tokenId, tokenSecret: tba.tokenSecret, baseUrl: harness.credentials.baseURL)))
+            let added = try created.created
+            #expect(added.headers.location == "/api/v1/instances/shop")
+            let addedJSON = String(decoding: try JSONEncoder().encode(try added.body.json), as: UTF8.self)
+            #expect(!addedJSON.contains(tba.consumerSecret) && !addedJSON.contains(tba.tokenSecret))
+            let shown = try await api.getInstance(path: .init(name: "shop")).ok.body.json
+            #expect(shown.realm == "1234567_SB1" && shown.host == "1234567-sb1" && shown.signatureMethod == .hmacSha256)
+            #expect(shown.consumerSecret?.hasPrefix("set (sha256:") == true)
 
-            let tested = ServerHarness.object(try await harness.api(.post, "/api/v1/instances/shop/test"))
-            #expect(tested["passed"] as? Bool == true)
-            let doctor = ServerHarness.object(try await harness.api(.post, "/api/v1/instances/shop/doctor"))
-            #expect((doctor["checks"] as? [[String: Any]])?.isEmpty == false)
+            #expect(try await api.testInstance(path: .init(name: "shop")).ok.body.json.passed)
+            #expect(try await api.doctorInstance(path: .init(name: "shop")).ok.body.json.checks.isEmpty == false)
 
-            let edited = try await harness.api(.patch, "/api/v1/instances/shop", json: ["accountId": "1234567_SB1", "concurrencyLimit": 3])
-            #expect(edited.status == .ok)
-            #expect(ServerHarness.object(edited)["concurrencyLimit"] as? Int == 3)
+            let edited = try await api.editInstance(path: .init(name: "shop"), body: .json(.init(accountId: "1234567_SB1", concurrencyLimit: 3)))
+            #expect(try edited.ok.body.json.concurrencyLimit == 3)
 
-            let bad = try await harness.api(.post, "/api/v1/instances", json: [
-                "name": "bad", "auth": "tba", "accountId": "12 34", "consumerKey": "k", "consumerSecret": "s", "tokenId": "t", "tokenSecret": "s",
-            ])
-            #expect(bad.status == .badRequest)
-            let error = ServerHarness.object(bad)["error"] as? [String: String]
-            #expect(error?["field"] == "account id" && error?["code"] == "invalid_input" && error?["remedy"] != nil)
-            let duplicate = try await harness.api(.post, "/api/v1/instances", json: [
-                "name": "shop", "auth": "tba", "accountId": "1234567", "consumerKey": "k", "consumerSecret": "s", "tokenId": "t", "tokenSecret": "s",
-            ])
-            #expect(duplicate.status == .conflict)
+            let bad = try await api.createInstance(body: .json(.init(
+                name: "bad", auth: .tba, accountId: "12 34", consumerKey: "k", consumerSecret: "s", tokenId: "t", tokenSecret: "s")))
+            let badError = try bad.badRequest.body.json.error
+            #expect(badError.field == "account id" && badError.code == "invalid_input" && badError.remedy != nil)
+            let duplicate = try await api.createInstance(body: .json(.init(
+                name: "shop", auth: .tba, accountId: "1234567", consumerKey: "k", consumerSecret: "s", tokenId: "t", tokenSecret: "s")))
+            #expect(try duplicate.conflict.body.json.error.code == "conflict")
+            // A body the document refuses never reaches the handler; the error names the missing field.
             let missingField = try await harness.api(.post, "/api/v1/instances", json: ["auth": "tba"])
             #expect(missingField.status == .badRequest)
+            #expect((ServerHarness.object(missingField)["error"] as? [String: String])?["field"] == "name")
 
-            #expect(try await harness.api(.delete, "/api/v1/instances/shop").status == .noContent)
-            #expect(try await harness.api(.get, "/api/v1/instances/shop").status == .notFound)
-            let audit = ServerHarness.object(try await harness.api(.get, "/api/v1/audit?instance=shop"))["items"] as? [[String: Any]]
-            #expect(audit?.contains { $0["action"] as? String == "instance.add" && $0["actor"] as? String == "admin" } == true)
+            _ = try await api.deleteInstance(path: .init(name: "shop")).noContent
+            #expect(try await api.getInstance(path: .init(name: "shop")).notFound.body.json.error.code == "not_found")
+            let audit = try await api.listAudit(query: .init(instance: "shop")).ok.body.json.items
+            #expect(audit.contains { $0.action == "instance.add" && $0.actor == "admin" })
+            // The document's limits are the server's: out of range is refused, not clamped.
+            let tooMany = try await harness.api(.get, "/api/v1/audit?limit=5000")
+            #expect(tooMany.status == .badRequest)
+            #expect((ServerHarness.object(tooMany)["error"] as? [String: String])?["field"] == "limit")
         }
     }
 
-    @Test("certificates: rotate, download the PEM, register it in NetSuite, activate, revoke the old one; automatic rotation")
+    @Test("certificates through the generated client: rotate, download the PEM, register it in NetSuite, activate, revoke the old one; automatic rotation")
     func certificates() async throws {
         try await ServerHarness.run { harness in
+            let api = harness.apiClient
             let name = "\(harness.realm)-oauth2"
-            let before = ServerHarness.text(try await harness.api(.get, "/metrics"))
-            #expect(before.contains("certificate_id=\"\(harness.credentials.clientCredentials!.certificateId)\""))
-            let rotated = try await harness.api(.post, "/api/v1/instances/\(name)/certificates/rotate", json: ["keyType": "ec-p256", "days": 200])
-            #expect(rotated.status == .created)
-            let pem = try #require(ServerHarness.object(rotated)["certificatePem"] as? String)
-            let pending = try #require(ServerHarness.object(rotated)["certificate"] as? [String: Any])
-            let download = try await harness.api(.get, "/api/v1/instances/\(name)/certificates/\(pending["id"] as! String)/pem")
-            #expect(ServerHarness.text(download) == pem)
-            #expect(!ServerHarness.text(download).contains("PRIVATE"))
+            let oldID = try #require(harness.credentials.clientCredentials?.certificateId)
+            let before = try await harness.metricsText()
+            #expect(before.contains("certificate_id=\"\(oldID)\""))
+            let rotated = try await api.rotateCertificate(path: .init(name: name), body: .json(.init(keyType: .ecP256, days: 200))).created.body.json
+            let pem = rotated.certificatePem
+            let download = try await api.downloadCertificate(path: .init(name: name, certificateId: rotated.certificate.id)).ok
+            #expect(download.headers.contentDisposition == "attachment; filename=\"auth-cert.pem\"")
+            let downloaded = try await String(collecting: try download.body.applicationXPemFile, upTo: 1 << 20)
+            #expect(downloaded == pem && !downloaded.contains("PRIVATE"))
             let mapping = try await harness.netsuite.addMapping(harness.realm, integrationID: 3, entityID: 2, roleID: 1, certificatePEM: pem)
-            let activated = try await harness.api(.post, "/api/v1/instances/\(name)/certificates/activate", json: ["certificateId": mapping.certificateID])
-            #expect(activated.status == .ok)
-            #expect(ServerHarness.object(activated)["state"] as? String == "active")
-            #expect((ServerHarness.object(activated)["daysLeft"] as? Int).map { (198...200).contains($0) } == true)
-            let old = harness.credentials.clientCredentials!.certificateId
-            let revoked = try await harness.api(.post, "/api/v1/instances/\(name)/certificates/\(old)/revoke", json: [:])
-            #expect(ServerHarness.object(revoked)["revokedInNetSuite"] as? Bool == true)
-            let wrong = try await harness.api(.post, "/api/v1/instances/\(name)/certificates/activate", json: ["certificateId": "nope"])
-            #expect(wrong.status == .conflict)  // nothing pending any more
+            let activated = try await api.activateCertificate(path: .init(name: name), body: .json(.init(certificateId: mapping.certificateID))).ok.body.json
+            #expect(activated.state == .active)
+            #expect(activated.daysLeft.map { (198...200).contains($0) } == true)
+            let revoked = try await api.revokeCertificate(path: .init(name: name, certificateId: oldID), body: .json(.init())).ok.body.json
+            #expect(revoked.revokedInNetSuite)
+            let wrong = try await api.activateCertificate(path: .init(name: name), body: .json(.init(certificateId: "nope")))
+            #expect(try wrong.conflict.body.json.error.code == "conflict")  // nothing pending any more
 
-            let automatic = try await harness.api(.post, "/api/v1/instances/\(name)/certificates/rotate", json: ["automatic": true, "keyType": "ec-p256"])
-            #expect(automatic.status == .ok, "\(ServerHarness.text(automatic))")
-            #expect((ServerHarness.object(automatic)["old"] as? [String: Any])?["state"] as? String == "revoked")
-            let instance = ServerHarness.object(try await harness.api(.get, "/api/v1/instances/\(name)"))
-            #expect(instance["nextRotation"] != nil)
-            #expect(ServerHarness.object(try await harness.api(.post, "/api/v1/instances/\(name)/test"))["passed"] as? Bool == true)
+            let automatic = try await api.rotateCertificate(path: .init(name: name), body: .json(.init(keyType: .ecP256, automatic: true))).ok.body.json
+            #expect(automatic.old?.state == .revoked)
+            #expect(try await api.getInstance(path: .init(name: name)).ok.body.json.nextRotation != nil)
+            #expect(try await api.testInstance(path: .init(name: name)).ok.body.json.passed)
             // Only the current certificate has an expiry gauge: the revoked ones are gone from /metrics.
-            let after = ServerHarness.text(try await harness.api(.get, "/metrics"))
+            let after = try await harness.metricsText()
             let series = after.split(separator: "\n").filter { $0.hasPrefix("suitebridge_certificate_expiry_days{instance=\"\(name)\"") }
             #expect(series.count == 1 && series.allSatisfy { $0.contains("state=\"active\"") }, "\(series)")
-            #expect(!after.contains("certificate_id=\"\(harness.credentials.clientCredentials!.certificateId)\""))
+            #expect(!after.contains("certificate_id=\"\(oldID)\""))
         }
     }
 
-    @Test("tokens: create, use, list without values, revoke; /metrics serves Prometheus text")
+    @Test("tokens through the generated client: create, use, list without values, revoke; /metrics serves Prometheus text")
     func tokensAndMetrics() async throws {
         try await ServerHarness.run { harness in
-            let created = ServerHarness.object(try await harness.api(.post, "/api/v1/tokens", json: ["name": "ci"]))
-            let token = try #require(created["token"] as? String)
-            #expect(try await harness.api(.get, "/api/v1/instances", token: token).status == .ok)
+            let api = harness.apiClient
+            let token = try await api.createToken(body: .json(.init(name: "ci"))).created.body.json.token
+            _ = try await harness.client.apiClient(token: token).listInstances().ok
             let hashes = try await harness.server.workspace.store.read { database in
                 try await database.raw("SELECT token_hash FROM api_tokens").all().map { try $0.decode(column: "token_hash", as: String.self) }
             }
             #expect(hashes.count == 2 && hashes.allSatisfy { $0.count == 64 } && !hashes.contains(token) && !hashes.contains(harness.token))
-            let listed = ServerHarness.text(try await harness.api(.get, "/api/v1/tokens"))
-            #expect(listed.contains("\"ci\"") && !listed.contains(token))
-            #expect(try await harness.api(.delete, "/api/v1/tokens/ci").status == .noContent)
-            #expect(try await harness.api(.get, "/api/v1/instances", token: token).status == .unauthorized)
+            let listed = try await api.listTokens().ok.body.json.items
+            #expect(listed.map(\.name).contains("ci"))
+            let listedJSON = String(decoding: try JSONEncoder().encode(listed), as: UTF8.self)
+            #expect(!listedJSON.contains(token))
+            _ = try await api.revokeToken(path: .init(name: "ci")).noContent
+            #expect(try await harness.client.apiClient(token: token).listInstances().unauthorized.body.json.error.code == "unauthorized")
 
-            _ = try await harness.api(.post, "/api/v1/instances/\(harness.realm)-oauth2/test")
-            let metrics = ServerHarness.text(try await harness.api(.get, "/metrics"))
+            _ = try await api.testInstance(path: .init(name: "\(harness.realm)-oauth2")).ok
+            let metrics = try await harness.metricsText()
             #expect(metrics.contains("suitebridge_netsuite_requests_total{instance=\"\(harness.realm)-oauth2\",status=\"200\"}"))
             #expect(metrics.contains("suitebridge_token_exchanges_total{instance=\"\(harness.realm)-oauth2\"}"))
             #expect(metrics.contains("suitebridge_certificate_expiry_days{instance=\"\(harness.realm)-oauth2\""))

@@ -3,46 +3,46 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SuiteBridgeAPIClient
 import SuiteBridgeCore
+import SuiteBridgeServer
 import Testing
-@testable import SuiteBridgeServer
 
 @Suite("Flows through the API and the dashboard")
 struct FlowAPITests {
-    @Test("create, run, pause, resume a flow; runs with counts; the dashboard lists flows and shows a run")
+    @Test("create, run, pause, resume a flow through the generated client; runs with counts; the dashboard lists flows and shows a run")
     func flows() async throws {
         try await ServerHarness.run { harness in
+            let api = harness.apiClient
             let folder = NSTemporaryDirectory() + "suitebridge-flow-" + UUID().uuidString
-            let created = try await harness.api(.post, "/api/v1/flows", json: ["name": "customers", "definition": [
-                "kind": "export", "instance": "\(harness.realm)-tba",
-                "export": ["query": "SELECT id, companyname FROM customer ORDER BY id", "destination": ["type": "folder", "path": folder]],
-            ]])
-            #expect(created.status == .created)
-            let invalid = try await harness.api(.post, "/api/v1/flows", json: ["name": "bad", "definition": [
-                "kind": "import", "instance": "\(harness.realm)-tba",
-                "import": ["source": "x.csv", "recordType": "customer", "externalIdColumn": "ref", "mapping": [:] as [String: Any]],
-            ]])
-            #expect(invalid.status == .badRequest)
-            #expect((ServerHarness.object(invalid)["error"] as? [String: String])?["field"] == "import.mapping")
+            let created = try await api.createFlow(body: .json(.init(name: "customers", definition: .init(
+                kind: .export, instance: "\(harness.realm)-tba",
+                export: .init(query: "SELECT id, companyname FROM customer ORDER BY id", destination: .init(_type: .folder, path: folder))))))
+            #expect(try created.created.headers.location == "/api/v1/flows/customers")
+            #expect(try created.created.body.json.definition.export?.destination.path == folder)
+            let invalid = try await api.createFlow(body: .json(.init(name: "bad", definition: .init(
+                kind: ._import, instance: "\(harness.realm)-tba",
+                _import: .init(source: "x.csv", recordType: "customer", externalIdColumn: "ref", mapping: .init(additionalProperties: [:]))))))
+            #expect(try invalid.badRequest.body.json.error.field == "import.mapping")
 
-            let queued = try await harness.api(.post, "/api/v1/flows/customers/run")
-            #expect(queued.status == .accepted)
-            let runID = try #require(ServerHarness.object(queued)["id"] as? String)
+            let runID = try await api.runFlow(path: .init(name: "customers")).accepted.body.json.id
             let finished = try #require(try await FlowWorker(context: harness.server.workspace.context).runNext())
             #expect(finished.id == runID && finished.state == .succeeded)
-            let detail = ServerHarness.object(try await harness.api(.get, "/api/v1/runs/\(runID)"))
-            #expect((detail["run"] as? [String: Any])?["rowsWritten"] as? Int == 20)
+            let detail = try await api.getRun(path: .init(id: runID)).ok.body.json
+            #expect(detail.run.rowsWritten == 20 && detail.refused.isEmpty)
+            #expect(try await api.listRuns(query: .init(flow: "customers")).ok.body.json.items.map(\.id) == [runID])
 
-            #expect(try await harness.api(.post, "/api/v1/flows/customers/pause").status == .ok)
-            #expect(try await harness.api(.post, "/api/v1/flows/customers/run").status == .conflict)
-            #expect(try await harness.api(.post, "/api/v1/flows/customers/resume").status == .ok)
+            #expect(try await api.pauseFlow(path: .init(name: "customers")).ok.body.json.state == .paused)
+            #expect(try await api.runFlow(path: .init(name: "customers")).conflict.body.json.error.code == "conflict")
+            #expect(try await api.resumeFlow(path: .init(name: "customers")).ok.body.json.state == .active)
+            #expect(try await api.listFlows().ok.body.json.items.first?.lastRun?.id == runID)
 
             let (cookie, _) = try await DashboardTests.logIn(harness)
             let list = ServerHarness.text(try await harness.client.execute(uri: "/flows", method: .get, headers: [.cookie: cookie]))
             #expect(list.contains("customers") && list.contains("succeeded"))
             let run = ServerHarness.text(try await harness.client.execute(uri: "/runs/\(runID)", method: .get, headers: [.cookie: cookie]))
             #expect(run.contains("read 20, written 20, failed 0"))
-            let metrics = ServerHarness.text(try await harness.api(.get, "/metrics"))
+            let metrics = try await harness.metricsText()
             #expect(metrics.contains("suitebridge_flow_runs_total{flow=\"customers\",state=\"succeeded\"}"))
             #expect(metrics.contains("suitebridge_flow_rows_total{flow=\"customers\",kind=\"written\"}"))
         }

@@ -7,6 +7,8 @@ import Metrics
 import NetSuiteAuth
 import NetSuiteSimulator
 import NIOCore
+import OpenAPIRuntime
+import SuiteBridgeAPIClient
 import SuiteBridgeCore
 @testable import SuiteBridgeServer
 import Testing
@@ -58,6 +60,14 @@ struct ServerHarness: Sendable {
     }
 
     var realm: String { credentials.accountId }
+
+    /// The generated API client, with the admin token.
+    var apiClient: SuiteBridgeAPIClient.Client { client.apiClient(token: token) }
+
+    /// `/metrics` through the generated client.
+    func metricsText() async throws -> String {
+        try await String(collecting: try apiClient.metrics().ok.body.plainText, upTo: 1 << 24)
+    }
 
     /// An API call with the admin token; `json` is sent as the body.
     func api(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil, token: String? = nil) async throws -> TestResponse {

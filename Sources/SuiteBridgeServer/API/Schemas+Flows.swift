@@ -1,0 +1,63 @@
+import Foundation
+import SuiteBridgeCore
+
+extension Components.Schemas.FlowDefinition {
+    init(_ definition: SuiteBridgeCore.FlowDefinition) throws {
+        self.init(
+            kind: try APISchema.value(definition.kind.rawValue, field: "kind"), instance: definition.instance, schedule: definition.schedule,
+            export: try definition.export.map { export in
+                .init(query: export.query, keyColumn: export.keyColumn, watermarkColumn: export.watermarkColumn, overlapSeconds: export.overlapSeconds,
+                      destination: .init(
+                        _type: try APISchema.value(export.destination.type.rawValue, field: "destination.type"), path: export.destination.path,
+                        format: try export.destination.format.map { try APISchema.value($0, field: "destination.format") },
+                        url: export.destination.url, batchSize: export.destination.batchSize))
+            },
+            _import: try definition.import.map { spec in
+                .init(source: spec.source, recordType: spec.recordType, externalIdColumn: spec.externalIdColumn, errorFile: spec.errorFile,
+                      mapping: .init(additionalProperties: try spec.mapping.mapValues { mapping in
+                          .init(column: mapping.column, constant: mapping.constant,
+                                reference: try mapping.reference.map { try APISchema.value($0, field: "mapping.reference") })
+                      }))
+            })
+    }
+
+    /// The core's definition; ``SuiteBridgeCore/Flows/create(name:definition:)`` checks it as a whole.
+    var definition: SuiteBridgeCore.FlowDefinition {
+        SuiteBridgeCore.FlowDefinition(
+            kind: kind == .export ? .export : .import, instance: instance,
+            export: export.map { export in
+                .init(query: export.query, keyColumn: export.keyColumn, watermarkColumn: export.watermarkColumn, overlapSeconds: export.overlapSeconds,
+                      destination: .init(type: export.destination._type == .folder ? .folder : .http, path: export.destination.path,
+                                         format: export.destination.format?.rawValue, url: export.destination.url,
+                                         batchSize: export.destination.batchSize))
+            },
+            import: _import.map { spec in
+                .init(source: spec.source, recordType: spec.recordType, externalIdColumn: spec.externalIdColumn,
+                      mapping: spec.mapping.additionalProperties.mapValues {
+                          .init(column: $0.column, constant: $0.constant, reference: $0.reference?.rawValue)
+                      },
+                      errorFile: spec.errorFile)
+            },
+            schedule: schedule)
+    }
+}
+
+extension Components.Schemas.Flow {
+    init(_ flow: SuiteBridgeCore.Flow, lastRun: SuiteBridgeCore.Run?) throws {
+        self.init(
+            name: flow.name, kind: try APISchema.value(flow.definition.kind.rawValue, field: "kind"), instance: flow.definition.instance,
+            state: try APISchema.value(flow.state.rawValue, field: "state"), stateReason: flow.stateReason, schedule: flow.definition.schedule,
+            nextRunAt: flow.nextRunAt, watermark: flow.watermark, definition: try .init(flow.definition),
+            lastRun: try lastRun.map(Components.Schemas.Run.init))
+    }
+}
+
+extension Components.Schemas.Run {
+    init(_ run: SuiteBridgeCore.Run) throws {
+        self.init(
+            id: run.id, flowID: run.flowID, flowName: run.flowName, state: try APISchema.value(run.state.rawValue, field: "state"),
+            trigger: try APISchema.value(run.trigger, field: "trigger"), queuedAt: run.queuedAt, startedAt: run.startedAt,
+            finishedAt: run.finishedAt, attempts: run.attempts, rowsRead: run.rowsRead, rowsWritten: run.rowsWritten, rowsFailed: run.rowsFailed,
+            error: run.error, log: run.log)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OpenAPIRuntime
+import SuiteBridgeCore
+
+/// Who is calling the API, for the handlers of the generated ``APIProtocol``: set by ``APIAuthentication`` from the
+/// bearer token, read by the handlers for the audit log. The peer's address comes from the Hummingbird request
+/// (``RequestPeerMiddleware``), for the failed-login limiter.
+enum APICaller {
+    /// The API token's name, while an authenticated operation runs.
+    @TaskLocal static var name: String?
+    /// The peer's address, while any request runs.
+    @TaskLocal static var peer: String = "local"
+}
+
+/// Makes the peer's address of the Hummingbird request known to the OpenAPI middlewares and handlers.
+struct RequestPeerMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await APICaller.$peer.withValue(context.peer) {
+            try await next(request, context)
+        }
+    }
+}
+
+/// Authentication for the generated API: every operation but those the document marks `security: []` needs a
+/// valid `Authorization: Bearer` token; the token's name becomes ``APICaller/name``. Peers that keep presenting
+/// wrong tokens are refused with 429 (``FailedLoginLimiter``); every refusal is counted in `/metrics`.
+struct APIAuthentication: ServerMiddleware {
+    /// The operations anyone may call (`security: []` in `openapi.yaml`).
+    static let publicOperations: Set<String> = [Operations.Health.id]
+
+    let tokens: APITokens
+    let limiter: FailedLoginLimiter
+    let metrics: ServerMetrics
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        if Self.publicOperations.contains(operationID) {
+            return try await next(request, body, metadata)
+        }
+        let peer = APICaller.peer
+        if await limiter.isBlocked(peer) {
+            metrics.unauthorized()
+            throw APIError(status: .tooManyRequests, code: "too_many_failed_logins", message: "Too many failed logins from this address.",
+                           remedy: "Wait a minute, then use a valid token.")
+        }
+        if let header = request.headerFields[.authorization], header.lowercased().hasPrefix("bearer ") {
+            let value = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            if let name = try await tokens.authenticate(value) {
+                return try await APICaller.$name.withValue(name) {
+                    try await next(request, body, metadata)
+                }
+            }
+            await limiter.recordFailure(peer)
+        }
+        metrics.unauthorized()
+        throw APIError.unauthorized
+    }
+}
+
+/// Sends the response headers the document declares (`Location`, `Content-Disposition`) as written: the OpenAPI
+/// runtime serialises header values in the URI "simple" style, percent-encoding `/`, spaces and quotes, which
+/// HTTP clients following a `Location` or saving a download do not decode.
+struct PlainResponseHeaders: ServerMiddleware {
+    static let names: [HTTPField.Name] = [.location, .contentDisposition]
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var (response, responseBody) = try await next(request, body, metadata)
+        for name in Self.names {
+            if let value = response.headerFields[name], let decoded = value.removingPercentEncoding { response.headerFields[name] = decoded }
+        }
+        return (response, responseBody)
+    }
+}
