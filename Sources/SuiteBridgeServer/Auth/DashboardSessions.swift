@@ -29,7 +29,7 @@ public actor DashboardSessions {
     }
 
     func session(from request: Request) -> DashboardSession? {
-        guard let id = Self.cookie(Self.cookieName, in: request), let session = sessions[id] else { return nil }
+        guard let id = request.cookies[Self.cookieName]?.value, let session = sessions[id] else { return nil }
         guard session.expiresAt > Date() else {
             sessions[id] = nil
             return nil
@@ -41,19 +41,11 @@ public actor DashboardSessions {
         sessions[id] = nil
     }
 
-    static func cookie(_ name: String, in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for part in header.split(separator: ";") {
-                let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if pair.count == 2, pair[0] == name { return String(pair[1]) }
-            }
-        }
-        return nil
+    /// The session cookie: HttpOnly, SameSite=Strict, for the whole site, as long as the session lasts.
+    static func cookie(for session: DashboardSession) -> Cookie {
+        Cookie(name: cookieName, value: session.id, maxAge: Int(session.expiresAt.timeIntervalSinceNow), path: "/", httpOnly: true, sameSite: .strict)
     }
 
-    static func setCookie(_ session: DashboardSession) -> String {
-        "\(cookieName)=\(session.id); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(session.expiresAt.timeIntervalSinceNow))"
-    }
-
-    static let clearCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+    /// Clears the session cookie at logout.
+    static let clearingCookie = Cookie(name: cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict)
 }

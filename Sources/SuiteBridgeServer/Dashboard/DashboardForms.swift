@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+
+/// A form the dashboard posts: every one carries the session's CSRF token. Decoded with Hummingbird's
+/// `URLEncodedFormDecoder`.
+protocol DashboardForm: Decodable, Sendable {
+    var csrf: String? { get }
+}
+
+/// A form with nothing but its CSRF token (test, doctor, rotate, run, pause, logout).
+struct ActionForm: DashboardForm {
+    var csrf: String?
+}
+
+/// The login form: the API token, and the CSRF token also set as the login cookie.
+struct LoginForm: DashboardForm {
+    var csrf: String?
+    var token: String?
+}
+
+/// The add-instance form: the seed guide's fields of the chosen auth method.
+struct NewInstanceForm: DashboardForm {
+    var csrf: String?
+    var auth: String?
+    var name: String?
+    var accountId: String?
+    var consumerKey: String?
+    var consumerSecret: String?
+    var tokenId: String?
+    var tokenSecret: String?
+    var clientId: String?
+    var privateKeyPem: String?
+    var certificateId: String?
+    var certificatePem: String?
+    var roleId: String?
+    var entityId: String?
+    var baseUrl: String?
+
+    /// What the form shows again after an error (secrets are left out by the form itself).
+    var values: [String: String] {
+        let all: [String: String?] = [
+            "name": name, "accountId": accountId, "consumerKey": consumerKey, "tokenId": tokenId, "clientId": clientId,
+            "certificateId": certificateId, "certificatePem": certificatePem, "roleId": roleId, "entityId": entityId, "baseUrl": baseUrl,
+        ]
+        return all.compactMapValues { $0 }
+    }
+}
+
+/// The edit form of an instance's ids (the Calxa guide's "update account and client id").
+struct EditInstanceForm: DashboardForm {
+    var csrf: String?
+    var accountId: String?
+    var consumerKey: String?
+}
+
+/// Activate a pending certificate, or change the active one's id.
+struct CertificateIDForm: DashboardForm {
+    var csrf: String?
+    var certificateId: String?
+}
+
+/// Revoke a certificate: confirmed by a tick; `force` for the only active one.
+struct RevokeForm: DashboardForm {
+    var csrf: String?
+    var confirm: String?
+    var force: String?
+}
+
+extension DashboardForm {
+    /// Decodes the request's form and refuses it without the session's CSRF token (a bearer-token request has no
+    /// cookie to forge, so it needs none).
+    /// - Throws: `HTTPError` 400 for a body that is not a form, 403 for a missing or wrong CSRF token.
+    static func decode(_ request: Request, context: ServerContext) async throws -> Self {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let form: Self
+        do {
+            form = try URLEncodedFormDecoder().decode(Self.self, from: String(buffer: buffer))
+        } catch {
+            throw HTTPError(.badRequest, message: "The form could not be read. Reload the page and try again.")
+        }
+        if let session = context.session, form.csrf != session.csrfToken {
+            throw HTTPError(.forbidden, message: "The form's CSRF token is missing or wrong. Reload the page and try again.")
+        }
+        return form
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// The dashboard's paths, percent-encoded in one place.
+enum DashboardPath {
+    static let home = "/"
+    static let login = "/login"
+
+    /// An instance's page, with a flash key (``Dashboard/flashText(_:)``) or none.
+    static func instance(_ name: String, flash: String? = nil) -> String {
+        "/instances/" + segment(name) + (flash.map { "?flash=" + query($0) } ?? "")
+    }
+
+    /// The flows page with a message shown on top.
+    static func flows(message: String) -> String {
+        "/flows?flash=" + query(message)
+    }
+
+    /// One path segment.
+    static func segment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? text
+    }
+
+    /// One query value.
+    static func query(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+}
