@@ -140,6 +140,22 @@ let package = Package(
             path: "Benchmarks/ClientBench",
             swiftSettings: swiftSettings
         ),
+        // Helpers every test target shares: captured logs, a simulator on loopback, temporary folders, store setup on
+        // SQLite and PostgreSQL.
+        .target(
+            name: "SuiteBridgeTestSupport",
+            dependencies: [
+                "NetSuiteAuth",
+                "NetSuiteSimulator",
+                "SuiteBridgeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Tests/SuiteBridgeTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "NetSuiteAuthTests",
             dependencies: ["NetSuiteAuth"],
@@ -149,6 +165,7 @@ let package = Package(
         .testTarget(
             name: "NetSuiteSimulatorTests",
             dependencies: [
+                "SuiteBridgeTestSupport",
                 "NetSuiteSimulator",
                 "NetSuiteAuth",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -159,6 +176,7 @@ let package = Package(
         .testTarget(
             name: "NetSuiteClientTests",
             dependencies: [
+                "SuiteBridgeTestSupport",
                 "NetSuiteClient",
                 "NetSuiteSimulator",
                 "NetSuiteAuth",
@@ -171,6 +189,7 @@ let package = Package(
         .testTarget(
             name: "SuiteBridgeCoreTests",
             dependencies: [
+                "SuiteBridgeTestSupport",
                 "SuiteBridgeCore",
                 "NetSuiteClient",
                 "NetSuiteSimulator",
@@ -187,6 +206,7 @@ let package = Package(
         .testTarget(
             name: "SuiteBridgeServerTests",
             dependencies: [
+                "SuiteBridgeTestSupport",
                 "SuiteBridgeServer",
                 "SuiteBridgeAPIClient",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -204,7 +224,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SuiteBridgeCLITests",
-            dependencies: ["suitebridge", "NetSuiteAuth"],
+            dependencies: ["suitebridge", "NetSuiteAuth", "SuiteBridgeTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -3,6 +3,7 @@ import Logging
 import NetSuiteAuth
 import NetSuiteClient
 import NetSuiteSimulator
+import SuiteBridgeTestSupport
 import Testing
 
 @Suite("NetSuiteClient against the simulator")

@@ -5,7 +5,7 @@ import Logging
 import NetSuiteAuth
 import NetSuiteClient
 import NetSuiteSimulator
-import Synchronization
+import SuiteBridgeTestSupport
 
 /// A simulator listening on 127.0.0.1 (a free port) for the length of a test, and clients for it.
 struct LiveSimulator: Sendable {
@@ -20,16 +20,8 @@ struct LiveSimulator: Sendable {
         records: Int = 50, concurrencyLimit: Int = 5, latencyMs: Int = 0, keyType: String = "ec-p256",
         _ body: @Sendable (LiveSimulator) async throws -> T
     ) async throws -> T {
-        let netsuite = SimulatedNetSuite()
-        let configuration = SimulatorProvisioning.Configuration(accounts: [
-            .init(accountId: "1234567_SB1", concurrencyLimit: concurrencyLimit, records: records, seed: 5, latencyMs: latencyMs, keyType: keyType)
-        ])
-        let credentials = try await SimulatorProvisioning.provision(netsuite, configuration: configuration, baseURL: "")
-        let server = SimulatorServer(netsuite: netsuite)
-        let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        return try await app.test(.live) { client in
-            let live = LiveSimulator(netsuite: netsuite, baseURL: "http://127.0.0.1:\(client.port!)", credentials: credentials.accounts[0])
-            return try await body(live)
+        try await LoopbackSimulator.run(records: records, concurrencyLimit: concurrencyLimit, latencyMs: latencyMs, keyType: keyType) { simulator in
+            try await body(LiveSimulator(netsuite: simulator.netsuite, baseURL: simulator.baseURL, credentials: simulator.credentials))
         }
     }
 
@@ -49,42 +41,10 @@ struct LiveSimulator: Sendable {
         let key = try SigningKey(pemRepresentation: cc.privateKeyPEM)
         let assertion = try await ClientAssertion(configuration: .init(account: account, clientID: cc.clientId, certificateID: cc.certificateId), key: key)
         let provider = AccessTokenProvider(
-            assertion: assertion, transport: HTTPClientTransport(), configuration: .init(tokenURL: baseURL + "/services/rest/auth/oauth2/v1/token"))
+            assertion: assertion, transport: HTTPClientTransport(), configuration: .init(tokenURL: account.tokenURL(origin: baseURL)))
         let configuration = NetSuiteClientConfiguration(
             account: account, authentication: .clientCredentials(provider), baseURL: baseURL, concurrencyLimit: concurrencyLimit,
             retry: RetryPolicy(baseDelay: .milliseconds(20)), limiters: ConcurrencyLimiterRegistry())
         return (await NetSuiteClient(configuration: configuration, logger: logger), provider)
-    }
-}
-
-/// Test clients log only errors, to keep test output readable.
-let quietLogger: Logger = {
-    var logger = Logger(label: "test")
-    logger.logLevel = .error
-    return logger
-}()
-
-/// Collects log lines (message and metadata) to check what is logged.
-final class CapturedLogs: Sendable {
-    let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        Logger(label: "captured") { _ in Handler(sink: self) }
-    }
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct Handler: LogHandler {
-        let sink: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            sink.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SuiteBridgeTestSupport
 
 /// Runs the built `suitebridge` binary and captures what it prints.
 struct CLIRunner {
@@ -68,8 +69,6 @@ struct CLIRunner {
     }
 
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("suitebridge-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        URL(fileURLWithPath: try TestFolder().path)
     }
 }

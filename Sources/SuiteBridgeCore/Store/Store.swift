@@ -70,7 +70,7 @@ public final class Store: Sendable {
     }
 
     /// - Parameter migrating: `false` only for administrative connections (tests creating schemas).
-    static func openPostgres(url: String, schema: String?, migrating: Bool, logger: Logger) async throws -> Store {
+    package static func openPostgres(url: String, schema: String?, migrating: Bool, logger: Logger) async throws -> Store {
         var configuration: SQLPostgresConfiguration
         do {
             configuration = try SQLPostgresConfiguration(url: url)

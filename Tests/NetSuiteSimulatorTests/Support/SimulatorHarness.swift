@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NetSuiteAuth
+import SuiteBridgeTestSupport
 @testable import NetSuiteSimulator
 
 /// A provisioned simulator and helpers to call it in process, signing requests as a real client would.
@@ -34,7 +35,7 @@ struct SimulatorHarness {
 
     /// Runs `body` with a client of the router (no sockets).
     func withClient<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
-        let app = Application(router: server.makeRouter())
+        let app = Application(router: server.makeRouter(), logger: quietLogger)
         return try await app.test(.router) { client in try await body(client) }
     }
 

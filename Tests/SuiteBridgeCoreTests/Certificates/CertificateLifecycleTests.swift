@@ -2,10 +2,11 @@ import Foundation
 import NetSuiteAuth
 import NetSuiteClient
 import NetSuiteSimulator
-import Synchronization
 import SQLKit
-import Testing
 @testable import SuiteBridgeCore
+import SuiteBridgeTestSupport
+import Synchronization
+import Testing
 
 @Suite("Certificate lifecycle")
 struct CertificateLifecycleTests {

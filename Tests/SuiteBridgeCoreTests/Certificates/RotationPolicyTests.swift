@@ -2,8 +2,9 @@ import Foundation
 import NetSuiteAuth
 import NetSuiteSimulator
 import SQLKit
-import Testing
 @testable import SuiteBridgeCore
+import SuiteBridgeTestSupport
+import Testing
 
 @Suite("Rotation policy and scheduled rotation")
 struct RotationPolicyTests {

@@ -3,6 +3,7 @@ import NetSuiteAuth
 import NetSuiteSimulator
 import SQLKit
 @testable import SuiteBridgeCore
+import SuiteBridgeTestSupport
 import Testing
 
 @Suite("Doctor")

@@ -7,6 +7,7 @@ import NetSuiteClient
 import NetSuiteSimulator
 import SQLKit
 @testable import SuiteBridgeCore
+import SuiteBridgeTestSupport
 import Synchronization
 import Testing
 

@@ -3,8 +3,9 @@ import NetSuiteAuth
 import NetSuiteClient
 import NetSuiteSimulator
 import SQLKit
-import Testing
 @testable import SuiteBridgeCore
+import SuiteBridgeTestSupport
+import Testing
 
 @Suite("Instances")
 struct InstancesTests {

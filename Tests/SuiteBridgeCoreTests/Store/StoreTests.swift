@@ -1,7 +1,8 @@
 import Foundation
 import SQLKit
-import Testing
 @testable import SuiteBridgeCore
+import SuiteBridgeTestSupport
+import Testing
 
 @Suite("Store")
 struct StoreTests {

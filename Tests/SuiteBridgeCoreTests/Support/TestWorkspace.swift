@@ -7,48 +7,10 @@ import NetSuiteClient
 import NetSuiteSimulator
 import SQLKit
 @testable import SuiteBridgeCore
+import SuiteBridgeTestSupport
 
-/// The databases the store tests run on: SQLite always, PostgreSQL when `SUITEBRIDGE_TEST_POSTGRES_URL` is set.
-enum TestDatabases {
-    static var kinds: [Store.Kind] {
-        ProcessInfo.processInfo.environment["SUITEBRIDGE_TEST_POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] } ?? [.sqlite]
-    }
-
-    /// A fresh, empty store of `kind`: a new SQLite file, or a new PostgreSQL schema.
-    static func withStore<T: Sendable>(_ kind: Store.Kind, _ body: @Sendable (Store, TestFolder) async throws -> T) async throws -> T {
-        let folder = try TestFolder()
-        let store: Store
-        switch kind {
-        case .sqlite:
-            store = try await Store.openSQLite(path: folder.path + "/suitebridge.sqlite", logger: quietLogger)
-        case .postgres:
-            let url = ProcessInfo.processInfo.environment["SUITEBRIDGE_TEST_POSTGRES_URL"] ?? ""
-            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            let admin = try await Store.openPostgres(url: url, schema: nil, migrating: false, logger: quietLogger)
-            try await admin.read { try await $0.raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
-            await admin.close()
-            store = try await Store.openPostgres(url: url, schema: schema, logger: quietLogger)
-        }
-        do {
-            let result = try await body(store, folder)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
-    }
-}
-
-/// A temporary folder, deleted when the process ends.
-struct TestFolder: Sendable {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "suitebridge-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
+extension TestFolder {
+    /// The folder as a SuiteBridge home.
     var home: SuiteBridgeHome { SuiteBridgeHome(path: path) }
 }
 
@@ -66,17 +28,9 @@ struct LiveSetup: Sendable {
         _ kind: Store.Kind = .sqlite, records: Int = 20, keyType: String = "ec-p256",
         _ body: @Sendable (LiveSetup) async throws -> T
     ) async throws -> T {
-        let netsuite = SimulatedNetSuite()
-        let configuration = SimulatorProvisioning.Configuration(accounts: [
-            .init(accountId: "1234567_SB1", concurrencyLimit: 5, records: records, seed: 5, keyType: keyType)
-        ])
-        let provisioned = try await SimulatorProvisioning.provision(netsuite, configuration: configuration, baseURL: "")
-        let server = SimulatorServer(netsuite: netsuite)
-        let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
-        return try await app.test(.live) { client in
-            var credentials = provisioned.accounts[0]
-            credentials.baseURL = "http://127.0.0.1:\(client.port!)"
-            let account = credentials
+        try await LoopbackSimulator.run(records: records, keyType: keyType) { simulator in
+            let netsuite = simulator.netsuite
+            let account = simulator.credentials
             return try await TestDatabases.withStore(kind) { store, folder in
                 let core = CoreContext(
                     store: store, secrets: SecretBox(masterKey: .generate(source: .environment)), actor: "test", logger: quietLogger,
@@ -94,9 +48,3 @@ struct LiveSetup: Sendable {
     var tbaName: String { "\(realm)-tba" }
     var oauth2Name: String { "\(realm)-oauth2" }
 }
-
-let quietLogger: Logger = {
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
-    return logger
-}()

@@ -6,6 +6,7 @@ import NIOCore
 import SuiteBridgeAPIClient
 import SuiteBridgeCore
 import SuiteBridgeServer
+import SuiteBridgeTestSupport
 import Testing
 
 @Suite("Flows through the API and the dashboard")
@@ -14,7 +15,7 @@ struct FlowAPITests {
     func flows() async throws {
         try await ServerHarness.run { harness in
             let api = harness.apiClient
-            let folder = NSTemporaryDirectory() + "suitebridge-flow-" + UUID().uuidString
+            let folder = try TestFolder().file("exports")
             let created = try await api.createFlow(body: .json(.init(name: "customers", definition: .init(
                 kind: .export, instance: "\(harness.realm)-tba",
                 export: .init(query: "SELECT id, companyname FROM customer ORDER BY id", destination: .init(_type: .folder, path: folder))))))

@@ -8,6 +8,7 @@ import NetSuiteSimulator
 import NIOCore
 @testable import SuiteBridgeServer
 import Synchronization
+import SuiteBridgeTestSupport
 import Testing
 
 @Suite("Dashboard")
@@ -125,33 +126,6 @@ struct SecretScanTests {
             for secret in secrets where secret.count >= 16 {
                 for text in seen { #expect(!text.contains(secret), "a secret appeared") }
             }
-        }
-    }
-}
-
-/// Collects log lines (message and metadata).
-final class CapturedLogs: Sendable {
-    let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        var logger = Logger(label: "captured") { _ in Handler(sink: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct Handler: LogHandler {
-        let sink: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            sink.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
         }
     }
 }

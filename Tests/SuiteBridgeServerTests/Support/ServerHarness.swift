@@ -11,6 +11,7 @@ import OpenAPIRuntime
 import SuiteBridgeAPIClient
 import SuiteBridgeCore
 @testable import SuiteBridgeServer
+import SuiteBridgeTestSupport
 import Testing
 
 /// A simulator on 127.0.0.1, a workspace over a fresh SQLite store with the simulator's instances imported, and
@@ -31,17 +32,11 @@ struct ServerHarness: Sendable {
     }()
 
     static func run<T: Sendable>(logger: Logger = quietLogger, _ body: @Sendable (ServerHarness) async throws -> T) async throws -> T {
-        let netsuite = SimulatedNetSuite()
-        let provisioned = try await SimulatorProvisioning.provision(
-            netsuite, configuration: .init(accounts: [.init(accountId: "1234567_SB1", concurrencyLimit: 5, records: 20, seed: 3, keyType: "ec-p256")]), baseURL: "")
-        let simulator = Application(router: SimulatorServer(netsuite: netsuite).makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                    logger: quietLogger)
-        return try await simulator.test(.live) { simulatorClient in
-            var credentials = provisioned.accounts[0]
-            credentials.baseURL = "http://127.0.0.1:\(simulatorClient.port!)"
-            let home = NSTemporaryDirectory() + "suitebridge-server-" + UUID().uuidString
+        try await LoopbackSimulator.run(records: 20, seed: 3) { simulator in
+            let netsuite = simulator.netsuite
+            let home = try TestFolder().path
             let workspace = try await Workspace.open(environment: ["SUITEBRIDGE_HOME": home], actor: "test", logger: logger)
-            let account = credentials
+            let account = simulator.credentials
             do {
                 try await workspace.context.instances.importCredentials(CredentialsFile(accounts: [account]))
                 let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(banner: "Demo banner"), metrics: Self.metrics)
@@ -88,9 +83,3 @@ struct ServerHarness: Sendable {
         String(buffer: response.body)
     }
 }
-
-let quietLogger: Logger = {
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
-    return logger
-}()
