@@ -5,6 +5,11 @@ import NetSuiteAuth
 ///
 /// All state lives in this actor; HTTP handlers call it briefly and do slow work (latency, SuiteQL evaluation)
 /// outside it.
+///
+/// Why one type with many public methods: they are the setup pages of NetSuite a test or demo drives (features,
+/// roles, entities, integrations, tokens, M2M mappings, data, faults), and every one must change the accounts
+/// atomically with the requests being served; one actor is what makes that so. They are grouped by concept in
+/// this file's `MARK` sections.
 public actor SimulatedNetSuite {
     var accounts: [String: AccountState] = [:]
     /// Seconds added to the real clock, so tests can make certificates expire and timestamps drift.
@@ -60,6 +65,8 @@ public actor SimulatedNetSuite {
 
     public func features(_ realm: String) throws(SimulatorError) -> Features { try account(realm).features }
 
+    // MARK: Roles and entities
+
     public func addRole(_ realm: String, name: String, permissions: [String: PermissionLevel]) throws(SimulatorError) -> Int {
         try withAccount(realm) { account in
             let id = account.makeID()
@@ -107,6 +114,8 @@ public actor SimulatedNetSuite {
             account.entities[entityID]?.isInactive = inactive
         }
     }
+
+    // MARK: Integrations, tokens and M2M mappings
 
     /// Adds an integration record; returns its id and its consumer key and secret (shown once, as in NetSuite).
     public func addIntegration(
@@ -197,6 +206,8 @@ public actor SimulatedNetSuite {
         }
     }
 
+    // MARK: Governance, faults and preferences
+
     public func setConcurrencyLimit(_ realm: String, _ limit: Int) throws(SimulatorError) {
         guard limit >= 1 else { throw .badRequest("limit must be 1 or more.") }
         try withAccount(realm) { $0.concurrencyLimit = limit }
@@ -219,6 +230,8 @@ public actor SimulatedNetSuite {
         try withAccount(realm) { $0.datePreference = preference }
     }
 
+    // MARK: Audit and counters
+
     public func loginAudit(_ realm: String) throws(SimulatorError) -> [LoginAuditEntry] { try account(realm).audit }
 
     public func stats(_ realm: String) throws(SimulatorError) -> AccountStats { try account(realm).stats }
@@ -231,6 +244,8 @@ public actor SimulatedNetSuite {
             account.stats.maxInFlight = inFlight
         }
     }
+
+    // MARK: Data
 
     /// Fills an account with the deterministic data set: `customers` customers and their contacts, orders,
     /// payments, deposits and refunds, plus items and subsidiaries.
