@@ -1,44 +1,6 @@
 import Foundation
 import SQLKit
 
-/// A flow as stored.
-public struct Flow: Sendable, Hashable {
-    public var id: String
-    public var name: String
-    public var definition: FlowDefinition
-    public var state: FlowState
-    /// Why it is paused or waiting, when it is.
-    public var stateReason: String?
-    /// The incremental export's saved watermark (`YYYY-MM-DD HH24:MI:SS`), after its last successful run.
-    public var watermark: String?
-    public var nextRunAt: Date?
-    public var createdAt: Date
-}
-
-/// A run of a flow.
-public struct Run: Sendable, Hashable, Codable {
-    public var id: String
-    public var flowID: String
-    public var flowName: String
-    public var state: RunState
-    /// `manual`, `schedule`, or `credentials-restored`.
-    public var trigger: String
-    public var queuedAt: Date
-    public var startedAt: Date?
-    public var finishedAt: Date?
-    public var attempts: Int
-    public var rowsRead: Int
-    public var rowsWritten: Int
-    public var rowsFailed: Int
-    public var error: String?
-    public var log: String
-
-    /// Seconds from start to finish (or to now while it runs).
-    public var duration: TimeInterval? {
-        startedAt.map { (finishedAt ?? Date()).timeIntervalSince($0) }
-    }
-}
-
 /// The flows and their runs: create, pause, resume, delete, queue runs, enqueue scheduled ones.
 public struct Flows: Sendable {
     let context: CoreContext

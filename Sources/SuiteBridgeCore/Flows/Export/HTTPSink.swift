@@ -1,0 +1,62 @@
+import Foundation
+import NetSuiteClient
+
+/// Batches of rows POSTed as JSON, each with an `Idempotency-Key` of run and batch, so a batch sent twice (a retry,
+/// a resumed run) can be recognised by the receiver.
+struct HTTPSink: ExportSink {
+    let url: String
+    let batchSize: Int
+    let flow: String
+    let runID: String
+    let transport: HTTPClientTransport
+    var pending: [[String: String]] = []
+    var batch = 0
+
+    var location: String { url }
+
+    init(destination: FlowDefinition.Destination, flow: String, runID: String, transport: HTTPClientTransport) {
+        url = destination.url ?? ""
+        batchSize = max(1, destination.batchSize ?? 500)
+        self.flow = flow
+        self.runID = runID
+        self.transport = transport
+    }
+
+    mutating func write(_ rows: [[String: String]], columns: [String]) async throws {
+        pending += rows
+        while pending.count >= batchSize {
+            let chunk = Array(pending.prefix(batchSize))
+            pending.removeFirst(batchSize)
+            try await send(chunk)
+        }
+    }
+
+    mutating func finish() async throws {
+        if !pending.isEmpty || batch == 0 { try await send(pending) }
+        pending = []
+    }
+
+    func abandon() async {}
+
+    private mutating func send(_ rows: [[String: String]]) async throws {
+        batch += 1
+        let body = try JSONSerialization.data(withJSONObject: ["flow": flow, "run": runID, "batch": batch, "rows": rows], options: [.sortedKeys])
+        let request = NetSuiteHTTPRequest(method: "POST", url: url, headers: [
+            ("Content-Type", "application/json"), ("Idempotency-Key", "\(runID)-\(batch)"),
+        ], body: Array(body))
+        var lastProblem = ""
+        for attempt in 1...4 {
+            do {
+                let response = try await transport.send(request, timeout: .seconds(60))
+                if (200..<300).contains(response.status) { return }
+                lastProblem = "HTTP \(response.status)"
+                if response.status < 500 && response.status != 429 { break }
+            } catch {
+                lastProblem = "\(error)"
+            }
+            try await Task.sleep(for: .milliseconds(200 * (1 << attempt)))
+        }
+        throw SuiteBridgeError(.invalidInput, "The export endpoint \(url) refused batch \(batch): \(lastProblem).",
+                               remedy: "Check the endpoint; the run can be run again (batches carry Idempotency-Key headers).", field: "export.destination.url")
+    }
+}
