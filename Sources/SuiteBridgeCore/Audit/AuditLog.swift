@@ -21,6 +21,13 @@ public struct AuditLog: Sendable {
 
     let store: Store
 
+    /// An `audit_log` row as stored (the time as the store's text), decoded by SQLKit.
+    private struct Row: Decodable {
+        var seq: Int
+        var at, actor, action, outcome, detail: String
+        var instance: String?
+    }
+
     public init(store: Store) {
         self.store = store
     }
@@ -56,14 +63,10 @@ public struct AuditLog: Sendable {
                     """).all()
             }
             return try rows.map { row in
-                AuditEntry(
-                    sequence: try row.decode(column: "seq", as: Int.self),
-                    at: StoreDate.date(try row.decode(column: "at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
-                    actor: try row.decode(column: "actor", as: String.self),
-                    instance: try row.decode(column: "instance", as: String?.self),
-                    action: AuditAction(rawValue: try row.decode(column: "action", as: String.self)),
-                    outcome: try row.decode(column: "outcome", as: String.self),
-                    detail: try row.decode(column: "detail", as: String.self))
+                let stored = try row.decode(model: Row.self)
+                return AuditEntry(
+                    sequence: stored.seq, at: StoreDate.date(stored.at) ?? Date(timeIntervalSince1970: 0), actor: stored.actor,
+                    instance: stored.instance, action: AuditAction(rawValue: stored.action), outcome: stored.outcome, detail: stored.detail)
             }
         }
     }

@@ -28,18 +28,21 @@ public struct Flows: Sendable {
             createdAt: StoreDate.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0))
     }
 
+    /// A `runs` row as stored (dates as the store's text), decoded by SQLKit from the columns' snake-case names.
+    private struct RunRow: Decodable {
+        var id, flowId, flowName, state, trigger, queuedAt: String
+        var startedAt, finishedAt, error: String?
+        var attempts, rowsRead, rowsWritten, rowsFailed: Int
+        var log: String
+    }
+
     static func decodeRun(_ row: any SQLRow) throws -> Run {
-        Run(
-            id: try row.decode(column: "id", as: String.self), flowID: try row.decode(column: "flow_id", as: String.self),
-            flowName: try row.decode(column: "flow_name", as: String.self),
-            state: RunState(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed,
-            trigger: try row.decode(column: "trigger", as: String.self),
-            queuedAt: StoreDate.date(try row.decode(column: "queued_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
-            startedAt: StoreDate.date(try row.decode(column: "started_at", as: String?.self)),
-            finishedAt: StoreDate.date(try row.decode(column: "finished_at", as: String?.self)),
-            attempts: try row.decode(column: "attempts", as: Int.self), rowsRead: try row.decode(column: "rows_read", as: Int.self),
-            rowsWritten: try row.decode(column: "rows_written", as: Int.self), rowsFailed: try row.decode(column: "rows_failed", as: Int.self),
-            error: try row.decode(column: "error", as: String?.self), log: try row.decode(column: "log", as: String.self))
+        let stored = try row.decode(model: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return Run(
+            id: stored.id, flowID: stored.flowId, flowName: stored.flowName, state: RunState(rawValue: stored.state) ?? .failed,
+            trigger: stored.trigger, queuedAt: StoreDate.date(stored.queuedAt) ?? Date(timeIntervalSince1970: 0),
+            startedAt: StoreDate.date(stored.startedAt), finishedAt: StoreDate.date(stored.finishedAt), attempts: stored.attempts,
+            rowsRead: stored.rowsRead, rowsWritten: stored.rowsWritten, rowsFailed: stored.rowsFailed, error: stored.error, log: stored.log)
     }
 
     static func flow(named name: String, in database: any SQLDatabase) async throws -> Flow {
