@@ -13,6 +13,10 @@ import SuiteBridgeCore
 struct APIHandler: APIProtocol {
     let server: SuiteBridgeServer
 
+    /// How bodies are written: compact JSON with sorted keys and unescaped slashes (URLs read as URLs), ISO 8601
+    /// dates in whole seconds.
+    static let configuration = Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+
     /// The core acting as the caller, for the audit log.
     var core: CoreContext {
         server.core.acting(as: APICaller.name ?? "unknown")

@@ -62,7 +62,7 @@ public struct SuiteBridgeServer: Sendable {
             .add(middleware: RequestPeerMiddleware())
         do {
             try APIHandler(server: self).registerHandlers(
-                on: api, middlewares: [PlainResponseHeaders(), APIAuthentication(tokens: tokens, limiter: limiter, metrics: metrics)])
+                on: api, configuration: APIHandler.configuration, middlewares: [PlainResponseHeaders(), APIAuthentication(tokens: tokens, limiter: limiter, metrics: metrics)])
         } catch {
             // Only a malformed server URL in the document makes this fail; its paths are fixed at build time.
             preconditionFailure("openapi.yaml's server URL is not a URL: \(error)")
