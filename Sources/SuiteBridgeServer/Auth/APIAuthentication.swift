@@ -32,9 +32,7 @@ struct APIAuthentication: ServerMiddleware {
     /// The operations anyone may call (`security: []` in `openapi.yaml`).
     static let publicOperations: Set<String> = [Operations.Health.id]
 
-    let tokens: APITokens
-    let limiter: FailedLoginLimiter
-    let metrics: ServerMetrics
+    let bearer: BearerAuthenticator
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -43,23 +41,12 @@ struct APIAuthentication: ServerMiddleware {
         if Self.publicOperations.contains(operationID) {
             return try await next(request, body, metadata)
         }
-        let peer = APICaller.peer
-        if await limiter.isBlocked(peer) {
-            metrics.unauthorized()
-            throw APIError(status: .tooManyRequests, code: "too_many_failed_logins", message: "Too many failed logins from this address.",
-                           remedy: "Wait a minute, then use a valid token.")
+        guard let name = try await bearer.authenticate(request.headerFields[.authorization], peer: APICaller.peer) else {
+            throw APIError.unauthorized
         }
-        if let header = request.headerFields[.authorization], header.lowercased().hasPrefix("bearer ") {
-            let value = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            if let name = try await tokens.authenticate(value) {
-                return try await APICaller.$name.withValue(name) {
-                    try await next(request, body, metadata)
-                }
-            }
-            await limiter.recordFailure(peer)
+        return try await APICaller.$name.withValue(name) {
+            try await next(request, body, metadata)
         }
-        metrics.unauthorized()
-        throw APIError.unauthorized
     }
 }
 

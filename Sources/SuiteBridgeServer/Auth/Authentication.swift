@@ -26,42 +26,50 @@ actor FailedLoginLimiter {
     }
 }
 
-/// Lets a request through with a valid API token (`Authorization: Bearer`), or, for dashboard pages, a valid
-/// session cookie; answers 401 (counted) otherwise.
-struct AuthenticationMiddleware: RouterMiddleware {
-    typealias Context = ServerContext
+/// Checks an `Authorization: Bearer` header: refuses a peer that keeps presenting wrong tokens (429), counts every
+/// refusal in `/metrics`, and records a wrong token against the peer. The API and the dashboard both use it.
+struct BearerAuthenticator: Sendable {
     let tokens: APITokens
-    let sessions: DashboardSessions
     let limiter: FailedLoginLimiter
     let metrics: ServerMetrics
-    /// Whether a session cookie is accepted (pages) or only a bearer token (API).
-    let acceptsSession: Bool
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
-        if acceptsSession, let session = await sessions.session(from: request) {
-            context.actor = session.actor
-            context.session = session
-            return try await next(request, context)
-        }
-        if await limiter.isBlocked(context.peer) {
+    /// The token's name, or `nil` (counted, and recorded against `peer` when a token was sent) when the header
+    /// holds no valid token.
+    /// - Throws: ``APIError`` 429 when `peer` has failed too often; a store error.
+    func authenticate(_ header: String?, peer: String) async throws -> String? {
+        if await limiter.isBlocked(peer) {
             metrics.unauthorized()
             throw APIError(status: .tooManyRequests, code: "too_many_failed_logins", message: "Too many failed logins from this address.",
                            remedy: "Wait a minute, then use a valid token.")
         }
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+        if let header, header.lowercased().hasPrefix("bearer ") {
             let value = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            if let name = try await tokens.authenticate(value) {
-                context.actor = name
-                return try await next(request, context)
-            }
-            await limiter.recordFailure(context.peer)
+            if let name = try await tokens.authenticate(value) { return name }
+            await limiter.recordFailure(peer)
         }
         metrics.unauthorized()
-        if acceptsSession {
-            return Response(status: .seeOther, headers: [.location: "/login"])
+        return nil
+    }
+}
+
+/// Lets a dashboard page through with a valid session cookie or API token; redirects to the login page otherwise.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+    let sessions: DashboardSessions
+    let bearer: BearerAuthenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let session = await sessions.session(from: request) {
+            context.actor = session.actor
+            context.session = session
+            return try await next(request, context)
         }
-        throw APIError.unauthorized
+        if let name = try await bearer.authenticate(request.headers[.authorization], peer: context.peer) {
+            context.actor = name
+            return try await next(request, context)
+        }
+        return Response(status: .seeOther, headers: [.location: DashboardPath.login])
     }
 }
 

@@ -62,14 +62,14 @@ public struct SuiteBridgeServer: Sendable {
             .add(middleware: RequestPeerMiddleware())
         do {
             try APIHandler(server: self).registerHandlers(
-                on: api, configuration: APIHandler.configuration, middlewares: [PlainResponseHeaders(), APIAuthentication(tokens: tokens, limiter: limiter, metrics: metrics)])
+                on: api, configuration: APIHandler.configuration, middlewares: [PlainResponseHeaders(), APIAuthentication(bearer: bearer)])
         } catch {
             // Only a malformed server URL in the document makes this fail; its paths are fixed at build time.
             preconditionFailure("openapi.yaml's server URL is not a URL: \(error)")
         }
 
         let pages = router.group()
-            .add(middleware: AuthenticationMiddleware(tokens: tokens, sessions: sessions, limiter: limiter, metrics: metrics, acceptsSession: true))
+            .add(middleware: AuthenticationMiddleware(sessions: sessions, bearer: bearer))
         dashboard.addPages(to: pages, server: self)
         return router
     }
@@ -82,6 +82,8 @@ public struct SuiteBridgeServer: Sendable {
                                FlowWorkerService(worker: FlowWorker(context: core))],
                     onServerRunning: onServerRunning, logger: logger)
     }
+
+    var bearer: BearerAuthenticator { BearerAuthenticator(tokens: tokens, limiter: limiter, metrics: metrics) }
 
     /// The core acting as the caller, for the audit log.
     func core(for context: ServerContext) -> CoreContext {
