@@ -126,6 +126,12 @@ def main():
         call(server, "POST", "/api/v1/tokens", {"name": "ci"}, expect=409)
         call(server, "DELETE", "/api/v1/tokens/ci", expect=204)
         call(server, "DELETE", "/api/v1/tokens/ci", expect=404)
+        _, raw = call(server, "POST", "/api/v1/tokens", {"name": "viewer", "scope": "read"}, expect=201)
+        viewer = json.loads(raw)["token"]
+        call(server, "GET", "/api/v1/instances", token=viewer, expect=200)
+        call(server, "POST", f"/api/v1/instances/{tba}/test", token=viewer, expect=403)
+        call(server, "POST", "/api/v1/tokens", {"name": "sneaky", "scope": "admin"}, token=viewer, expect=403)
+        call(server, "DELETE", "/api/v1/tokens/viewer", expect=204)
         out = tempfile.mkdtemp(prefix="suitebridge-flow-")
         call(server, "POST", "/api/v1/flows", {"name": "customers", "definition": {
             "kind": "export", "instance": tba, "export": {"query": "SELECT id FROM customer ORDER BY id", "destination": {"type": "folder", "path": out}}}}, expect=201)

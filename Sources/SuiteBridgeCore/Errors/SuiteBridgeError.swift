@@ -8,7 +8,7 @@ public struct SuiteBridgeError: Error, Sendable, Hashable, CustomStringConvertib
     /// The kind of failure.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Backing: String, Sendable, Hashable {
-            case invalidInput, notFound, conflict, store, masterKey, sealedSecret, netsuite
+            case invalidInput, notFound, conflict, forbidden, store, masterKey, sealedSecret, netsuite
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -19,6 +19,8 @@ public struct SuiteBridgeError: Error, Sendable, Hashable, CustomStringConvertib
         public static let notFound = Code(.notFound)
         /// The change conflicts with what is stored (a duplicate name, a certificate in the wrong state).
         public static let conflict = Code(.conflict)
+        /// The caller may not do this: a token whose scope is too small, a path outside the files root.
+        public static let forbidden = Code(.forbidden)
         /// The database could not be opened, migrated or written.
         public static let store = Code(.store)
         /// The master key is missing, malformed or not the one the store was sealed with.

@@ -167,6 +167,10 @@ enum Migrations {
             // `RSA 4096` becomes `rsa-4096`: the one spelling the CLI, the API and the simulator use.
             KeyType.accepted.map { "UPDATE certificates SET key_type = '\($0.identifier)' WHERE key_type = '\($0.description)'" }
         },
+        Migration(version: 7, name: "token scopes") { _ in
+            // Every token made before scopes could do everything: it stays admin.
+            ["ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin'"]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -6,6 +6,7 @@ import SQLKit
 /// it is created; only its SHA-256 is kept.
 public struct APIToken: Sendable, Hashable, Codable {
     public var name: String
+    public var scope: TokenScope
     public var createdAt: Date
     public var lastUsedAt: Date?
     public var revokedAt: Date?
@@ -21,9 +22,9 @@ public struct APITokens: Sendable {
         self.now = now
     }
 
-    /// Creates a token called `name` and returns its value, which is not stored and cannot be shown again.
+    /// Creates a token called `name` with `scope` and returns its value, which is not stored and cannot be shown again.
     /// - Throws: ``SuiteBridgeError`` `.invalidInput` for a bad name, `.conflict` for a name in use.
-    public func create(name: String, actor: String) async throws -> String {
+    public func create(name: String, scope: TokenScope = .read, actor: String) async throws -> String {
         let name = try InstanceValidation.name(name)
         let value = "sbt_" + Self.randomText()
         let hash = Self.hash(value)
@@ -32,13 +33,13 @@ public struct APITokens: Sendable {
             if try await database.raw("SELECT name FROM api_tokens WHERE name = \(bind: name)").first() != nil {
                 throw SuiteBridgeError(.conflict, "A token named \"\(name)\" exists.", remedy: "Choose another name, or revoke that one first.", field: "name")
             }
-            try await Self.insert(database, name: name, hash: hash, date: date, actor: actor)
+            try await Self.insert(database, name: name, scope: scope, hash: hash, date: date, actor: actor)
         }
         return value
     }
 
-    /// Creates the first token, called `name`, when the store has none, and returns its value; `nil` when a token
-    /// exists. Atomic: several servers starting at once on one PostgreSQL store make one token between them.
+    /// Creates the first token, called `name`, with scope `admin`, when the store has none, and returns its value;
+    /// `nil` when a token exists. Atomic: several servers starting at once on one PostgreSQL store make one token between them.
     public func createFirstIfNone(name: String, actor: String) async throws -> String? {
         let name = try InstanceValidation.name(name)
         let value = "sbt_" + Self.randomText()
@@ -51,32 +52,42 @@ public struct APITokens: Sendable {
                 try await database.raw("SELECT pg_advisory_xact_lock(7031963)").run()
             }
             guard try await database.raw("SELECT name FROM api_tokens LIMIT 1").first() == nil else { return false }
-            try await Self.insert(database, name: name, hash: hash, date: date, actor: actor)
+            try await Self.insert(database, name: name, scope: .admin, hash: hash, date: date, actor: actor)
             return true
         }
         return created ? value : nil
     }
 
-    /// The token's name when `value` is a valid, unrevoked token; `nil` otherwise. Records its last use.
-    public func authenticate(_ value: String) async throws -> String? {
+    /// The token's name and scope when `value` is a valid, unrevoked token; `nil` otherwise. Records its last use.
+    public func authenticate(_ value: String) async throws -> AuthenticatedToken? {
         guard value.hasPrefix("sbt_"), value.count < 200 else { return nil }
         let hash = Self.hash(value)
         let date = now()
         return try await store.read { database in
-            guard let row = try await database.raw("SELECT name, revoked_at FROM api_tokens WHERE token_hash = \(bind: hash)").first(),
+            guard let row = try await database.raw("SELECT name, scope, revoked_at FROM api_tokens WHERE token_hash = \(bind: hash)").first(),
                   try row.decode(column: "revoked_at", as: String?.self) == nil
             else { return nil }
             let name = try row.decode(column: "name", as: String.self)
             try await database.raw("UPDATE api_tokens SET last_used_at = \(bind: StoreDate.string(date)) WHERE name = \(bind: name)").run()
-            return name
+            return AuthenticatedToken(name: name, scope: TokenScope(rawValue: try row.decode(column: "scope", as: String.self)) ?? .read)
+        }
+    }
+
+    /// The scope of the unrevoked token `name`, or `nil` when it was revoked or never existed: a dashboard session
+    /// ends with its token.
+    public func activeScope(of name: String) async throws -> TokenScope? {
+        try await store.read { database in
+            try await database.raw("SELECT scope FROM api_tokens WHERE name = \(bind: name) AND revoked_at IS NULL").first()
+                .map { TokenScope(rawValue: try $0.decode(column: "scope", as: String.self)) ?? .read }
         }
     }
 
     /// Every token, revoked ones included.
     public func list() async throws -> [APIToken] {
         try await store.read { database in
-            try await database.raw("SELECT name, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY name").all().map { row in
+            try await database.raw("SELECT name, scope, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY name").all().map { row in
                 APIToken(name: try row.decode(column: "name", as: String.self),
+                         scope: TokenScope(rawValue: try row.decode(column: "scope", as: String.self)) ?? .read,
                          createdAt: StoreDate.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
                          lastUsedAt: StoreDate.date(try row.decode(column: "last_used_at", as: String?.self)),
                          revokedAt: StoreDate.date(try row.decode(column: "revoked_at", as: String?.self)))
@@ -97,11 +108,12 @@ public struct APITokens: Sendable {
     }
 
     /// Stores a new token's hash and records its creation.
-    private static func insert(_ database: any SQLDatabase, name: String, hash: String, date: Date, actor: String) async throws {
+    private static func insert(_ database: any SQLDatabase, name: String, scope: TokenScope, hash: String, date: Date, actor: String) async throws {
         try await database.raw("""
-            INSERT INTO api_tokens (name, token_hash, created_at) VALUES (\(bind: name), \(bind: hash), \(bind: StoreDate.string(date)))
+            INSERT INTO api_tokens (name, token_hash, scope, created_at)
+            VALUES (\(bind: name), \(bind: hash), \(bind: scope.rawValue), \(bind: StoreDate.string(date)))
             """).run()
-        try await AuditLog.append(database, actor: actor, instance: nil, action: .tokenCreate, detail: name, at: date)
+        try await AuditLog.append(database, actor: actor, instance: nil, action: .tokenCreate, detail: "\(name) (scope \(scope))", at: date)
     }
 
     static func hash(_ value: String) -> String {

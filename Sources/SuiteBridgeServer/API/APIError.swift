@@ -26,6 +26,7 @@ struct APIError: Error, HTTPResponseError {
         case .invalidInput: .badRequest
         case .notFound: .notFound
         case .conflict: .conflict
+        case .forbidden: .forbidden
         case .netsuite: .badGateway
         case .store: .serviceUnavailable
         default: .internalServerError

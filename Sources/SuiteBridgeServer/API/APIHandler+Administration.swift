@@ -14,18 +14,31 @@ extension APIHandler {
     func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output {
         let tokens = try await server.tokens.list()
         return .ok(.init(body: .json(.init(items: tokens.map {
-            .init(name: $0.name, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
+            .init(name: $0.name, scope: .init($0.scope), createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
         }))))
     }
 
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
         guard case .json(let body) = input.body else { throw APIError.badBody("expected application/json") }
-        let value = try await server.tokens.create(name: body.name, actor: core.actor)
-        return .created(.init(body: .json(.init(name: body.name, token: value))))
+        let scope = body.scope.map { TokenScope(rawValue: $0.rawValue) ?? .read } ?? .read
+        let value = try await server.tokens.create(name: body.name, scope: scope, actor: core.actor)
+        return .created(.init(body: .json(.init(name: body.name, scope: .init(scope), token: value))))
     }
 
     func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {
         try await server.tokens.revoke(name: input.path.name, actor: core.actor)
+        await server.sessions.end(actor: input.path.name)
         return .noContent(.init())
+    }
+}
+
+extension Components.Schemas.TokenScope {
+    init(_ scope: TokenScope) {
+        switch scope {
+        case .metrics: self = .metrics
+        case .read: self = .read
+        case .operate: self = .operate
+        case .admin: self = .admin
+        }
     }
 }

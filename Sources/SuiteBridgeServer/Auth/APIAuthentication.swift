@@ -25,8 +25,9 @@ struct RequestPeerMiddleware: RouterMiddleware {
     }
 }
 
-/// Authentication for the generated API: every operation but those the document marks `security: []` needs a
-/// valid `Authorization: Bearer` token; the token's name becomes ``APICaller/name``. Peers that keep presenting
+/// Authentication and authorisation for the generated API: every operation but those the document marks
+/// `security: []` needs a valid `Authorization: Bearer` token whose scope allows the operation
+/// (``OperationScopes``; 403 naming the scope needed otherwise); the token's name becomes ``APICaller/name``. Peers that keep presenting
 /// wrong tokens are refused with 429 (``FailedLoginLimiter``); every refusal is counted in `/metrics`.
 struct APIAuthentication: ServerMiddleware {
     /// The operations anyone may call (`security: []` in `openapi.yaml`).
@@ -41,10 +42,15 @@ struct APIAuthentication: ServerMiddleware {
         if Self.publicOperations.contains(operationID) {
             return try await next(request, body, metadata)
         }
-        guard let name = try await bearer.authenticate(request.headerFields[.authorization], peer: APICaller.peer) else {
+        guard let token = try await bearer.authenticate(request.headerFields[.authorization], peer: APICaller.peer) else {
             throw APIError.unauthorized
         }
-        return try await APICaller.$name.withValue(name) {
+        // An operation without a stated scope is admin's: a forgotten entry fails closed.
+        let required = OperationScopes.required[operationID] ?? .admin
+        guard token.scope.allows(required) else {
+            throw APIError(token.scope.refusal(needing: required, to: operationID))
+        }
+        return try await APICaller.$name.withValue(token.name) {
             try await next(request, body, metadata)
         }
     }

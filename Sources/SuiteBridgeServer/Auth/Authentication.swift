@@ -33,10 +33,10 @@ struct BearerAuthenticator: Sendable {
     let limiter: FailedLoginLimiter
     let metrics: ServerMetrics
 
-    /// The token's name, or `nil` (counted, and recorded against `peer` when a token was sent) when the header
-    /// holds no valid token.
+    /// The token, or `nil` (counted, and recorded against `peer` when a token was sent) when the header holds no
+    /// valid token.
     /// - Throws: ``APIError`` 429 when `peer` has failed too often; a store error.
-    func authenticate(_ header: String?, peer: String) async throws -> String? {
+    func authenticate(_ header: String?, peer: String) async throws -> AuthenticatedToken? {
         if await limiter.isBlocked(peer) {
             metrics.unauthorized()
             throw APIError(status: .tooManyRequests, code: "too_many_failed_logins", message: "Too many failed logins from this address.",
@@ -44,7 +44,7 @@ struct BearerAuthenticator: Sendable {
         }
         if let header, header.lowercased().hasPrefix("bearer ") {
             let value = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            if let name = try await tokens.authenticate(value) { return name }
+            if let token = try await tokens.authenticate(value) { return token }
             await limiter.recordFailure(peer)
         }
         metrics.unauthorized()
@@ -52,7 +52,8 @@ struct BearerAuthenticator: Sendable {
     }
 }
 
-/// Lets a dashboard page through with a valid session cookie or API token; redirects to the login page otherwise.
+/// Lets a dashboard page through with a valid session cookie or API token of at least `read` scope; redirects to
+/// the login page otherwise. A session whose token was revoked ends at its next request.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let sessions: DashboardSessions
@@ -61,15 +62,25 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let session = await sessions.session(from: request) {
+            guard let scope = try await bearer.tokens.activeScope(of: session.actor) else {
+                await sessions.end(actor: session.actor)
+                var response = Response(status: .seeOther, headers: [.location: DashboardPath.login])
+                response.setCookie(DashboardSessions.clearingCookie)
+                return response
+            }
             context.actor = session.actor
             context.session = session
-            return try await next(request, context)
+            context.scope = scope
+        } else if let token = try await bearer.authenticate(request.headers[.authorization], peer: context.peer) {
+            context.actor = token.name
+            context.scope = token.scope
+        } else {
+            return Response(status: .seeOther, headers: [.location: DashboardPath.login])
         }
-        if let name = try await bearer.authenticate(request.headers[.authorization], peer: context.peer) {
-            context.actor = name
-            return try await next(request, context)
+        guard let scope = context.scope, scope.allows(.read) else {
+            throw HTTPError(.forbidden, message: "This token's scope (metrics) opens /metrics only, not the dashboard.")
         }
-        return Response(status: .seeOther, headers: [.location: DashboardPath.login])
+        return try await next(request, context)
     }
 }
 

@@ -6,6 +6,7 @@ import SuiteBridgeCore
 /// A dashboard login: who, and the CSRF token its forms must carry.
 public struct DashboardSession: Sendable, Hashable {
     public var id: String
+    /// The token's name: the actor in the audit log. The session ends when this token is revoked.
     public var actor: String
     public var csrfToken: String
     public var expiresAt: Date
@@ -20,6 +21,11 @@ public actor DashboardSessions {
 
     public init(lifetime: TimeInterval = 8 * 3600) {
         self.lifetime = lifetime
+    }
+
+    /// Ends every session of the token `name` (it was revoked).
+    func end(actor name: String) {
+        sessions = sessions.filter { $0.value.actor != name }
     }
 
     func create(actor: String) -> DashboardSession {

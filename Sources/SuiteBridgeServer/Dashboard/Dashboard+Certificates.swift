@@ -6,23 +6,23 @@ import SuiteBridgeCore
 extension Dashboard {
     /// The certificate panel's actions on an instance's page, and the pending certificate's download.
     func addCertificateActions(to pages: RouterGroup<ServerContext>, server: SuiteBridgeServer) {
-        instanceAction(pages, "/instances/{name}/certificates/rotate", ActionForm.self, server: server) { _, name, _, core in
+        instanceAction(pages, "/instances/{name}/certificates/rotate", ActionForm.self, scope: .operate, server: server) { _, name, _, core in
             _ = try await core.certificates.beginRotation(name)
             return "pending"
         }
-        instanceAction(pages, "/instances/{name}/certificates/rotate-auto", ActionForm.self, server: server) { _, name, _, core in
+        instanceAction(pages, "/instances/{name}/certificates/rotate-auto", ActionForm.self, scope: .operate, server: server) { _, name, _, core in
             _ = try await core.certificates.rotateAutomatically(name)
             return "rotated"
         }
-        instanceAction(pages, "/instances/{name}/certificates/activate", CertificateIDForm.self, server: server) { form, name, _, core in
+        instanceAction(pages, "/instances/{name}/certificates/activate", CertificateIDForm.self, scope: .operate, server: server) { form, name, _, core in
             _ = try await core.certificates.activate(name, certificateID: form.certificateId ?? "")
             return "activated"
         }
-        instanceAction(pages, "/instances/{name}/certificates/update-id", CertificateIDForm.self, server: server) { form, name, _, core in
+        instanceAction(pages, "/instances/{name}/certificates/update-id", CertificateIDForm.self, scope: .operate, server: server) { form, name, _, core in
             _ = try await core.certificates.updateCertificateID(name, certificateID: form.certificateId ?? "")
             return "updated"
         }
-        instanceAction(pages, "/instances/{name}/certificates/{certificateId}/revoke", RevokeForm.self, server: server) { form, name, parameters, core in
+        instanceAction(pages, "/instances/{name}/certificates/{certificateId}/revoke", RevokeForm.self, scope: .admin, server: server) { form, name, parameters, core in
             guard form.confirm == "yes" else {
                 throw SuiteBridgeError(.invalidInput, "Revoking needs confirmation.", remedy: "Tick the box to confirm.")
             }

@@ -22,7 +22,8 @@ extension Dashboard {
             for flow in try await flows.list() {
                 var row: [String: Any] = ["name": flow.name, "kind": flow.definition.kind.rawValue, "instance": flow.definition.instance,
                                           "state": flow.state.rawValue, "stateClass": flow.state.rawValue, "active": flow.state == .active,
-                                          "schedule": flow.definition.schedule ?? "on demand", "csrf": context.session?.csrfToken ?? ""]
+                                          "schedule": flow.definition.schedule ?? "on demand", "csrf": context.session?.csrfToken ?? "",
+                                          "path": "/flows/" + DashboardPath.segment(flow.name)]
                 if let reason = flow.stateReason { row["stateReason"] = reason }
                 if let last = try await flows.runs(flow: flow.name, limit: 1).first {
                     row["lastRun"] = ["id": last.id, "state": last.state.rawValue, "queued": last.queuedAt.formatted(.iso8601)]
@@ -38,7 +39,7 @@ extension Dashboard {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             var values: [String: Any] = [
-                "name": flow.name, "kind": flow.definition.kind.rawValue, "instance": flow.definition.instance, "state": flow.state.rawValue,
+                "name": flow.name, "path": "/flows/" + DashboardPath.segment(flow.name), "kind": flow.definition.kind.rawValue, "instance": flow.definition.instance, "state": flow.state.rawValue,
                 "stateClass": flow.state.rawValue, "stateReason": flow.stateReason ?? "",
                 "definition": String(decoding: try encoder.encode(flow.definition), as: UTF8.self),
                 "runs": try await flows.runs(flow: flow.name, limit: 50).map(runValues),
@@ -48,7 +49,7 @@ extension Dashboard {
             return page("flow", title: flow.name, values, context: context)
         }
         for action in ["run", "pause", "resume"] {
-            post(pages, "/flows/{name}/\(action)", ActionForm.self) { _, _, context in
+            post(pages, "/flows/{name}/\(action)", ActionForm.self, scope: .operate) { _, _, context in
                 let name = try context.parameters.require("name")
                 let flows = server.core(for: context).flows
                 do {

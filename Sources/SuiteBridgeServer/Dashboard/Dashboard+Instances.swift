@@ -34,7 +34,7 @@ extension Dashboard {
             let auth = request.uri.queryParameters.get("auth") == AuthMethod.clientCredentials.rawValue ? AuthMethod.clientCredentials : .tokenBased
             return page("newInstance", title: "Add instance", newInstanceValues(auth: auth, values: [:], error: nil), context: context)
         }
-        post(pages, "/instances", NewInstanceForm.self) { form, _, context in
+        post(pages, "/instances", NewInstanceForm.self, scope: .admin) { form, _, context in
             let auth = form.auth == AuthMethod.clientCredentials.rawValue ? AuthMethod.clientCredentials : .tokenBased
             let credentials: InstanceDraft.Credentials = switch auth {
             case .tokenBased:
@@ -58,21 +58,21 @@ extension Dashboard {
             let flash = request.uri.queryParameters.get("flash").map { Self.flashText($0) }
             return try await instancePage(server, try context.parameters.require("name"), context: context, flash: flash)
         }
-        post(pages, "/instances/{name}/test", ActionForm.self) { _, _, context in
+        post(pages, "/instances/{name}/test", ActionForm.self, scope: .operate) { _, _, context in
             let name = try context.parameters.require("name")
             let result = try await server.core(for: context).diagnostics.test(name)
             let steps = result.steps.map { ["name": $0.name, "detail": $0.detail, "passed": $0.passed] as [String: Any] }
             return try await instancePage(server, name, context: context, extra: ["test": ["steps": steps]],
                                           flash: result.passed ? "The connection works." : nil, error: result.failure)
         }
-        post(pages, "/instances/{name}/doctor", ActionForm.self) { _, _, context in
+        post(pages, "/instances/{name}/doctor", ActionForm.self, scope: .operate) { _, _, context in
             let name = try context.parameters.require("name")
             let report = try await server.core(for: context).diagnostics.doctor(name)
             let checks = report.checks.map { ["name": $0.name, "status": $0.status.rawValue, "detail": $0.detail, "fix": $0.fix] }
             return try await instancePage(server, name, context: context, extra: ["doctor": ["checks": checks]],
                                           flash: report.passed ? "Every check passed." : nil)
         }
-        instanceAction(pages, "/instances/{name}/edit", EditInstanceForm.self, server: server) { form, name, _, core in
+        instanceAction(pages, "/instances/{name}/edit", EditInstanceForm.self, scope: .admin, server: server) { form, name, _, core in
             try await core.instances.edit(name, .init(accountID: form.accountId, consumerKey: form.consumerKey))
             return "saved"
         }
@@ -101,6 +101,8 @@ extension Dashboard {
         var values: [String: Any] = extra
         values["instance"] = try Self.dictionary(representation)
         values["instanceName"] = instance.name
+        let instancePath = DashboardPath.instance(instance.name)
+        values["instancePath"] = instancePath
         values["idLabel"] = instance.authMethod == .tokenBased ? "Consumer key" : "Client ID"
         values["currentKey"] = instance.consumerKey
         if instance.authMethod == .clientCredentials {
@@ -121,7 +123,8 @@ extension Dashboard {
                 [
                     "certificateId": certificate.displayName, "state": certificate.state.rawValue, "keyType": certificate.keyType.description,
                     "notAfter": Self.day(certificate.notAfter), "revocable": certificate.state != .revoked,
-                    "revokeId": certificate.certificateID ?? certificate.id, "isActive": certificate.state == .active, "instanceName": instance.name,
+                    "revokePath": instancePath + "/certificates/" + DashboardPath.segment(certificate.certificateID ?? certificate.id) + "/revoke",
+                    "isActive": certificate.state == .active,
                     "csrf": context.session?.csrfToken ?? "",
                 ]
             }

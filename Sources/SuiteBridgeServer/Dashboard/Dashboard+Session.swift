@@ -25,21 +25,26 @@ extension Dashboard {
                 return page("login", title: "Log in", ["csrf": sent], context: nil,
                             error: SuiteBridgeError(.invalidInput, "Too many failed logins from this address.", remedy: "Wait a minute."), status: .tooManyRequests)
             }
-            guard let token = form.token, let name = try await server.tokens.authenticate(token) else {
+            guard let token = form.token, let authenticated = try await server.tokens.authenticate(token) else {
                 await server.limiter.recordFailure(context.peer)
                 server.metrics.unauthorized()
                 return page("login", title: "Log in", ["csrf": sent], context: nil,
                             error: SuiteBridgeError(.invalidInput, "That token is not valid.", remedy: "Use a token from `suitebridge tokens create`."),
                             status: .unauthorized)
             }
-            let session = await server.sessions.create(actor: name)
+            guard authenticated.scope.allows(.read) else {
+                return page("login", title: "Log in", ["csrf": sent], context: nil,
+                            error: SuiteBridgeError(.forbidden, "This token's scope (\(authenticated.scope)) opens /metrics only.",
+                                                    remedy: "Log in with a token of scope read, operate or admin."), status: .forbidden)
+            }
+            let session = await server.sessions.create(actor: authenticated.name)
             return Self.redirect(DashboardPath.home, cookie: DashboardSessions.cookie(for: session))
         }
     }
 
     /// `POST /logout`: ends the session.
     func addLogout(to pages: RouterGroup<ServerContext>, server: SuiteBridgeServer) {
-        post(pages, "/logout", ActionForm.self) { _, _, context in
+        post(pages, "/logout", ActionForm.self, scope: .read) { _, _, context in
             if let session = context.session { await server.sessions.end(session.id) }
             return Self.redirect(DashboardPath.login, cookie: DashboardSessions.clearingCookie)
         }

@@ -53,8 +53,13 @@ struct Dashboard: Sendable {
               error: SuiteBridgeError? = nil, status: HTTPResponse.Status = .ok) -> Response {
         var values = values
         values["csrf"] = context?.session?.csrfToken ?? values["csrf"] ?? ""
+        // What the caller's scope allows decides which buttons a page shows; the posts check it again.
+        let canOperate = context?.scope?.allows(.operate) == true
+        let canAdmin = context?.scope?.allows(.admin) == true
+        values["canOperate"] = canOperate
+        values["canAdmin"] = canAdmin
         let content = library.render(values, withTemplate: template) ?? ""
-        var layout: [String: Any] = ["title": title, "content": content]
+        var layout: [String: Any] = ["title": title, "content": content, "canAdmin": canAdmin]
         if let banner { layout["banner"] = banner }
         if let context, context.actor != nil {
             layout["session"] = ["actor": context.actor ?? "", "csrf": context.session?.csrfToken ?? ""]
@@ -74,13 +79,19 @@ struct Dashboard: Sendable {
 
     // MARK: Form posts
 
-    /// A form post: decodes `Form` and checks its CSRF token, then answers what `act` returns.
+    /// A form post that needs `scope`: refuses a caller whose token's scope is smaller (403 naming the scope), decodes
+    /// `Form` and checks its CSRF token, then answers what `act` returns.
     func post<Form: DashboardForm>(
-        _ pages: RouterGroup<ServerContext>, _ path: RouterPath, _ form: Form.Type,
+        _ pages: RouterGroup<ServerContext>, _ path: RouterPath, _ form: Form.Type, scope: TokenScope,
         act: @escaping @Sendable (Form, Request, ServerContext) async throws -> Response
     ) {
         pages.post(path) { request, context in
-            try await act(try await Form.decode(request, context: context), request, context)
+            let caller = context.scope ?? .metrics
+            guard caller.allows(scope) else {
+                let refusal = caller.refusal(needing: scope, to: "this action")
+                throw HTTPError(.forbidden, message: "\(refusal.message) \(refusal.remedy)")
+            }
+            return try await act(try await Form.decode(request, context: context), request, context)
         }
     }
 
@@ -88,10 +99,10 @@ struct Dashboard: Sendable {
     /// other parameters), then redirects to the page with the flash key `act` returns, or shows the page again with
     /// the error and what to do.
     func instanceAction<Form: DashboardForm>(
-        _ pages: RouterGroup<ServerContext>, _ path: RouterPath, _ form: Form.Type, server: SuiteBridgeServer,
+        _ pages: RouterGroup<ServerContext>, _ path: RouterPath, _ form: Form.Type, scope: TokenScope, server: SuiteBridgeServer,
         act: @escaping @Sendable (Form, _ name: String, _ parameters: Parameters, CoreContext) async throws -> String
     ) {
-        post(pages, path, form) { form, _, context in
+        post(pages, path, form, scope: scope) { form, _, context in
             let name = try context.parameters.require("name")
             do {
                 let flash = try await act(form, name, context.parameters, server.core(for: context))

@@ -17,7 +17,7 @@ enum DashboardTemplates {
         <header>
           <a class="brand" href="/">SuiteBridge</a>
           {{#session}}
-          <nav aria-label="Main"><a href="/">Instances</a> <a href="/instances/new">Add instance</a> <a href="/flows">Flows</a> <a href="/audit">Audit log</a></nav>
+          <nav aria-label="Main"><a href="/">Instances</a> {{#canAdmin}}<a href="/instances/new">Add instance</a> {{/canAdmin}}<a href="/flows">Flows</a> <a href="/audit">Audit log</a></nav>
           <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out {{actor}}</button></form>
           {{/session}}
         </header>
@@ -43,7 +43,7 @@ enum DashboardTemplates {
 
     static let instances = """
         <h1>Connector instances</h1>
-        {{^instances}}<p>No instances yet. <a href="/instances/new">Add one</a>.</p>{{/instances}}
+        {{^instances}}<p>No instances yet.{{#canAdmin}} <a href="/instances/new">Add one</a>.{{/canAdmin}}</p>{{/instances}}
         {{#hasInstances}}
         <table>
         <thead><tr><th scope="col">Name</th><th scope="col">Auth method</th><th scope="col">Account</th><th scope="col">Health</th><th scope="col">Certificate</th></tr></thead>
@@ -99,52 +99,60 @@ enum DashboardTemplates {
         </dl>
         <section aria-labelledby="test-heading">
           <h2 id="test-heading">Connection</h2>
-          <form method="post" action="/instances/{{instance.name}}/test" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Test connection</button></form>
-          <form method="post" action="/instances/{{instance.name}}/doctor" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run doctor</button></form>
+          {{#canOperate}}
+          <form method="post" action="{{instancePath}}/test" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Test connection</button></form>
+          <form method="post" action="{{instancePath}}/doctor" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run doctor</button></form>
+          {{/canOperate}}
           {{#test}}<ul class="steps">{{#steps}}<li class="{{#passed}}pass{{/passed}}{{^passed}}fail{{/passed}}">{{name}}: {{detail}}</li>{{/steps}}</ul>{{/test}}
           {{#doctor}}<table><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Detail</th><th scope="col">Fix</th></tr></thead><tbody>
           {{#checks}}<tr><td>{{name}}</td><td><span class="badge {{status}}">{{status}}</span></td><td>{{detail}}</td><td>{{fix}}</td></tr>{{/checks}}
           </tbody></table>{{/doctor}}
         </section>
+        {{#canAdmin}}
         <section aria-labelledby="edit-heading">
           <h2 id="edit-heading">Edit the account id and {{idLabel}}</h2>
-          <form method="post" action="/instances/{{instance.name}}/edit">
+          <form method="post" action="{{instancePath}}/edit">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label for="accountId">Account id</label><input id="accountId" name="accountId" value="{{instance.accountId}}" required>
             <label for="consumerKey">{{idLabel}}</label><input id="consumerKey" name="consumerKey" value="{{currentKey}}" required>
             <button type="submit">Save</button>
           </form>
         </section>
+        {{/canAdmin}}
         {{#oauth2}}
         <section aria-labelledby="cert-heading">
           <h2 id="cert-heading">Certificate</h2>
           {{#active}}<p>Active: <code>{{certificateId}}</code>, {{keyType}}, not after {{notAfter}} <span class="badge {{expiryClass}}">{{daysLeftText}}</span></p>{{/active}}
           {{^active}}<p class="error">No active certificate: rotate to make one.</p>{{/active}}
           {{#nextRotation}}<p>Next unattended rotation: {{nextRotation}}</p>{{/nextRotation}}
-          {{#active}}
-          <form method="post" action="/instances/{{instanceName}}/certificates/update-id">
+          {{#canOperate}}{{#active}}
+          <form method="post" action="{{instancePath}}/certificates/update-id">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label for="updateId">Update certificate id (the same certificate, a new id in NetSuite)</label>
             <input id="updateId" name="certificateId" required><button type="submit">Update id</button>
           </form>
-          {{/active}}
+          {{/active}}{{/canOperate}}
           {{#pending}}
           <div class="pending">
-            <p>Pending {{keyType}} certificate, not after {{notAfter}}. <a href="/instances/{{instanceName}}/certificates/pending.pem" download="auth-cert.pem">Download auth-cert.pem</a></p>
+            <p>Pending {{keyType}} certificate, not after {{notAfter}}. <a href="{{instancePath}}/certificates/pending.pem" download="auth-cert.pem">Download auth-cert.pem</a></p>
             <ol>{{#steps}}<li>{{.}}</li>{{/steps}}</ol>
-            <form method="post" action="/instances/{{instanceName}}/certificates/activate">
+            {{#canOperate}}
+            <form method="post" action="{{instancePath}}/certificates/activate">
               <input type="hidden" name="csrf" value="{{csrf}}">
               <label for="activateId">Certificate id from NetSuite</label>
               <input id="activateId" name="certificateId" required><button type="submit">Activate</button>
             </form>
+            {{/canOperate}}
           </div>
           {{/pending}}
-          <form method="post" action="/instances/{{instance.name}}/certificates/rotate" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Rotate: make a new certificate</button></form>
-          {{#canAutoRotate}}<form method="post" action="/instances/{{instance.name}}/certificates/rotate-auto" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Rotate automatically now</button></form>{{/canAutoRotate}}
+          {{#canOperate}}
+          <form method="post" action="{{instancePath}}/certificates/rotate" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Rotate: make a new certificate</button></form>
+          {{#canAutoRotate}}<form method="post" action="{{instancePath}}/certificates/rotate-auto" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Rotate automatically now</button></form>{{/canAutoRotate}}
+          {{/canOperate}}
           <table><thead><tr><th scope="col">Certificate id</th><th scope="col">State</th><th scope="col">Key</th><th scope="col">Not after</th><th scope="col">Revoke</th></tr></thead><tbody>
           {{#certificates}}<tr><td><code>{{certificateId}}</code></td><td>{{state}}</td><td>{{keyType}}</td><td>{{notAfter}}</td>
-          <td>{{#revocable}}<form method="post" action="/instances/{{instanceName}}/certificates/{{revokeId}}/revoke"><input type="hidden" name="csrf" value="{{csrf}}">
-          <label><input type="checkbox" name="confirm" value="yes" required> I understand revoking is final</label>{{#isActive}}<input type="hidden" name="force" value="yes">{{/isActive}} <button type="submit">Revoke</button></form>{{/revocable}}</td></tr>{{/certificates}}
+          <td>{{#canAdmin}}{{#revocable}}<form method="post" action="{{revokePath}}"><input type="hidden" name="csrf" value="{{csrf}}">
+          <label><input type="checkbox" name="confirm" value="yes" required> I understand revoking is final</label>{{#isActive}}<input type="hidden" name="force" value="yes">{{/isActive}} <button type="submit">Revoke</button></form>{{/revocable}}{{/canAdmin}}</td></tr>{{/certificates}}
           </tbody></table>
         </section>
         {{/oauth2}}
@@ -180,9 +188,11 @@ enum DashboardTemplates {
           <td>{{schedule}}</td>
           <td>{{#lastRun}}<a href="/runs/{{id}}">{{state}}</a> {{queued}}{{/lastRun}}{{^lastRun}}never{{/lastRun}}</td>
           <td>
-            <form method="post" action="/flows/{{name}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>
-            {{#active}}<form method="post" action="/flows/{{name}}/pause" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Pause</button></form>{{/active}}
-            {{^active}}<form method="post" action="/flows/{{name}}/resume" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Resume</button></form>{{/active}}
+            {{#canOperate}}
+            <form method="post" action="{{path}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>
+            {{#active}}<form method="post" action="{{path}}/pause" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Pause</button></form>{{/active}}
+            {{^active}}<form method="post" action="{{path}}/resume" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Resume</button></form>{{/active}}
+            {{/canOperate}}
           </td>
         </tr>
         {{/flows}}
@@ -201,7 +211,7 @@ enum DashboardTemplates {
           {{#watermark}}<dt>Watermark</dt><dd>{{watermark}}</dd>{{/watermark}}
           <dt>Definition</dt><dd><pre>{{definition}}</pre></dd>
         </dl>
-        <form method="post" action="/flows/{{name}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>
+        {{#canOperate}}<form method="post" action="{{path}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>{{/canOperate}}
         <h2>Runs</h2>
         {{> runsTable}}
         """

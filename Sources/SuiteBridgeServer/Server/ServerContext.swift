@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import SuiteBridgeCore
 
 /// The request context of SuiteBridge's server: who is calling (set by authentication) and from where.
 public struct ServerContext: RequestContext, RemoteAddressRequestContext {
@@ -8,6 +9,8 @@ public struct ServerContext: RequestContext, RemoteAddressRequestContext {
     public let remoteAddress: SocketAddress?
     /// The API token's name, or the dashboard session's: the actor written in the audit log.
     public var actor: String?
+    /// What the caller's token may do (a dashboard session carries its token's scope).
+    public var scope: TokenScope?
     /// The dashboard session, when the request came with one.
     public var session: DashboardSession?
 

@@ -124,11 +124,13 @@ struct TokensCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
         @Argument(help: "A name: the actor in the audit log.") var name: String
+        @Option(help: "What it may do: read (every GET), operate (also test, doctor, rotate, run flows), admin (everything) or metrics (only /metrics).")
+        var scope: TokenScope = .read
         @OptionGroup var store: WorkspaceOptions
 
         func run() async throws {
             let workspace = try await store.open()
-            let token = try await APITokens(store: workspace.store).create(name: name, actor: WorkspaceOptions.actor)
+            let token = try await APITokens(store: workspace.store).create(name: name, scope: scope, actor: WorkspaceOptions.actor)
             print(token)
         }
     }
@@ -143,7 +145,7 @@ struct TokensCommand: AsyncParsableCommand {
             let tokens = try await APITokens(store: workspace.store).list()
             if json { return try Terminal.printJSON(tokens) }
             for token in tokens {
-                print("\(token.name.column(20))created \(token.createdAt.day)  last used \(token.lastUsedAt?.day ?? "never")\(token.revokedAt.map { "  revoked \($0.day)" } ?? "")")
+                print("\(token.name.column(20))\(token.scope.rawValue.column(9))created \(token.createdAt.day)  last used \(token.lastUsedAt?.day ?? "never")\(token.revokedAt.map { "  revoked \($0.day)" } ?? "")")
             }
         }
     }
@@ -160,3 +162,5 @@ struct TokensCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension TokenScope: ExpressibleByArgument {}

@@ -14,13 +14,13 @@ import Testing
 @Suite("Dashboard")
 struct DashboardTests {
     /// Logs in through the form and returns the session cookie and the CSRF token of the pages.
-    static func logIn(_ harness: ServerHarness) async throws -> (cookie: String, csrf: String) {
+    static func logIn(_ harness: ServerHarness, token: String? = nil) async throws -> (cookie: String, csrf: String) {
         let form = try await harness.client.execute(uri: "/login", method: .get)
         let loginCookie = try #require(form.headers[.setCookie]?.split(separator: ";").first.map(String.init))
         let csrf = String(loginCookie.split(separator: "=")[1])
         let posted = try await harness.client.execute(
             uri: "/login", method: .post, headers: [.cookie: loginCookie, .contentType: "application/x-www-form-urlencoded"],
-            body: ByteBuffer(string: "csrf=\(csrf)&token=\(harness.token)"))
+            body: ByteBuffer(string: "csrf=\(csrf)&token=\(token ?? harness.token)"))
         #expect(posted.status == .seeOther)
         let session = try #require(posted.headers[.setCookie])
         #expect(session.contains("HttpOnly") && session.contains("SameSite=Strict"))
