@@ -6,29 +6,33 @@ import SuiteBridgeCore
 
 /// Who is calling the API, for the handlers of the generated ``APIProtocol``: set by ``APIAuthentication`` from the
 /// bearer token, read by the handlers for the audit log. The peer's address comes from the Hummingbird request
-/// (``RequestPeerMiddleware``), for the failed-login limiter.
+/// (``ClientAddressMiddleware``), for the failed-login limiter.
 enum APICaller {
     /// The API token's name, while an authenticated operation runs.
     @TaskLocal static var name: String?
-    /// The peer's address, while any request runs.
-    @TaskLocal static var peer: String = "local"
+    /// The client's address (``ClientAddress``), while any request runs.
+    @TaskLocal static var client: String = "local"
 }
 
-/// Makes the peer's address of the Hummingbird request known to the OpenAPI middlewares and handlers.
-struct RequestPeerMiddleware: RouterMiddleware {
+/// Makes the client's address known to the OpenAPI middlewares and handlers, and to the dashboard: the peer, or
+/// the address a trusted proxy forwarded.
+struct ClientAddressMiddleware: RouterMiddleware {
     typealias Context = ServerContext
+    let trustedProxies: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        try await APICaller.$peer.withValue(context.peer) {
+        var context = context
+        context.trustedProxies = trustedProxies
+        return try await APICaller.$client.withValue(context.clientAddress(request)) {
             try await next(request, context)
         }
     }
 }
 
 /// Authentication and authorisation for the generated API: every operation but those the document marks
-/// `security: []` needs a valid `Authorization: Bearer` token whose scope allows the operation
-/// (``OperationScopes``; 403 naming the scope needed otherwise); the token's name becomes ``APICaller/name``. Peers that keep presenting
-/// wrong tokens are refused with 429 (``FailedLoginLimiter``); every refusal is counted in `/metrics`.
+/// `security: []` needs a valid `Authorization: Bearer` token whose scope allows the operation (``OperationScopes``;
+/// 403 naming the scope needed otherwise); the token's name becomes ``APICaller/name``. Wrong tokens count towards
+/// the client address's limit (``BearerAuthenticator``).
 struct APIAuthentication: ServerMiddleware {
     /// The operations anyone may call (`security: []` in `openapi.yaml`).
     static let publicOperations: Set<String> = [Operations.Health.id]
@@ -42,7 +46,7 @@ struct APIAuthentication: ServerMiddleware {
         if Self.publicOperations.contains(operationID) {
             return try await next(request, body, metadata)
         }
-        guard let token = try await bearer.authenticate(request.headerFields[.authorization], peer: APICaller.peer) else {
+        guard let token = try await bearer.authenticate(request.headerFields[.authorization], client: APICaller.client) else {
             throw APIError.unauthorized
         }
         // An operation without a stated scope is admin's: a forgotten entry fails closed.

@@ -20,14 +20,13 @@ extension Dashboard {
             guard let sent = form.csrf, let cookie = request.cookies[Self.loginCookieName]?.value, sent == cookie else {
                 throw HTTPError(.forbidden, message: "The login form's CSRF token is missing or wrong. Reload the page.")
             }
-            if await server.limiter.isBlocked(context.peer) {
-                server.metrics.unauthorized()
-                return page("login", title: "Log in", ["csrf": sent], context: nil,
-                            error: SuiteBridgeError(.invalidInput, "Too many failed logins from this address.", remedy: "Wait a minute."), status: .tooManyRequests)
-            }
             guard let token = form.token, let authenticated = try await server.tokens.authenticate(token) else {
-                await server.limiter.recordFailure(context.peer)
-                server.metrics.unauthorized()
+                do {
+                    try await server.bearer.refuse(context.clientAddress(request))
+                } catch let error as APIError {
+                    return page("login", title: "Log in", ["csrf": sent], context: nil,
+                                error: SuiteBridgeError(.invalidInput, error.message, remedy: error.remedy ?? ""), status: error.status)
+                }
                 return page("login", title: "Log in", ["csrf": sent], context: nil,
                             error: SuiteBridgeError(.invalidInput, "That token is not valid.", remedy: "Use a token from `suitebridge tokens create`."),
                             status: .unauthorized)

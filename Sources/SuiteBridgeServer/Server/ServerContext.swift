@@ -23,4 +23,12 @@ public struct ServerContext: RequestContext, RemoteAddressRequestContext {
     var peer: String {
         remoteAddress?.ipAddress ?? "local"
     }
+
+    /// The proxies whose `X-Forwarded-For` is believed (the server's configuration; set by ``ClientAddressMiddleware``).
+    var trustedProxies: Set<String> = []
+
+    /// The client's address for the failed-login limit (``ClientAddress``).
+    func clientAddress(_ request: Request) -> String {
+        ClientAddress(trustedProxies: trustedProxies).of(peer: peer, forwardedFor: ClientAddress.forwardedFor(in: request.headers))
+    }
 }

@@ -16,12 +16,17 @@ public struct SuiteBridgeServer: Sendable {
         public var banner: String?
         /// How often the certificate scheduler looks for due rotations and expiring certificates (also once at start).
         public var certificateCheckInterval: Duration
+        /// The addresses of reverse proxies whose `X-Forwarded-For` names the client, for the failed-login limit;
+        /// from anyone else the header is ignored. Empty by default.
+        public var trustedProxies: Set<String>
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, banner: String? = nil, certificateCheckInterval: Duration = .seconds(3600)) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, banner: String? = nil, certificateCheckInterval: Duration = .seconds(3600),
+                    trustedProxies: Set<String> = []) {
             self.host = host
             self.port = port
             self.banner = banner
             self.certificateCheckInterval = certificateCheckInterval
+            self.trustedProxies = trustedProxies
         }
     }
 
@@ -55,11 +60,11 @@ public struct SuiteBridgeServer: Sendable {
     public func makeRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
         dashboard.addPublicRoutes(to: router, server: self)
 
         let api = router.group()
             .add(middleware: APIErrorMiddleware())
-            .add(middleware: RequestPeerMiddleware())
         do {
             try APIHandler(server: self).registerHandlers(
                 on: api, configuration: APIHandler.configuration, middlewares: [PlainResponseHeaders(), APIAuthentication(bearer: bearer)])

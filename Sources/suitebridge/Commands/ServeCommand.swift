@@ -22,6 +22,9 @@ struct ServeCommand: AsyncParsableCommand {
     var database: String?
     @Flag(help: "Also start a NetSuite simulator on a free port, and connect a TBA and an OAuth 2 instance to it (a fresh demo store each start).")
     var demo = false
+    @Option(name: .customLong("trusted-proxy"),
+            help: "A reverse proxy's address whose X-Forwarded-For names the client (repeatable; also $SUITEBRIDGE_TRUSTED_PROXIES, comma-separated).")
+    var trustedProxies: [String] = []
 
     func run() async throws {
         var logger = Logger(label: "suitebridge.server")
@@ -40,7 +43,11 @@ struct ServeCommand: AsyncParsableCommand {
         let banner = demo ? "Demo: connected to a local NetSuite simulator, not to NetSuite." : nil
         let metrics = ServerMetrics()
         MetricsSystem.bootstrap(metrics.factory)
-        let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(host: host, port: port, banner: banner), metrics: metrics)
+        let proxies = Set(trustedProxies + (environment["SUITEBRIDGE_TRUSTED_PROXIES"] ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty })
+        let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(host: host, port: port, banner: banner, trustedProxies: proxies),
+                                           metrics: metrics)
         let firstToken = try await server.createFirstTokenIfNeeded()
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let ready = ServerAnnouncement(host: shownHost, token: firstToken, store: workspace.store.displayLocation, waitsForDemo: demo)

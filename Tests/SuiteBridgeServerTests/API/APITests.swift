@@ -9,8 +9,12 @@ import OpenAPIRuntime
 import SQLKit
 import SuiteBridgeAPIClient
 import SuiteBridgeCore
-import SuiteBridgeServer
+@testable import SuiteBridgeServer
 import Testing
+
+enum ClientHeaders {
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+}
 
 @Suite("HTTP API")
 struct APITests {
@@ -36,14 +40,47 @@ struct APITests {
         }
     }
 
-    @Test("failed logins from one address are rate-limited")
+    @Test("1,000 wrong tokens from one address: it gets 429 after 10, while a valid token from the same address keeps getting 200")
     func rateLimit() async throws {
         try await ServerHarness.run { harness in
             var statuses: [HTTPResponse.Status] = []
-            for _ in 0..<12 { statuses.append(try await harness.api(.get, "/api/v1/instances", token: "sbt_guess").status) }
+            for attempt in 0..<1000 {
+                statuses.append(try await harness.api(.get, "/api/v1/instances", token: "sbt_guess\(attempt)").status)
+                if attempt % 50 == 0 { #expect(try await harness.api(.get, "/api/v1/instances").status == .ok, "a valid token refused at \(attempt)") }
+            }
             #expect(statuses.prefix(10).allSatisfy { $0 == .unauthorized })
-            #expect(statuses.suffix(2).allSatisfy { $0 == .tooManyRequests })
+            #expect(statuses.dropFirst(10).allSatisfy { $0 == .tooManyRequests })
+            #expect(try await harness.api(.get, "/api/v1/instances").status == .ok)
+            #expect(await harness.server.limiter.trackedAddresses == 1)
         }
+    }
+
+    @Test("X-Forwarded-For names the client only when the peer is a trusted proxy")
+    func forwardedFor() async throws {
+        // In-process requests come from the peer "local": trusted here, as a reverse proxy would be.
+        try await ServerHarness.run(trustedProxies: ["local"]) { harness in
+            for _ in 0..<11 { _ = try await harness.client.execute(uri: "/api/v1/instances", method: .get, headers: [.authorization: "Bearer sbt_guess", ClientHeaders.forwardedFor: "203.0.113.5"]) }
+            let blocked = try await harness.client.execute(uri: "/api/v1/instances", method: .get, headers: [.authorization: "Bearer sbt_guess", ClientHeaders.forwardedFor: "203.0.113.5"])
+            #expect(blocked.status == .tooManyRequests)
+            let other = try await harness.client.execute(uri: "/api/v1/instances", method: .get, headers: [.authorization: "Bearer sbt_guess", ClientHeaders.forwardedFor: "198.51.100.7, 203.0.113.9"])
+            #expect(other.status == .unauthorized)
+        }
+        try await ServerHarness.run { harness in
+            // Not trusted: the header is the client's own claim, and every request counts against the peer.
+            for index in 0..<11 { _ = try await harness.client.execute(uri: "/api/v1/instances", method: .get, headers: [.authorization: "Bearer sbt_guess", ClientHeaders.forwardedFor: "203.0.113.\(index)"]) }
+            let blocked = try await harness.client.execute(uri: "/api/v1/instances", method: .get, headers: [.authorization: "Bearer sbt_guess", ClientHeaders.forwardedFor: "192.0.2.1"])
+            #expect(blocked.status == .tooManyRequests)
+        }
+    }
+
+    @Test("the limiter forgets addresses whose failures have aged out")
+    func limiterPrunes() async {
+        let limiter = FailedLoginLimiter(limit: 10, window: 60)
+        let start = Date()
+        for index in 0..<1000 { _ = await limiter.recordFailure("198.51.100.\(index)", now: start) }
+        #expect(await limiter.trackedAddresses == 1000)
+        await limiter.prune(now: start.addingTimeInterval(61))
+        #expect(await limiter.trackedAddresses == 0)
     }
 
     @Test("instances through the generated client: list, create with the seed's fields, get without secrets, edit, test, doctor, delete; bad input names the field")
