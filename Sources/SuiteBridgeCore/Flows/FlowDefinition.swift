@@ -117,6 +117,11 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
         }
     }
 
+    /// How far back an incremental export may read again, in seconds.
+    public static let overlapRange = 0...86_400
+    /// Rows per HTTP batch.
+    public static let batchSizeRange = 1...10_000
+
     /// Checks the definition as a whole and names the field to fix.
     func validate() throws {
         switch kind {
@@ -130,6 +135,14 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
             if export.watermarkColumn != nil, !export.query.contains("{{since}}") {
                 throw SuiteBridgeError(.invalidInput, "An incremental export's query must say where the watermark goes.",
                                        remedy: "Add a condition with {{since}}, e.g. WHERE lastmodifieddate >= {{since}}.", field: "export.query")
+            }
+            if let overlap = export.overlapSeconds, !Self.overlapRange.contains(overlap) {
+                throw SuiteBridgeError(.invalidInput, "An overlap of \(overlap) s is outside 0 to 86,400 s.",
+                                       remedy: "Give overlapSeconds from 0 to 86400 (300 is the default).", field: "export.overlapSeconds")
+            }
+            if let batchSize = export.destination.batchSize, !Self.batchSizeRange.contains(batchSize) {
+                throw SuiteBridgeError(.invalidInput, "A batch of \(batchSize) rows is outside 1 to 10,000.",
+                                       remedy: "Give batchSize from 1 to 10000 (500 is the default).", field: "export.destination.batchSize")
             }
             switch export.destination.type {
             case .folder:

@@ -11,17 +11,28 @@ public struct FlowSchedule: Sendable, Hashable {
     let backing: Backing
     public let text: String
 
-    /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming `schedule` for anything else.
+    /// The shortest interval: one minute (a cron expression cannot be shorter either).
+    public static let minimumInterval: TimeInterval = 60
+    /// The longest interval: a year.
+    public static let maximumInterval: TimeInterval = 366 * 86_400
+
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming `schedule` for anything else, or an interval under a
+    ///   minute or over a year.
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         self.text = trimmed
         if trimmed.lowercased().hasPrefix("every ") {
             let amount = trimmed.dropFirst(6).trimmingCharacters(in: .whitespaces)
             let units: [(String, TimeInterval)] = [("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-            guard let unit = units.first(where: { amount.hasSuffix($0.0) }), let number = Double(amount.dropLast()), number > 0 else {
+            guard let unit = units.first(where: { amount.hasSuffix($0.0) }), let number = Double(amount.dropLast()), number.isFinite, number > 0 else {
                 throw Self.error(text)
             }
-            backing = .interval(number * unit.1)
+            let seconds = number * unit.1
+            guard seconds >= Self.minimumInterval, seconds <= Self.maximumInterval else {
+                throw SuiteBridgeError(.invalidInput, "\(text) is outside the intervals a schedule may have.",
+                                       remedy: "Use an interval from every 1m to every 366d.", field: "schedule")
+            }
+            backing = .interval(seconds)
             return
         }
         let fields = trimmed.split(separator: " ", omittingEmptySubsequences: true)

@@ -27,6 +27,39 @@ struct RunStateTests {
         #expect(RunState.allCases.filter(\.isFinal) == [.succeeded, .failed, .cancelled])
     }
 
+    @Test("bounds: overlap 0 to 86,400 s and batches of 1 to 10,000 rows, each refused naming its field")
+    func bounds() throws {
+        func export(overlap: Int? = nil, batch: Int? = nil) -> FlowDefinition {
+            FlowDefinition(kind: .export, instance: "i", export: .init(
+                query: "SELECT id FROM customer WHERE lastmodifieddate >= {{since}}", watermarkColumn: "modified", overlapSeconds: overlap,
+                destination: .http("https://example.com/in", batchSize: batch ?? 500)))
+        }
+        try export(overlap: 0, batch: 1).validate()
+        try export(overlap: 86_400, batch: 10_000).validate()
+        for (definition, field) in [(export(overlap: -1), "export.overlapSeconds"), (export(overlap: 86_401), "export.overlapSeconds"),
+                                    (export(batch: 0), "export.destination.batchSize"), (export(batch: 10_001), "export.destination.batchSize")] {
+            #expect { try definition.validate() } throws: { ($0 as? SuiteBridgeError)?.field == field }
+        }
+    }
+
+    @Test("a JSON Lines line over 1 MiB is refused as its own row, without being held whole, and the rows after it are read")
+    func longLine() throws {
+        let folder = try TestFolder()
+        let path = folder.file("rows.jsonl")
+        let long = "{\"ref\": \"" + String(repeating: "x", count: 2 << 20) + "\"}"
+        try ("{\"ref\": \"a\"}\n" + long + "\n{\"ref\": \"b\"}\n").write(toFile: path, atomically: true, encoding: .utf8)
+        var source = try ImportSource(path: path)
+        var rows: [String] = []
+        while let row = source.next() {
+            switch row {
+            case .values(let values): rows.append(values["ref"] ?? "?")
+            case .malformed(let message): rows.append(message.contains("Line 2") && message.contains("1 MiB") ? "refused" : message)
+            }
+        }
+        #expect(rows == ["a", "refused", "b"])
+        #expect(source.count == 3)
+    }
+
     @Test("a transition that cannot happen is a conflict naming the run; the SQL's state sets come from the machine")
     func refusedTransitions() throws {
         #expect(try RunState.running.after(.succeed, run: "0123456789") == .succeeded)
@@ -50,7 +83,7 @@ struct RunStateTests {
         let daily = try FlowSchedule(parsing: "30 2 * * 1-5").next(after: start)
         let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: daily)
         #expect(parts.hour == 2 && parts.minute == 30 && (2...6).contains(parts.weekday ?? 0))
-        for bad in ["every", "every 5x", "* * *", "61 * * * *", "every -1m"] {
+        for bad in ["every", "every 5x", "* * *", "61 * * * *", "every -1m", "every 30s", "every 0.001s", "every 400d", "every nanm", "every infm"] {
             #expect(throws: SuiteBridgeError.self) { try FlowSchedule(parsing: bad) }
         }
     }
@@ -323,8 +356,10 @@ struct FlowTests {
             let flows = live.core.flows
             try await flows.create(name: "often", definition: FlowDefinition(
                 kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try Self.folder())),
-                schedule: "every 1s"))
-            try await Task.sleep(for: .milliseconds(1100))
+                schedule: "every 1m"))
+            // Due now: as if the minute had passed.
+            let past = StoreDate.string(Date().addingTimeInterval(-1))
+            try await live.store.read { try await $0.raw("UPDATE flows SET next_run_at = \(bind: past) WHERE name = 'often'").run() }
             async let a = flows.enqueueScheduledRuns()
             async let b = live.core.flows.enqueueScheduledRuns()
             #expect(try await a + b == 1)

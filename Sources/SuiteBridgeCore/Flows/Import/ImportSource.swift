@@ -50,7 +50,11 @@ struct ImportSource {
             for (column, value) in zip(header, fields) { row[column] = value }
             return .values(row)
         case .jsonLines(let lines):
-            while let line = lines.next() {
+            while let read = lines.next() {
+                guard case .text(let line) = read else {
+                    count += 1
+                    return .malformed("Line \(lines.lineNumber) of \(path) is longer than 1 MiB, the limit for one JSON Lines row; nothing of it was sent.")
+                }
                 if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) { continue }
                 count += 1
                 guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
@@ -74,8 +78,18 @@ struct ImportSource {
     }
 }
 
-/// The lines of a file, read 64 KiB at a time.
+/// The lines of a file, read 64 KiB at a time. A line over ``maximumLength`` is skipped without being held in
+/// memory and reported as ``Line/tooLong``.
 final class LineReader {
+    /// One line without its `\n`, or the note that it was too long to read.
+    enum Line {
+        case text(ArraySlice<UInt8>)
+        case tooLong
+    }
+
+    /// The longest line read: 1 MiB.
+    static let maximumLength = 1 << 20
+
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var start = 0
@@ -90,21 +104,28 @@ final class LineReader {
 
     deinit { try? handle.close() }
 
-    /// The next line without its `\n`, or `nil` at the end.
-    func next() -> ArraySlice<UInt8>? {
+    /// The next line, or `nil` at the end.
+    func next() -> Line? {
+        var discarding = false
         while true {
             if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = buffer[start..<newline]
                 start = newline + 1
                 lineNumber += 1
-                return line
+                return discarding || line.count > Self.maximumLength ? .tooLong : .text(line)
             }
             if atEnd {
-                guard start < buffer.count else { return nil }
+                guard start < buffer.count || discarding else { return nil }
                 let line = buffer[start...]
                 start = buffer.count
                 lineNumber += 1
-                return line
+                return discarding || line.count > Self.maximumLength ? .tooLong : .text(line)
+            }
+            if buffer.count - start > Self.maximumLength {
+                // Too long to be a row: drop what was read of it and look for its end.
+                discarding = true
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
             }
             let chunk = (try? handle.read(upToCount: 64 * 1024)) ?? nil
             buffer.removeFirst(start)
