@@ -32,7 +32,7 @@ def main():
     base = args.postgres.split("?")[0]
     subprocess.run(["psql", base, "-q", "-c", f"CREATE DATABASE {database}"], check=True)
     url = re.sub(r"/[^/?]+(\?|$)", f"/{database}\\1", args.postgres, count=1) if "?" in args.postgres else base.rsplit("/", 1)[0] + "/" + database
-    env = dict(os.environ, SUITEBRIDGE_HOME=os.path.join(work, "home"), SUITEBRIDGE_DATABASE_URL=url, SUITEBRIDGE_LOG_LEVEL="error")
+    env = dict(os.environ, SUITEBRIDGE_HOME=os.path.join(work, "home"), SUITEBRIDGE_FILES_ROOT=work, SUITEBRIDGE_DATABASE_URL=url, SUITEBRIDGE_LOG_LEVEL="error")
     env.pop("SUITEBRIDGE_MASTER_KEY", None)
     credentials = os.path.join(work, "credentials.json")
     simulator = subprocess.Popen([args.binary, "simulator", "--port", "0", "--records", str(args.records), "--latency-ms", str(args.latency_ms),

@@ -26,6 +26,8 @@ public struct CoreContext: Sendable {
     public let logger: Logger
     /// The clock: certificates' days left, audit times, schedules.
     public let now: @Sendable () -> Date
+    /// The folder flow files stay in.
+    public let files: FileBoundary
     let connectionCache: ConnectionCache
 
     /// - Parameters:
@@ -34,8 +36,9 @@ public struct CoreContext: Sendable {
     ///   - actor: written in the audit log.
     ///   - transport: how NetSuite is reached.
     ///   - now: the clock.
+    ///   - files: the folder flow files stay in; by default none, so flows with files are refused.
     public init(store: Store, secrets: SecretBox, actor: String, transport: HTTPClientTransport = HTTPClientTransport(),
-                logger: Logger = Logger(label: "suitebridge"), now: @escaping @Sendable () -> Date = { Date() }) {
+                logger: Logger = Logger(label: "suitebridge"), now: @escaping @Sendable () -> Date = { Date() }, files: FileBoundary = .none) {
         self.store = store
         self.secrets = secrets
         self.audit = AuditLog(store: store)
@@ -43,6 +46,7 @@ public struct CoreContext: Sendable {
         self.transport = transport
         self.logger = logger
         self.now = now
+        self.files = files
         self.connectionCache = ConnectionCache()
     }
 
@@ -54,6 +58,7 @@ public struct CoreContext: Sendable {
         self.transport = other.transport
         self.logger = other.logger
         self.now = other.now
+        self.files = other.files
         self.connectionCache = other.connectionCache
     }
 

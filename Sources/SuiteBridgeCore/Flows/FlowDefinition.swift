@@ -117,6 +117,19 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
         }
     }
 
+    /// Checks that every path the flow reads or writes is inside the files root, and that an import's source is a
+    /// regular file there.
+    /// - Throws: ``SuiteBridgeError`` naming the field (`import.source`, `import.errorFile`, `export.destination.path`).
+    func checkFiles(_ files: FileBoundary) throws {
+        if let export, export.destination.type == .folder, let path = export.destination.path {
+            _ = try files.resolve(path, field: "export.destination.path")
+        }
+        if let spec = `import` {
+            _ = try files.sourceFile(spec.source, field: "import.source")
+            if let errorFile = spec.errorFile { _ = try files.resolve(errorFile, field: "import.errorFile") }
+        }
+    }
+
     /// How far back an incremental export may read again, in seconds.
     public static let overlapRange = 0...86_400
     /// Rows per HTTP batch.

@@ -57,6 +57,7 @@ public struct Flows: Sendable {
     public func create(name: String, definition: FlowDefinition) async throws -> Flow {
         let name = try InstanceValidation.name(name)
         try definition.validate()
+        try definition.checkFiles(context.files)
         _ = try await context.instances.instance(named: definition.instance)
         let date = context.now()
         let id = UUID().uuidString.lowercased()

@@ -22,13 +22,18 @@ struct FlowCommand: AsyncParsableCommand {
         @Option(help: "A JSON flow definition (kind, instance, export or import, schedule).") var definition: String?
         @Option(help: "The connector instance.") var instance: String?
         @Option(help: "Export: the SuiteQL query.") var query: String?
-        @Option(help: "Export: write each run's rows to a file in this folder.") var toFolder: String?
+        /// A path as a shell user means it: relative to the working folder (the files root's rule then applies).
+        static func absolute(_ path: String) -> String {
+            URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+
+        @Option(help: "Export: write each run's rows to a file in this folder (inside the files root, $SUITEBRIDGE_FILES_ROOT).") var toFolder: String?
         @Option(help: "Export: jsonl or csv.") var format = "jsonl"
         @Option(help: "Export: POST batches of rows to this URL.") var toUrl: String?
         @Option(help: "Export: rows per HTTP batch.") var batchSize = 500
         @Option(help: "Export: the unique column (default id).") var keyColumn: String?
         @Option(help: "Export: the change-time column for incremental runs.") var watermarkColumn: String?
-        @Option(help: "Import: the CSV or JSON Lines file.") var fromFile: String?
+        @Option(help: "Import: the CSV or JSON Lines file (inside the files root).") var fromFile: String?
         @Option(help: "Import: the record type.") var recordType: String?
         @Option(help: "Import: the column holding each row's external id.") var externalIdColumn: String?
         @Option(help: "Import: field=column, field=column:internal|external (a reference), or field=value:constant (repeatable).")
@@ -51,7 +56,7 @@ struct FlowCommand: AsyncParsableCommand {
                 guard let instance else { throw CLIError.usage("instance: not given.\n  fix: pass --instance NAME or --definition FILE.") }
                 if let query {
                     let destination: FlowDefinition.Destination
-                    if let toFolder { destination = .folder(toFolder, format: format) } else if let toUrl { destination = .http(toUrl, batchSize: batchSize) } else {
+                    if let toFolder { destination = .folder(Self.absolute(toFolder), format: format) } else if let toUrl { destination = .http(toUrl, batchSize: batchSize) } else {
                         throw CLIError.usage("destination: not given.\n  fix: pass --to-folder DIR or --to-url URL.")
                     }
                     flowDefinition = FlowDefinition(kind: .export, instance: instance, export: .init(
@@ -72,7 +77,8 @@ struct FlowCommand: AsyncParsableCommand {
                         }
                     }
                     flowDefinition = FlowDefinition(kind: .import, instance: instance, import: .init(
-                        source: fromFile, recordType: recordType, externalIdColumn: externalIdColumn, mapping: mapping, errorFile: errorFile), schedule: schedule)
+                        source: Self.absolute(fromFile), recordType: recordType, externalIdColumn: externalIdColumn, mapping: mapping,
+                        errorFile: errorFile.map(Self.absolute)), schedule: schedule)
                 } else {
                     throw CLIError.usage("flow: neither an export (--query) nor an import (--from-file, --record-type, --external-id-column).\n  fix: see `suitebridge flow create --help`.")
                 }

@@ -22,6 +22,9 @@ struct ServeCommand: AsyncParsableCommand {
     var database: String?
     @Flag(help: "Also start a NetSuite simulator on a free port, and connect a TBA and an OAuth 2 instance to it (a fresh demo store each start).")
     var demo = false
+    @Option(name: .customLong("files-root"),
+            help: "The folder flow files stay in (default $SUITEBRIDGE_FILES_ROOT, else $SUITEBRIDGE_HOME/files).")
+    var filesRoot: String?
     @Option(name: .customLong("trusted-proxy"),
             help: "A reverse proxy's address whose X-Forwarded-For names the client (repeatable; also $SUITEBRIDGE_TRUSTED_PROXIES, comma-separated).")
     var trustedProxies: [String] = []
@@ -38,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
             environment["SUITEBRIDGE_DATABASE_URL"] = nil
             environment["SUITEBRIDGE_MASTER_KEY"] = nil
         }
-        let workspace = try await Workspace.open(databaseURL: database, environment: environment, actor: "server", logger: logger)
+        let workspace = try await Workspace.open(databaseURL: database, filesRoot: filesRoot, environment: environment, actor: "server", logger: logger)
         OpenWorkspaces.register(workspace)
         let banner = demo ? "Demo: connected to a local NetSuite simulator, not to NetSuite." : nil
         let metrics = ServerMetrics()

@@ -91,7 +91,6 @@ struct RunStateTests {
 
 @Suite("Flows against the simulator")
 struct FlowTests {
-    static func folder() throws -> String { try TestFolder().path }
 
     static func exportedLines(_ folder: String) throws -> [[String: String]] {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jsonl") }.sorted()
@@ -106,7 +105,7 @@ struct FlowTests {
     func export(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind, records: 60) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
-            let folder = try Self.folder()
+            let folder = try live.newFolder()
             let flows = live.core.flows
             try await flows.create(name: "customers", definition: FlowDefinition(
                 kind: .export, instance: live.oauth2Name,
@@ -129,7 +128,7 @@ struct FlowTests {
     func incremental() async throws {
         try await LiveSetup.run(records: 40) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
-            let folder = try Self.folder()
+            let folder = try live.newFolder()
             let flows = live.core.flows
             try await flows.create(name: "changes", definition: FlowDefinition(
                 kind: .export, instance: live.tbaName,
@@ -197,7 +196,7 @@ struct FlowTests {
     func importRows(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind, records: 5) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
-            let folder = try Self.folder()
+            let folder = try live.newFolder()
             var csv = "ref,name,phone\n"
             for n in 1...30 { csv += "IMP-\(n),\(n == 7 ? "" : "Imported \(n)"),555-\(n)\n" }
             try csv.write(toFile: folder + "/customers.csv", atomically: true, encoding: .utf8)
@@ -229,7 +228,7 @@ struct FlowTests {
     func importJSONLines() async throws {
         try await LiveSetup.run(records: 5) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
-            let folder = try Self.folder()
+            let folder = try live.newFolder()
             // More rows than one chunk, a blank line, and a broken line in the middle.
             var lines: [String] = []
             for n in 1...450 {
@@ -267,7 +266,7 @@ struct FlowTests {
             try await live.core.instances.importCredentials(live.credentialsFile)
             let flows = live.core.flows
             try await flows.create(name: "orders", definition: FlowDefinition(
-                kind: .export, instance: live.oauth2Name, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(try Self.folder()))))
+                kind: .export, instance: live.oauth2Name, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(try live.newFolder()))))
             try await live.netsuite.revokeMapping(live.realm, certificateID: live.credentials.clientCredentials!.certificateId)
             try await live.netsuite.revokeAccessTokens(live.realm)
             try await flows.enqueue("orders")
@@ -289,7 +288,7 @@ struct FlowTests {
     func waitingForCredentials() async throws {
         try await LiveSetup.run(records: 10) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
-            let folder = try Self.folder()
+            let folder = try live.newFolder()
             let flows = live.core.flows
             try await flows.create(name: "nightly", definition: FlowDefinition(
                 kind: .export, instance: live.oauth2Name, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(folder))))
@@ -319,7 +318,7 @@ struct FlowTests {
     func leaseTakeover(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind, records: 10) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
-            let folder = try Self.folder()
+            let folder = try live.newFolder()
             let flows = live.core.flows
             try await flows.create(name: "job", definition: FlowDefinition(
                 kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(folder))))
@@ -341,7 +340,7 @@ struct FlowTests {
             try await live.core.instances.importCredentials(live.credentialsFile)
             let flows = live.core.flows
             try await flows.create(name: "job", definition: FlowDefinition(
-                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try Self.folder()))))
+                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try live.newFolder()))))
             let queued = try await flows.enqueue("job")
             #expect(try await flows.cancel(run: queued.id).state == .cancelled)
             #expect(try await FlowWorker(context: live.core).runUntilIdle().isEmpty)
@@ -355,7 +354,7 @@ struct FlowTests {
             try await live.core.instances.importCredentials(live.credentialsFile)
             let flows = live.core.flows
             try await flows.create(name: "often", definition: FlowDefinition(
-                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try Self.folder())),
+                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try live.newFolder())),
                 schedule: "every 1m"))
             // Due now: as if the minute had passed.
             let past = StoreDate.string(Date().addingTimeInterval(-1))

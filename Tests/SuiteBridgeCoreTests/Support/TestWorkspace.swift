@@ -34,7 +34,7 @@ struct LiveSetup: Sendable {
             return try await TestDatabases.withStore(kind) { store, folder in
                 let core = CoreContext(
                     store: store, secrets: SecretBox(masterKey: .generate(source: .environment)), actor: "test", logger: quietLogger,
-                    now: { Date() })
+                    now: { Date() }, files: try FileBoundary(root: folder.path))
                 return try await body(LiveSetup(netsuite: netsuite, baseURL: account.baseURL ?? "", credentials: account, core: core, store: store, folder: folder))
             }
         }
@@ -43,6 +43,13 @@ struct LiveSetup: Sendable {
     /// The credentials file the simulator would write, for `importCredentials`.
     var credentialsFile: CredentialsFile {
         CredentialsFile(accounts: [credentials])
+    }
+
+    /// A new folder inside the files root (the test's folder).
+    func newFolder() throws -> String {
+        let path = folder.file(UUID().uuidString)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
     }
 
     var tbaName: String { "\(realm)-tba" }

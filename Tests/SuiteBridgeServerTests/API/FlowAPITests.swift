@@ -15,7 +15,7 @@ struct FlowAPITests {
     func flows() async throws {
         try await ServerHarness.run { harness in
             let api = harness.apiClient
-            let folder = try TestFolder().file("exports")
+            let folder = "exports"  // inside the files root
             let created = try await api.createFlow(body: .json(.init(name: "customers", definition: .init(
                 kind: .export, instance: "\(harness.realm)-tba",
                 export: .init(query: "SELECT id, companyname FROM customer ORDER BY id", destination: .init(_type: .folder, path: folder))))))
@@ -25,6 +25,15 @@ struct FlowAPITests {
                 kind: ._import, instance: "\(harness.realm)-tba",
                 _import: .init(source: "x.csv", recordType: "customer", externalIdColumn: "ref", mapping: .init(additionalProperties: [:]))))))
             #expect(try invalid.badRequest.body.json.error.field == "import.mapping")
+            let escaping = try await api.createFlow(body: .json(.init(name: "leak", definition: .init(
+                kind: .export, instance: "\(harness.realm)-tba",
+                export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .init(_type: .folder, path: "../../etc"))))))
+            #expect(try escaping.badRequest.body.json.error.field == "export.destination.path")
+            let secretSource = try await api.createFlow(body: .json(.init(name: "leak", definition: .init(
+                kind: ._import, instance: "\(harness.realm)-tba",
+                _import: .init(source: "/etc/passwd", recordType: "customer", externalIdColumn: "ref",
+                               mapping: .init(additionalProperties: ["companyName": .init(column: "name")]))))))
+            #expect(try secretSource.badRequest.body.json.error.field == "import.source")
 
             let runID = try await api.runFlow(path: .init(name: "customers")).accepted.body.json.id
             let finished = try #require(try await FlowWorker(context: harness.server.workspace.context).runNext())

@@ -36,7 +36,7 @@ struct ExportRunner {
             query = query.replacingOccurrences(of: "{{since}}", with: "TO_DATE('\(since)', 'YYYY-MM-DD HH24:MI:SS')")
         }
         var sink: any ExportSink = switch export.destination.type {
-        case .folder: try FolderSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID)
+        case .folder: try FolderSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID, files: context.worker.core.files)
         case .http: HTTPSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID, transport: context.worker.core.transport)
         }
         var summary = RunSummary()

@@ -1,7 +1,8 @@
 import Foundation
 import NetSuiteClient
 
-/// A file per run in a folder, written under a temporary name and renamed when complete.
+/// A file per run in a folder inside the files root, written (mode 0600) under a temporary name and renamed when
+/// complete.
 struct FolderSink: ExportSink {
     let finalPath: String
     let partialPath: String
@@ -10,8 +11,8 @@ struct FolderSink: ExportSink {
 
     var location: String { finalPath }
 
-    init(destination: FlowDefinition.Destination, flow: String, runID: String) throws {
-        let folder = destination.path ?? "."
+    init(destination: FlowDefinition.Destination, flow: String, runID: String, files: FileBoundary) throws {
+        let folder = try files.makeFolder(destination.path ?? ".", field: "export.destination.path")
         let format = destination.format ?? "jsonl"
         // Milliseconds, so the files of one flow sort in the order of its runs even when runs follow within a second.
         let formatter = ExportRunner.formatter()
@@ -20,14 +21,7 @@ struct FolderSink: ExportSink {
         finalPath = (folder as NSString).appendingPathComponent("\(flow)-\(stamp)-\(runID.prefix(8)).\(format)")
         partialPath = finalPath + ".partial"
         writer = RowWriter(format: format == "csv" ? .csv : .jsonl)
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: partialPath, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partialPath))
-        } catch {
-            throw SuiteBridgeError(.invalidInput, "The export folder \(folder) cannot be written.", remedy: "Create it or choose a writable folder.",
-                                   field: "export.destination.path")
-        }
+        handle = try files.createNewFile(partialPath, field: "export.destination.path")
     }
 
     mutating func write(_ rows: [[String: String]], columns: [String]) async throws {

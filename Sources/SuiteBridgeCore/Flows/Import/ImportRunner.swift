@@ -13,7 +13,7 @@ struct ImportRunner {
 
     func run() async throws -> RunSummary {
         guard let spec = context.claimed.flow.definition.import else { throw SuiteBridgeError(.invalidInput, "The flow has no import settings.", remedy: "") }
-        var source = try ImportSource(path: spec.source)
+        var source = try ImportSource(path: try context.worker.core.files.sourceFile(spec.source, field: "import.source"))
         source.skip(context.claimed.checkpoint.flatMap(Int.init) ?? 0)
         let parallelism = max(1, client.configuration.concurrencyLimit * 2)
         // A chunk at a time: read, upsert in parallel, checkpoint. Only one chunk's rows are in memory.
@@ -47,8 +47,7 @@ struct ImportRunner {
         let refused = try await context.refusedCount()
         var summary = RunSummary(read: total, written: total - refused, failed: refused)
         if refused > 0 {
-            let path = spec.errorFile ?? spec.source + ".errors.jsonl"
-            try await writeErrorFile(path)
+            let path = try await writeErrorFile(spec.errorFile ?? spec.source + ".errors.jsonl")
             summary.log = "\(total) rows: \(total - refused) upserted, \(refused) refused (see \(path))\n"
         } else {
             summary.log = "\(total) rows upserted\n"
@@ -79,7 +78,8 @@ struct ImportRunner {
         }
     }
 
-    private func writeErrorFile(_ path: String) async throws {
+    /// Writes the refused rows as JSON Lines; returns the file's path.
+    private func writeErrorFile(_ path: String) async throws -> String {
         let runID = context.claimed.runID
         let refused = try await context.store.read { database in
             try await database.raw("SELECT row_number, external_id, message, path FROM run_errors WHERE run_id = \(bind: runID) ORDER BY row_number").all()
@@ -91,8 +91,18 @@ struct ImportRunner {
             if let field = try row.decode(column: "path", as: String?.self) { object["path"] = field }
             lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(lines.utf8)) else {
-            throw SuiteBridgeError(.invalidInput, "The error file \(path) cannot be written.", remedy: "Choose a writable errorFile.", field: "import.errorFile")
+        // A new file (mode 0600) beside the source; when the name is taken, the run's own name, so no file is replaced.
+        let files = context.worker.core.files
+        let handle: FileHandle
+        var written = path
+        do {
+            handle = try files.createNewFile(path, field: "import.errorFile")
+        } catch let error as SuiteBridgeError where error.code == .conflict {
+            written = (path as NSString).deletingPathExtension + "-\(runID.prefix(8))." + ((path as NSString).pathExtension.isEmpty ? "jsonl" : (path as NSString).pathExtension)
+            handle = try files.createNewFile(written, field: "import.errorFile")
         }
+        defer { try? handle.close() }
+        try handle.write(contentsOf: Data(lines.utf8))
+        return written
     }
 }
