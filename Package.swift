@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "NetSuiteAuth",
                 "NetSuiteClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),

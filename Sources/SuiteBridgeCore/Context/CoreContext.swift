@@ -28,6 +28,8 @@ public struct CoreContext: Sendable {
     public let now: @Sendable () -> Date
     /// The folder flow files stay in.
     public let files: FileBoundary
+    /// Where flows may send data.
+    public let destinations: DestinationPolicy
     let connectionCache: ConnectionCache
 
     /// - Parameters:
@@ -37,8 +39,10 @@ public struct CoreContext: Sendable {
     ///   - transport: how NetSuite is reached.
     ///   - now: the clock.
     ///   - files: the folder flow files stay in; by default none, so flows with files are refused.
+    ///   - destinations: where flows may send data; by default public https endpoints only.
     public init(store: Store, secrets: SecretBox, actor: String, transport: HTTPClientTransport = HTTPClientTransport(),
-                logger: Logger = Logger(label: "suitebridge"), now: @escaping @Sendable () -> Date = { Date() }, files: FileBoundary = .none) {
+                logger: Logger = Logger(label: "suitebridge"), now: @escaping @Sendable () -> Date = { Date() }, files: FileBoundary = .none,
+                destinations: DestinationPolicy = DestinationPolicy()) {
         self.store = store
         self.secrets = secrets
         self.audit = AuditLog(store: store)
@@ -47,6 +51,7 @@ public struct CoreContext: Sendable {
         self.logger = logger
         self.now = now
         self.files = files
+        self.destinations = destinations
         self.connectionCache = ConnectionCache()
     }
 
@@ -59,6 +64,7 @@ public struct CoreContext: Sendable {
         self.logger = other.logger
         self.now = other.now
         self.files = other.files
+        self.destinations = other.destinations
         self.connectionCache = other.connectionCache
     }
 

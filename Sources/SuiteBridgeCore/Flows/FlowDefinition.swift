@@ -130,6 +130,14 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
         }
     }
 
+    /// Checks that an HTTP export's URL is one the operator allows.
+    /// - Throws: ``SuiteBridgeError`` naming `export.destination.url`.
+    func checkDestinations(_ policy: DestinationPolicy) throws {
+        if let export, export.destination.type == .http {
+            try policy.check(export.destination.url ?? "", field: "export.destination.url")
+        }
+    }
+
     /// How far back an incremental export may read again, in seconds.
     public static let overlapRange = 0...86_400
     /// Rows per HTTP batch.

@@ -13,10 +13,11 @@ public struct Workspace: Sendable {
 
     /// Opens the store (`databaseURL`, else `SUITEBRIDGE_DATABASE_URL`, else the SQLite file in the home folder)
     /// and the master key, and settles a key rotation a crash interrupted. Flow files stay under `filesRoot`, else
-    /// `SUITEBRIDGE_FILES_ROOT`, else `$SUITEBRIDGE_HOME/files` (made 0700).
+    /// `SUITEBRIDGE_FILES_ROOT`, else `$SUITEBRIDGE_HOME/files` (made 0700); flows send data to public https
+    /// endpoints and the hosts in `allowDestinations` and `SUITEBRIDGE_ALLOW_DESTINATIONS`.
     /// - Throws: ``SuiteBridgeError`` `.store` or `.masterKey` (a key that is not the store's names both key ids).
     public static func open(
-        databaseURL: String? = nil, filesRoot: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment, actor: String,
+        databaseURL: String? = nil, filesRoot: String? = nil, allowDestinations: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment, actor: String,
         logger: Logger = Logger(label: "suitebridge"), now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> Workspace {
         let home = SuiteBridgeHome.fromEnvironment(environment)
@@ -27,7 +28,8 @@ public struct Workspace: Sendable {
             let secrets = SecretBox(masterKey: key)
             let files = try FileBoundary(root: filesRoot ?? environment["SUITEBRIDGE_FILES_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? home.path + "/files")
             return Workspace(home: home, store: store, secrets: secrets,
-                             context: CoreContext(store: store, secrets: secrets, actor: actor, logger: logger, now: now, files: files))
+                             context: CoreContext(store: store, secrets: secrets, actor: actor, logger: logger, now: now, files: files,
+                                                  destinations: .fromEnvironment(environment, extra: allowDestinations)))
         } catch {
             await store.close()
             throw error

@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("files-root"),
             help: "The folder flow files stay in (default $SUITEBRIDGE_FILES_ROOT, else $SUITEBRIDGE_HOME/files).")
     var filesRoot: String?
+    @Option(name: .customLong("allow-destination"),
+            help: "A host (HOST or HOST:PORT) exports may send to over http or on a private address (repeatable; also $SUITEBRIDGE_ALLOW_DESTINATIONS).")
+    var allowDestinations: [String] = []
     @Option(name: .customLong("trusted-proxy"),
             help: "A reverse proxy's address whose X-Forwarded-For names the client (repeatable; also $SUITEBRIDGE_TRUSTED_PROXIES, comma-separated).")
     var trustedProxies: [String] = []
@@ -41,7 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
             environment["SUITEBRIDGE_DATABASE_URL"] = nil
             environment["SUITEBRIDGE_MASTER_KEY"] = nil
         }
-        let workspace = try await Workspace.open(databaseURL: database, filesRoot: filesRoot, environment: environment, actor: "server", logger: logger)
+        let workspace = try await Workspace.open(databaseURL: database, filesRoot: filesRoot, allowDestinations: allowDestinations, environment: environment,
+                                                 actor: "server", logger: logger)
         OpenWorkspaces.register(workspace)
         let banner = demo ? "Demo: connected to a local NetSuite simulator, not to NetSuite." : nil
         let metrics = ServerMetrics()

@@ -34,7 +34,8 @@ struct LiveSetup: Sendable {
             return try await TestDatabases.withStore(kind) { store, folder in
                 let core = CoreContext(
                     store: store, secrets: SecretBox(masterKey: .generate(source: .environment)), actor: "test", logger: quietLogger,
-                    now: { Date() }, files: try FileBoundary(root: folder.path))
+                    now: { Date() }, files: try FileBoundary(root: folder.path),
+                    destinations: DestinationPolicy(allowlist: ["127.0.0.1"]))
                 return try await body(LiveSetup(netsuite: netsuite, baseURL: account.baseURL ?? "", credentials: account, core: core, store: store, folder: folder))
             }
         }

@@ -2,7 +2,8 @@ import Foundation
 import NetSuiteClient
 
 /// Batches of rows POSTed as JSON, each with an `Idempotency-Key` of run and batch, so a batch sent twice (a retry,
-/// a resumed run) can be recognised by the receiver.
+/// a resumed run) can be recognised by the receiver. The URL is checked against the ``DestinationPolicy`` again
+/// when the run starts (names can come to resolve elsewhere), and redirects are not followed.
 struct HTTPSink: ExportSink {
     let url: String
     let batchSize: Int
@@ -14,8 +15,10 @@ struct HTTPSink: ExportSink {
 
     var location: String { url }
 
-    init(destination: FlowDefinition.Destination, flow: String, runID: String, transport: HTTPClientTransport) {
+    init(destination: FlowDefinition.Destination, flow: String, runID: String, policy: DestinationPolicy) throws {
         url = destination.url ?? ""
+        try policy.check(url, field: "export.destination.url")
+        let transport = DestinationPolicy.transport
         batchSize = max(1, destination.batchSize ?? 500)
         self.flow = flow
         self.runID = runID
@@ -49,6 +52,10 @@ struct HTTPSink: ExportSink {
             do {
                 let response = try await transport.send(request, timeout: .seconds(60))
                 if (200..<300).contains(response.status) { return }
+                if (300..<400).contains(response.status) {
+                    lastProblem = "HTTP \(response.status), a redirect, which exports do not follow"
+                    break
+                }
                 lastProblem = "HTTP \(response.status)"
                 if response.status < 500 && response.status != 429 { break }
             } catch {
