@@ -36,16 +36,30 @@ public struct FlowWorker: Sendable {
         let now = core.now()
         let nowText = StoreDate.string(now)
         let until = StoreDate.string(now.addingTimeInterval(leaseDuration))
-        let lock = store.kind == .postgres ? " FOR UPDATE OF runs SKIP LOCKED" : ""
+        let kind = store.kind
+        let lock = kind == .postgres ? " FOR UPDATE OF runs SKIP LOCKED" : ""
         let owner = self.owner
         return try await store.transaction { database in
+            // A queued run waits while another run of its flow holds a live lease: one running run per flow.
             guard let row = try await database.raw("""
-                SELECT runs.id, runs.state, runs.checkpoint FROM runs JOIN flows ON flows.id = runs.flow_id
-                WHERE (runs.state = \(bind: RunState.queued.rawValue) AND flows.state = \(bind: FlowState.active.rawValue))
+                SELECT runs.id, runs.flow_id, runs.state, runs.checkpoint FROM runs JOIN flows ON flows.id = runs.flow_id
+                WHERE (runs.state = \(bind: RunState.queued.rawValue) AND flows.state = \(bind: FlowState.active.rawValue)
+                       AND NOT EXISTS (SELECT 1 FROM runs AS other WHERE other.flow_id = runs.flow_id AND other.id <> runs.id
+                                       AND other.state = \(bind: RunState.running.rawValue) AND other.lease_expires_at >= \(bind: nowText)))
                 OR (runs.state = \(bind: RunState.running.rawValue) AND runs.lease_expires_at < \(bind: nowText))
                 ORDER BY runs.queued_at LIMIT 1\(unsafeRaw: lock)
                 """).first() else { return nil }
             let runID = try row.decode(column: "id", as: String.self)
+            if kind == .postgres {
+                // Two workers may each see no running run of the flow; the flow's lock lets one of them through.
+                let flowID = try row.decode(column: "flow_id", as: String.self)
+                try await database.raw("SELECT pg_advisory_xact_lock(7031964, hashtext(\(bind: flowID)))").run()
+                let running = try await database.raw("""
+                    SELECT id FROM runs WHERE flow_id = \(bind: flowID) AND id <> \(bind: runID) AND state = \(bind: RunState.running.rawValue)
+                    AND lease_expires_at >= \(bind: nowText)
+                    """).first()
+                if running != nil { return nil }
+            }
             let current = RunState(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed
             let started = try current.after(.start, run: runID)
             try await database.raw("""
@@ -153,12 +167,15 @@ public struct FlowWorker: Sendable {
         case .success(let summary):
             let succeeded = try RunState.running.after(.succeed, run: claimed.runID)
             try await store.transaction { database in
-                try await database.raw("""
+                let finished = try await database.raw("""
                     UPDATE runs SET state = \(bind: succeeded.rawValue), finished_at = \(bind: StoreDate.string(date)), rows_read = \(bind: summary.read),
                     rows_written = \(bind: summary.written), rows_failed = \(bind: summary.failed), lease_owner = NULL, lease_expires_at = NULL,
                     log = log || \(bind: summary.log)
                     WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner) AND state = \(bind: RunState.running.rawValue)
-                    """).run()
+                    RETURNING id
+                    """).all()
+                // Only the run that still holds its lease moves the watermark: a worker that lost it changes nothing.
+                guard !finished.isEmpty else { return }
                 if let watermark = summary.watermark {
                     try await database.raw("""
                         UPDATE flows SET watermark = \(bind: watermark), boundary = \(bind: summary.boundary), updated_at = \(bind: StoreDate.string(date))

@@ -162,17 +162,20 @@ struct FlowTests {
         }
     }
 
-    @Test("an export to an HTTP endpoint sends batches with an Idempotency-Key each")
+    @Test("an export to an HTTP endpoint: batches keyed by their content, so a receiver that drops repeated keys gets every row once, even when the run is repeated")
     func httpExport() async throws {
         try await LiveSetup.run(records: 30) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
-            let received = Mutex<[(key: String, rows: Int)]>([])
+            let accepted = Mutex<(keys: Set<String>, rows: Int, repeats: Int)>(([], 0, 0))
             let router = Router()
             router.post("/ingest") { request, _ -> HTTPResponse.Status in
                 let body = try await request.body.collect(upTo: 1 << 24)
                 let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
                 let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
-                received.withLock { $0.append((key, (object?["rows"] as? [Any])?.count ?? 0)) }
+                let rows = (object?["rows"] as? [Any])?.count ?? 0
+                accepted.withLock { state in
+                    if state.keys.insert(key).inserted { state.rows += rows } else { state.repeats += 1 }
+                }
                 return .ok
             }
             let endpoint = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
@@ -181,14 +184,44 @@ struct FlowTests {
                 try await flows.create(name: "push", definition: FlowDefinition(
                     kind: .export, instance: live.oauth2Name,
                     export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .http("http://127.0.0.1:\(client.port!)/ingest", batchSize: 7))))
-                try await flows.enqueue("push")
-                let runs = try await FlowWorker(context: live.core).runUntilIdle()
-                #expect(runs.map(\.state) == [.succeeded], "\(runs.map(\.error))")
+                for _ in 0..<2 {
+                    try await flows.enqueue("push")
+                    let runs = try await FlowWorker(context: live.core).runUntilIdle()
+                    #expect(runs.map(\.state) == [.succeeded], "\(runs.map(\.error))")
+                }
             }
-            let batches = received.withLock { $0 }
-            #expect(batches.map(\.rows).reduce(0, +) == 30)
-            #expect(batches.count == 5 && Set(batches.map(\.key)).count == 5)
-            for (index, batch) in batches.enumerated() { #expect(batch.key.hasSuffix("-\(index + 1)")) }
+            let state = accepted.withLock { $0 }
+            #expect(state.rows == 30 && state.keys.count == 5)
+            #expect(state.repeats == 5)  // the second run's batches: the same rows, the same keys
+        }
+    }
+
+    @Test("batch keys: the same rows give the same key, any other rows or flow another")
+    func batchKeys() throws {
+        let rows = [["id": "1"], ["id": "2"]]
+        let key = try HTTPSink.idempotencyKey(flow: "f", rows: rows)
+        #expect(key.hasPrefix("sb-") && key.count == 35)
+        #expect(try HTTPSink.idempotencyKey(flow: "f", rows: rows) == key)
+        #expect(try HTTPSink.idempotencyKey(flow: "f", rows: [["id": "1"], ["id": "3"]]) != key)
+        #expect(try HTTPSink.idempotencyKey(flow: "g", rows: rows) != key)
+        #expect(try HTTPSink.idempotencyKey(flow: "f", rows: [["id": "2"], ["id": "1"]]) != key)
+    }
+
+    @Test("one running run per flow: a second queued run waits while the first holds its lease", arguments: TestDatabases.kinds)
+    func oneRunningRun(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 5) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let flows = live.core.flows
+            try await flows.create(name: "job", definition: FlowDefinition(
+                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try live.newFolder()))))
+            try await flows.enqueue("job")
+            try await flows.enqueue("job")
+            let first = FlowWorker(context: live.core, leaseDuration: 60)
+            let claimed = try #require(try await first.claim())
+            #expect(try await FlowWorker(context: live.core, leaseDuration: 60).claim() == nil)  // the flow's other run waits
+            try await first.execute(claimed)
+            let second = try #require(try await FlowWorker(context: live.core, leaseDuration: 60).claim())
+            #expect(second.runID != claimed.runID)
         }
     }
 

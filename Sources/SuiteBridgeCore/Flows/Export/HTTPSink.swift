@@ -1,8 +1,10 @@
+import Crypto
 import Foundation
 import NetSuiteClient
 
-/// Batches of rows POSTed as JSON, each with an `Idempotency-Key` of run and batch, so a batch sent twice (a retry,
-/// a resumed run) can be recognised by the receiver. The URL is checked against the ``DestinationPolicy`` again
+/// Batches of rows POSTed as JSON, each with an `Idempotency-Key` derived from the flow and the batch's rows, so a
+/// batch sent again (a retry, a run taken over after its worker died, a run repeated over the same data) has the
+/// same key and a different batch never does: a receiver that drops repeated keys gets every row once. The URL is checked against the ``DestinationPolicy`` again
 /// when the run starts (names can come to resolve elsewhere), and redirects are not followed.
 struct HTTPSink: ExportSink {
     let url: String
@@ -41,11 +43,17 @@ struct HTTPSink: ExportSink {
 
     func abandon() async {}
 
+    /// `sb-` and 32 hex digits of the SHA-256 of the flow's name and the rows (keys sorted): the batch's identity.
+    static func idempotencyKey(flow: String, rows: [[String: String]]) throws -> String {
+        let content = try JSONSerialization.data(withJSONObject: ["flow": flow, "rows": rows], options: [.sortedKeys])
+        return "sb-" + SHA256.hash(data: content).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
     private mutating func send(_ rows: [[String: String]]) async throws {
         batch += 1
         let body = try JSONSerialization.data(withJSONObject: ["flow": flow, "run": runID, "batch": batch, "rows": rows], options: [.sortedKeys])
         let request = NetSuiteHTTPRequest(method: "POST", url: url, headers: [
-            ("Content-Type", "application/json"), ("Idempotency-Key", "\(runID)-\(batch)"),
+            ("Content-Type", "application/json"), ("Idempotency-Key", try Self.idempotencyKey(flow: flow, rows: rows)),
         ], body: Array(body))
         var lastProblem = ""
         for attempt in 1...4 {
