@@ -99,7 +99,9 @@ def main():
                                                    "consumerSecret": "s", "tokenId": "t", "tokenSecret": "s"}, expect=201)
         call(server, "POST", "/api/v1/instances", {"name": "copy", "auth": "tba", "accountId": "1234567", "consumerKey": "k",
                                                    "consumerSecret": "s", "tokenId": "t", "tokenSecret": "s"}, expect=409)
-        call(server, "PATCH", "/api/v1/instances/copy", {"accountId": "1234567-SB2"}, expect=200)
+        call(server, "PATCH", "/api/v1/instances/copy", {"accountId": "1234567-SB2"}, expect=400)  # secrets needed again
+        call(server, "PATCH", "/api/v1/instances/copy", {"accountId": "1234567-SB2", "consumerSecret": "s2", "tokenSecret": "t2"}, expect=200)
+        call(server, "PATCH", "/api/v1/instances/copy", {"baseUrl": "https://attacker.example", "consumerSecret": "s2", "tokenSecret": "t2"}, expect=400)
         call(server, "DELETE", "/api/v1/instances/copy", expect=204)
         call(server, "GET", f"/api/v1/instances/{tba}/certificates", expect=200)
         _, raw = call(server, "GET", f"/api/v1/instances/{oauth2}/certificates", expect=200)

@@ -29,6 +29,8 @@ struct CLIRunner {
         var env = ProcessInfo.processInfo.environment
         env["SUITEBRIDGE_CONSUMER_SECRET"] = nil
         env["SUITEBRIDGE_TOKEN_SECRET"] = nil
+        // The tests' simulators listen on 127.0.0.1: allowed as instances' base URL and as export destinations.
+        env["SUITEBRIDGE_ALLOW_DESTINATIONS"] = "127.0.0.1"
         env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe()

@@ -14,7 +14,7 @@ struct CrashSafetyTests {
         let (process, _) = try SimulatorCommandTests.start(["--records", "10"], credentials: credentials)
         defer { process.terminate() }
         let home = directory.appendingPathComponent("home").path
-        let env = ["SUITEBRIDGE_HOME": home, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        let env = ["SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1", "SUITEBRIDGE_HOME": home, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
         func run(_ arguments: [String]) throws -> CLIRunner.Result { try CLIRunner.run(arguments, environment: env) }
         func keyFile() throws -> String { try String(contentsOfFile: home + "/master.key", encoding: .utf8) }
         func usable() throws {

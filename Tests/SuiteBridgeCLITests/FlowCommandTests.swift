@@ -10,7 +10,7 @@ struct FlowCommandTests {
         let credentials = directory.appendingPathComponent("credentials.json").path
         let (process, _) = try SimulatorCommandTests.start(["--records", "25"], credentials: credentials)
         defer { process.terminate() }
-        let env = ["SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_FILES_ROOT": directory.path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        let env = ["SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1", "SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_FILES_ROOT": directory.path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
         func run(_ arguments: [String]) throws -> CLIRunner.Result { try CLIRunner.run(arguments, environment: env) }
         #expect(try run(["instance", "import", "--credentials", credentials]).status == 0)
         let out = directory.appendingPathComponent("out").path
@@ -57,7 +57,7 @@ struct FlowCommandTests {
         let credentials = directory.appendingPathComponent("credentials.json").path
         let (process, _) = try SimulatorCommandTests.start(["--records", "5"], credentials: credentials)
         defer { process.terminate() }
-        let env = ["SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_FILES_ROOT": directory.path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        let env = ["SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1", "SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_FILES_ROOT": directory.path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
         func run(_ arguments: [String]) throws -> CLIRunner.Result { try CLIRunner.run(arguments, environment: env) }
         #expect(try run(["instance", "import", "--credentials", credentials]).status == 0)
         var csv = "ref,name\n"

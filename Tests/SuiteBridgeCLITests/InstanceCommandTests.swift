@@ -10,7 +10,7 @@ struct InstanceCommandTests {
         let credentials = directory.appendingPathComponent("credentials.json").path
         let (process, _) = try SimulatorCommandTests.start(["--records", "30"], credentials: credentials)
         defer { process.terminate() }
-        let env = ["SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        let env = ["SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1", "SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
         func run(_ arguments: [String], _ extra: [String: String] = [:]) throws -> CLIRunner.Result {
             try CLIRunner.run(arguments, environment: env.merging(extra) { $1 })
         }

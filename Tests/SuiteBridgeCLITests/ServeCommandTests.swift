@@ -49,7 +49,7 @@ struct ServeCommandTests {
         #expect(Self.get(dashboard + "api/v1/instances", token: nil).0 == 401)
 
         // The demo store is the one `tokens` manages with SUITEBRIDGE_HOME pointing at it.
-        let env = ["SUITEBRIDGE_HOME": home + "/demo", "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        let env = ["SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1", "SUITEBRIDGE_HOME": home + "/demo", "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
         let created = try CLIRunner.run(["tokens", "create", "ops"], environment: env)
         #expect(created.status == 0, "\(created.stderr)")
         let second = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -34,7 +34,7 @@ struct SharedWorkersTests {
         let credentials = directory.appendingPathComponent("credentials.json").path
         let (simulator, _) = try SimulatorCommandTests.start(["--records", "2500", "--latency-ms", "40", "--concurrency-limit", "5"], credentials: credentials)
         defer { simulator.terminate() }
-        let env = ["SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_FILES_ROOT": directory.path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": database]
+        let env = ["SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1", "SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_FILES_ROOT": directory.path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": database]
         func run(_ arguments: [String]) throws -> CLIRunner.Result { try CLIRunner.run(arguments, environment: env) }
         let imported = try run(["instance", "import", "--credentials", credentials])
         #expect(imported.status == 0, "\(imported.stderr)")

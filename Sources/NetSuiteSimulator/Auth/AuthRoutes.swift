@@ -20,7 +20,8 @@ extension SimulatorServer {
                     form[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
                 }
             }
-            let answer = await netsuite.tokenRequest(form: form)
+            let receivedAt = request.head.authority.map { "http://\($0)" + request.uri.path }
+            let answer = await netsuite.tokenRequest(form: form, receivedAt: receivedAt)
             let realm = await netsuite.accountIDs.first { realm in
                 answer.headers.contains { $0.1.contains("\"\(realm)\"") }
             }

@@ -15,8 +15,9 @@ struct TokenEndpointAnswer: Sendable {
 extension SimulatedNetSuite {
     /// Handles `POST /services/rest/auth/oauth2/v1/token` for the client credentials grant, as the reference decides:
     /// `invalid_request` (400), `invalid_client` (401 with `WWW-Authenticate: Basic realm=…`), `invalid_grant` (400),
-    /// `invalid_scope` (400); each refusal is logged with its cause.
-    func tokenRequest(form: [String: String]) async -> TokenEndpointAnswer {
+    /// `invalid_scope` (400); each refusal is logged with its cause. The assertion's `aud` must be the account's
+    /// NetSuite token URL or `receivedAt`, the URL the request came to (a client bound to the simulator's address).
+    func tokenRequest(form: [String: String], receivedAt: String? = nil) async -> TokenEndpointAnswer {
         guard form["grant_type"] == "client_credentials",
             form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
             let assertion = form["client_assertion"], !assertion.isEmpty,
@@ -64,7 +65,7 @@ extension SimulatedNetSuite {
         guard verified else { return refuse(400, NetSuiteErrorCode.invalidGrant, "InvalidSignature", mapping: mapping) }
 
         let audiences = claims["aud"]?.arrayValue?.compactMap(\.stringValue) ?? [claims["aud"]?.stringValue].compactMap { $0 }
-        guard audiences.contains(account.accountID.tokenURL) else { return refuse(400, NetSuiteErrorCode.invalidGrant, "InvalidAudience", mapping: mapping) }
+        guard audiences.contains(account.accountID.tokenURL) || receivedAt.map(audiences.contains) == true else { return refuse(400, NetSuiteErrorCode.invalidGrant, "InvalidAudience", mapping: mapping) }
         guard let iat = claims["iat"]?.doubleValue, let exp = claims["exp"]?.doubleValue else {
             return refuse(400, NetSuiteErrorCode.invalidGrant, "InvalidTokenTimes", mapping: mapping)
         }

@@ -45,8 +45,10 @@ extension Connections {
             let pem = try context.secrets.open(certificate.sealedPrivateKey,
                                                for: .init(instanceID: instance.id, certificateID: certificate.certificate.id, field: .privateKey))
             return try await SuiteBridgeError.converting {
+                // Bound to the token URL actually called: an assertion sent to a simulator or proxy is useless at NetSuite.
                 try await ClientAssertion(
-                    configuration: .init(account: instance.accountID, clientID: instance.consumerKey, certificateID: certificateID),
+                    configuration: .init(account: instance.accountID, clientID: instance.consumerKey, certificateID: certificateID,
+                                         audience: instance.baseURL.map { instance.accountID.tokenURL(origin: $0) }),
                     key: try SigningKey(pemRepresentation: pem))
             }
         }

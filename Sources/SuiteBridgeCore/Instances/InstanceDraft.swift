@@ -92,10 +92,19 @@ enum InstanceValidation {
         return value
     }
 
-    static func baseURL(_ value: String?) throws -> String? {
+    /// A base URL: NetSuite's own (`https://….netsuite.com`), or a host the operator allows (a simulator, a proxy).
+    static func baseURL(_ value: String?, policy: DestinationPolicy) throws -> String? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        guard let url = URL(string: value), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host?.lowercased(), !host.isEmpty
+        else {
             throw SuiteBridgeError(.invalidInput, "\"\(value)\" is not an http(s) URL.", remedy: "Give the origin, e.g. http://127.0.0.1:9090.", field: "base url")
+        }
+        let isNetSuite = scheme == "https" && host.hasSuffix(".netsuite.com")
+        guard isNetSuite || policy.isAllowlisted(host: host, port: url.port ?? (scheme == "https" ? 443 : 80)) else {
+            throw SuiteBridgeError(.invalidInput, "\(value) is not NetSuite's, and the operator has not allowed \(host) as a destination.",
+                                   remedy: "Leave the base URL empty for NetSuite itself; for a simulator or proxy, the operator allows its host (serve --allow-destination \(host), or SUITEBRIDGE_ALLOW_DESTINATIONS).",
+                                   field: "base url")
         }
         return value.hasSuffix("/") ? String(value.dropLast()) : value
     }

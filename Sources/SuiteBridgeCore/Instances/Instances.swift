@@ -52,7 +52,7 @@ public struct Instances: Sendable {
             id: id, name: name, authMethod: draft.authMethod, accountID: account, consumerKey: "", tokenID: nil,
             roleID: try InstanceValidation.optionalID(draft.roleID, field: "role id"),
             entityID: try InstanceValidation.optionalID(draft.entityID, field: "entity id"),
-            baseURL: try InstanceValidation.baseURL(draft.baseURL),
+            baseURL: try InstanceValidation.baseURL(draft.baseURL, policy: context.destinations),
             concurrencyLimit: try InstanceValidation.concurrencyLimit(draft.concurrencyLimit),
             health: .untested, lastTestedAt: nil, lastError: nil, createdAt: created, updatedAt: created)
         var row = InstanceRows.Row(instance: instance, sealedConsumerSecret: nil, sealedTokenSecret: nil)
@@ -106,9 +106,10 @@ public struct Instances: Sendable {
             var row = try await InstanceRows.instance(named: name, in: database)
             var changed: [String] = []
             let id = row.instance.id
+            let before = row.instance
             if let text = changes.accountID {
                 row.instance.accountID = try InstanceValidation.accountID(text)
-                changed.append("account id")
+                if row.instance.accountID != before.accountID { changed.append("account id \(before.accountID.realm) -> \(row.instance.accountID.realm)") }
             }
             if let key = changes.consumerKey {
                 let field = row.instance.authMethod == .tokenBased ? "consumer key" : "client id"
@@ -144,8 +145,18 @@ public struct Instances: Sendable {
                 changed.append("entity id")
             }
             if let base = changes.baseURL {
-                row.instance.baseURL = try InstanceValidation.baseURL(base)
-                changed.append("base url")
+                row.instance.baseURL = try InstanceValidation.baseURL(base, policy: context.destinations)
+                if row.instance.baseURL != before.baseURL {
+                    changed.append("base url \(before.baseURL ?? "NetSuite") -> \(row.instance.baseURL ?? "NetSuite")")
+                }
+            }
+            // Where the credentials go changed: an OAuth 1 instance must be given its secrets again, so whoever
+            // redirects them must know them already. (OAuth 2 assertions are bound to the URL they are sent to.)
+            let destinationChanged = row.instance.accountID != before.accountID || row.instance.baseURL != before.baseURL
+            if destinationChanged, row.instance.authMethod == .tokenBased, changes.consumerSecret == nil || changes.tokenSecret == nil {
+                throw SuiteBridgeError(.invalidInput, "Changing \(name)'s account id or base URL needs its consumer secret and token secret again.",
+                                       remedy: "Give both secrets with the change (`--consumer-secret-env`, `--token-secret-env`, or consumerSecret and tokenSecret in the API).",
+                                       field: "consumer secret")
             }
             if let limit = changes.concurrencyLimit {
                 row.instance.concurrencyLimit = try InstanceValidation.concurrencyLimit(limit)

@@ -44,6 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
             environment["SUITEBRIDGE_DATABASE_URL"] = nil
             environment["SUITEBRIDGE_MASTER_KEY"] = nil
         }
+        if demo {
+            // The demo's instances talk to the local simulator: the operator allows it by asking for the demo.
+            environment["SUITEBRIDGE_ALLOW_DESTINATIONS"] = ((environment["SUITEBRIDGE_ALLOW_DESTINATIONS"].map { [$0] } ?? []) + ["127.0.0.1"]).joined(separator: ",")
+        }
         let workspace = try await Workspace.open(databaseURL: database, filesRoot: filesRoot, allowDestinations: allowDestinations, environment: environment,
                                                  actor: "server", logger: logger)
         OpenWorkspaces.register(workspace)

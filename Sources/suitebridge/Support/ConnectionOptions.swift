@@ -53,7 +53,9 @@ struct ConnectionOptions: ParsableArguments {
         case .clientCredentials:
             guard let cc = chosen.clientCredentials else { throw CLIError(message: "auth: \(chosen.accountId) has no client credentials in \(profile).\n  fix: use --auth tba.") }
             let key = try SigningKey(pemRepresentation: cc.privateKeyPEM)
-            let assertion = try await ClientAssertion(configuration: .init(account: accountID, clientID: cc.clientId, certificateID: cc.certificateId), key: key)
+            let assertion = try await ClientAssertion(configuration: .init(
+                account: accountID, clientID: cc.clientId, certificateID: cc.certificateId,
+                audience: chosen.baseURL.map { accountID.tokenURL(origin: $0) }), key: key)
             let tokenURL = accountID.tokenURL(origin: chosen.baseURL)
             authentication = .clientCredentials(AccessTokenProvider(
                 assertion: assertion, transport: HTTPClientTransport(), configuration: .init(tokenURL: tokenURL)))

@@ -66,7 +66,8 @@ struct DoctorTests {
             #expect(check.detail.contains("invalid_client"))
             #expect(check.fix.contains("OAuth 2.0 feature"))
 
-            try await live.core.instances.edit(live.tbaName, .init(baseURL: "http://127.0.0.1:1"))
+            let tba = try #require(live.credentials.tba)
+            try await live.core.instances.edit(live.tbaName, .init(consumerSecret: tba.consumerSecret, tokenSecret: tba.tokenSecret, baseURL: "http://127.0.0.1:1"))
             report = try await live.core.diagnostics.doctor(live.tbaName)
             #expect(report.checks.first { $0.name == "reachability" }?.status == .fail)
             #expect(report.checks.first { $0.name == "authentication" }?.status == .skipped)

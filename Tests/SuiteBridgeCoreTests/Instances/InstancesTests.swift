@@ -137,4 +137,39 @@ struct InstancesTests {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("NetSuiteAuthTests/Fixtures/openssl/\(name)").path
     }
+
+    @Test("a base URL is NetSuite's or a host the operator allows; moving an OAuth 1 instance asks for its secrets; the audit has old and new")
+    func baseURL() async throws {
+        try await LiveSetup.run { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let tba = try #require(live.credentials.tba)
+            for url in ["https://attacker.example", "http://10.0.0.1:9090", "http://1234567-sb1.suitetalk.api.netsuite.com"] {
+                await #expect { try await live.core.instances.edit(live.tbaName, .init(consumerSecret: tba.consumerSecret, tokenSecret: tba.tokenSecret, baseURL: url)) } throws: {
+                    ($0 as? SuiteBridgeError)?.field == "base url"
+                }
+            }
+            await #expect { try await live.core.instances.edit(live.tbaName, .init(baseURL: "https://1234567-sb1.suitetalk.api.netsuite.com")) } throws: {
+                ($0 as? SuiteBridgeError)?.field == "consumer secret"
+            }
+            try await live.core.instances.edit(live.tbaName, .init(consumerSecret: tba.consumerSecret, tokenSecret: tba.tokenSecret,
+                                                                 baseURL: "https://1234567-sb1.suitetalk.api.netsuite.com"))
+            let entry = try #require(try await live.core.audit.entries(instance: live.tbaName).first)
+            #expect(entry.detail.contains("base url \(live.baseURL) -> https://1234567-sb1.suitetalk.api.netsuite.com"))
+            // OAuth 2 needs no secret to move: its assertions are bound to the token URL they are sent to.
+            try await live.core.instances.edit(live.oauth2Name, .init(baseURL: live.baseURL + "/"))
+            #expect(try await live.core.diagnostics.test(live.oauth2Name).passed)
+        }
+    }
+
+    @Test("an OAuth 2 assertion sent to a simulator or proxy names that token URL as its audience, not NetSuite's")
+    func audienceBinding() async throws {
+        try await LiveSetup.run { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let instance = try await live.core.instances.instance(named: live.oauth2Name)
+            let assertion = try await live.core.connections.currentAssertion(instanceID: instance.id)
+            #expect(assertion.claims().aud == live.baseURL + "/services/rest/auth/oauth2/v1/token")
+            #expect(assertion.claims().aud != instance.accountID.tokenURL)
+            #expect(try await live.core.diagnostics.test(live.oauth2Name).passed)  // the simulator accepts its own URL
+        }
+    }
 }

@@ -35,7 +35,8 @@ struct ServerHarness: Sendable {
         try await LoopbackSimulator.run(records: 20, seed: 3) { simulator in
             let netsuite = simulator.netsuite
             let home = try TestFolder().path
-            let workspace = try await Workspace.open(environment: ["SUITEBRIDGE_HOME": home], actor: "test", logger: logger)
+            let workspace = try await Workspace.open(
+                environment: ["SUITEBRIDGE_HOME": home, "SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1"], actor: "test", logger: logger)
             let account = simulator.credentials
             do {
                 try await workspace.context.instances.importCredentials(CredentialsFile(accounts: [account]))
