@@ -74,14 +74,13 @@ public struct FileBoundary: Sendable, Hashable {
     ///   FIFO, a device), or too large.
     public func sourceFile(_ path: String, field: String) throws -> String {
         let resolved = try resolve(path, field: field)
-        var status = stat()
-        guard stat(resolved, &status) == 0 else {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved) else {
             throw SuiteBridgeError(.invalidInput, "\(path) does not exist in the files root.", remedy: "Put the file under \(root ?? "the files root") first.", field: field)
         }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
             throw SuiteBridgeError(.invalidInput, "\(path) is not a regular file.", remedy: "Give a CSV or JSON Lines file, not a folder, pipe or device.", field: field)
         }
-        guard Int64(status.st_size) <= Self.maximumSourceBytes else {
+        guard ((attributes[.size] as? NSNumber)?.int64Value ?? 0) <= Self.maximumSourceBytes else {
             throw SuiteBridgeError(.invalidInput, "\(path) is larger than 2 GiB, the most one import reads.", remedy: "Split it into files of up to 2 GiB.", field: field)
         }
         return resolved
