@@ -190,6 +190,11 @@ public actor SimulatedNetSuite {
     }
 
     /// Revokes a mapping, irreversibly.
+    /// The certificate ids of the account's M2M mappings that are not revoked: the certificates NetSuite would accept.
+    public func activeMappings(_ realm: String) throws(SimulatorError) -> [String] {
+        try account(realm).mappings.values.filter { !$0.isRevoked }.map(\.certificateID).sorted()
+    }
+
     public func revokeMapping(_ realm: String, certificateID: String) throws(SimulatorError) {
         try withAccount(realm) { account throws(SimulatorError) in
             guard account.mappings[certificateID] != nil else { throw .notFound("No certificate \(certificateID).") }

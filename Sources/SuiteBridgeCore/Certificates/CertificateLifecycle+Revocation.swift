@@ -61,7 +61,23 @@ extension CertificateLifecycle {
     /// proves it, switches, then revokes the old one. Users of the instance in this process see no failed request:
     /// their cached token stays valid until the switch, and the proved token replaces it at the switch.
     /// - Throws: ``SuiteBridgeError``; when it fails before the switch, the active certificate is untouched.
+    /// One server at a time: while another holds the instance's lease, this refuses with `.conflict`.
     public func rotateAutomatically(_ name: String, keyType: KeyType? = nil, days: Int = CertificateKit.defaultValidityDays) async throws -> AutomaticRotationResult {
+        let instance = try await store.read { try await self.oauth2Instance(name, in: $0).instance }
+        guard let result = try await lease(instance).whileHeld(now: now(), { try await rotateHoldingLease(name, keyType: keyType, days: days) }) else {
+            throw SuiteBridgeError(.conflict, "Another server is rotating \(name)'s certificate now.",
+                                   remedy: "Wait a minute and look at `suitebridge cert status`.", field: "instance")
+        }
+        return result
+    }
+
+    /// The lease on `instance`'s certificates for one call of this process.
+    func lease(_ instance: Instance) -> InstanceLease {
+        InstanceLease(store: store, instanceID: instance.id, holder: Connections.processIdentity + "-" + UUID().uuidString.prefix(8))
+    }
+
+    /// ``rotateAutomatically(_:keyType:days:)``, for a caller that holds the instance's lease.
+    func rotateHoldingLease(_ name: String, keyType: KeyType?, days: Int) async throws -> AutomaticRotationResult {
         let instance = try await store.read { try await self.oauth2Instance(name, in: $0).instance }
         guard let role = instance.roleID, let entity = instance.entityID else {
             throw SuiteBridgeError(.invalidInput, "Unattended rotation needs \(name)'s NetSuite role and entity internal ids.",

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NetSuiteAuth
 import SQLKit
 
 extension CertificateLifecycle {
@@ -49,7 +50,13 @@ extension CertificateLifecycle {
             let (failures, retryAt) = try await store.read { try await InstanceRows.rotationRetry(instanceID: instance.id, in: $0) }
             if let retryAt, retryAt > date { continue }
             do {
-                let result = try await rotateAutomatically(instance.name)
+                // One server rotates: the others find the lease taken and skip; the holder checks again that the
+                // rotation is still due (another server may have just done it).
+                let rotated = try await lease(instance).whileHeld(now: date) { () -> AutomaticRotationResult? in
+                    guard let current = try await list(of: instance.name).first(where: { $0.state == .active }), current.id == active.id else { return nil }
+                    return try await rotateHoldingLease(instance.name, keyType: nil, days: CertificateKit.defaultValidityDays)
+                }
+                guard let result = rotated ?? nil else { continue }
                 try await store.transaction { [actor] database in
                     try await InstanceRows.clearRotationRetry(instanceID: instance.id, in: database)
                     try await AuditLog.append(database, actor: actor, instance: instance.name, action: .certificateRotateScheduled,

@@ -171,6 +171,17 @@ enum Migrations {
             // Every token made before scopes could do everything: it stays admin.
             ["ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin'"]
         },
+        Migration(version: 8, name: "instance leases") { _ in
+            [
+                """
+                CREATE TABLE instance_leases (
+                    instance_id TEXT PRIMARY KEY,
+                    holder TEXT NOT NULL,
+                    expires_at TEXT NOT NULL
+                )
+                """,
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

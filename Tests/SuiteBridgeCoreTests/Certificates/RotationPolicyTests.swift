@@ -65,4 +65,40 @@ struct RotationPolicyTests {
             await #expect(throws: SuiteBridgeError.self) { try await live.core.certificates.setRotationPolicy(live.oauth2Name, daysBeforeExpiry: 20) }
         }
     }
+
+    @Test("two servers due to rotate one instance at once: exactly one rotates, and NetSuite is left with exactly one valid certificate",
+          arguments: TestDatabases.kinds)
+    func twoServers(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let first = try await Self.scheduler(live, daysBeforeExpiry: 29)
+            let second = try await Self.scheduler(live, daysBeforeExpiry: 29)
+            async let a = first.certificates.runDueRotations()
+            async let b = second.certificates.runDueRotations()
+            let outcomes = try await a + b
+            #expect(outcomes.filter(\.succeeded).count == 1, "\(outcomes.map(\.detail))")
+            #expect(outcomes.allSatisfy { $0.succeeded })
+            let states = try await live.core.certificates.list(of: live.oauth2Name).map(\.state)
+            #expect(states.filter { $0 == .active }.count == 1 && states.filter { $0 == .pending }.isEmpty, "\(states)")
+            let active = try #require(try await live.core.certificates.list(of: live.oauth2Name).first { $0.state == .active }?.certificateID)
+            #expect(try await live.netsuite.activeMappings(live.realm) == [active])
+            #expect(try await first.certificates.runDueRotations().isEmpty)
+            #expect(try await second.certificates.runDueRotations().isEmpty)
+        }
+    }
+
+    @Test("a rotation refuses while another holds the instance's lease, and may go once the lease has expired")
+    func lease() async throws {
+        try await LiveSetup.run { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let instance = try await live.core.instances.instance(named: live.oauth2Name)
+            let other = InstanceLease(store: live.store, instanceID: instance.id, holder: "other-server")
+            #expect(try await other.acquire(now: Date()))
+            await #expect { try await live.core.certificates.rotateAutomatically(live.oauth2Name) } throws: {
+                ($0 as? SuiteBridgeError)?.code == .conflict
+            }
+            let late = InstanceLease(store: live.store, instanceID: instance.id, holder: "late-server")
+            #expect(try await late.acquire(now: Date().addingTimeInterval(InstanceLease.duration + 1)))
+        }
+    }
 }
