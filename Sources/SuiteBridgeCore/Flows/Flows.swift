@@ -121,6 +121,30 @@ public struct Flows: Sendable {
         }
     }
 
+    /// The names of the flows that use the instance `name`.
+    static func flowNames(usingInstance name: String, in database: any SQLDatabase) async throws -> [String] {
+        try await database.raw("SELECT name FROM flows WHERE instance = \(bind: name) ORDER BY name").all()
+            .map { try $0.decode(column: "name", as: String.self) }
+    }
+
+    /// Deletes the flows of instance `name` with their runs, inside the caller's transaction.
+    static func deleteFlows(usingInstance name: String, in database: any SQLDatabase) async throws {
+        let flows = "SELECT id FROM flows WHERE instance = "
+        try await database.raw("DELETE FROM run_errors WHERE run_id IN (SELECT id FROM runs WHERE flow_id IN (\(unsafeRaw: flows)\(bind: name)))").run()
+        try await database.raw("DELETE FROM runs WHERE flow_id IN (\(unsafeRaw: flows)\(bind: name))").run()
+        try await database.raw("DELETE FROM flows WHERE instance = \(bind: name)").run()
+    }
+
+    /// Points the flows of instance `old` at its new name `new` (definitions included), inside the caller's transaction.
+    static func renameInstance(_ old: String, to new: String, in database: any SQLDatabase) async throws {
+        for row in try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE instance = \(bind: old)").all() {
+            var flow = try decodeFlow(row)
+            flow.definition.instance = new
+            let encoded = String(decoding: try JSONEncoder().encode(flow.definition), as: UTF8.self)
+            try await database.raw("UPDATE flows SET instance = \(bind: new), definition = \(bind: encoded) WHERE id = \(bind: flow.id)").run()
+        }
+    }
+
     /// Queues a run of the flow.
     /// - Throws: ``SuiteBridgeError`` `.conflict` when the flow waits for credentials or is paused.
     @discardableResult

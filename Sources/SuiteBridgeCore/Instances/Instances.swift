@@ -167,8 +167,9 @@ public struct Instances: Sendable {
                 if validated != name, try await InstanceRows.isNameTaken(validated, in: database) {
                     throw SuiteBridgeError(.conflict, "An instance named \"\(validated)\" already exists.", remedy: "Choose another name.", field: "name")
                 }
+                if validated != name { try await Flows.renameInstance(name, to: validated, in: database) }
                 row.instance.name = validated
-                changed.append("name")
+                changed.append("name \(name) -> \(validated)")
             }
             row.instance.health = .untested
             row.instance.lastError = nil
@@ -183,12 +184,26 @@ public struct Instances: Sendable {
         return updated
     }
 
-    /// Removes an instance and its certificates. It does not revoke anything in NetSuite.
-    public func remove(_ name: String) async throws {
+    /// Removes an instance and its certificates. It does not revoke anything in NetSuite. While flows use the
+    /// instance it is refused, so no flow can later run against another instance given the same name; with `force`
+    /// those flows are deleted with it (audited).
+    /// - Throws: ``SuiteBridgeError`` `.notFound`; `.conflict` naming the flows that use it.
+    public func remove(_ name: String, force: Bool = false) async throws {
         let actor = context.actor
         let date = context.now()
         try await store.transaction { database in
             let row = try await InstanceRows.instance(named: name, in: database)
+            let flows = try await Flows.flowNames(usingInstance: name, in: database)
+            if !flows.isEmpty {
+                guard force else {
+                    throw SuiteBridgeError(.conflict, "\(name) is used by the flows \(flows.joined(separator: ", ")).",
+                                           remedy: "Delete those flows first, or remove with --force (the CLI), which deletes them and their runs too.",
+                                           field: "instance")
+                }
+                try await Flows.deleteFlows(usingInstance: name, in: database)
+                try await AuditLog.append(database, actor: actor, instance: name, action: .flowDelete,
+                                          detail: "\(flows.joined(separator: ", ")): removed with their instance", at: date)
+            }
             try await CertificateRows.deleteAll(instanceID: row.instance.id, in: database)
             try await InstanceRows.delete(instanceID: row.instance.id, in: database)
             try await AuditLog.append(database, actor: actor, instance: name, action: .instanceRemove, at: date)

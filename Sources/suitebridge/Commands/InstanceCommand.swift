@@ -244,11 +244,12 @@ struct InstanceCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove an instance and its stored certificates (nothing is revoked in NetSuite).")
         @Argument var name: String
+        @Flag(help: "Also delete the flows that use it, and their runs (without it, an instance with flows is not removed).") var force = false
         @OptionGroup var store: WorkspaceOptions
 
         func run() async throws {
             let workspace = try await store.open()
-            try await workspace.context.instances.remove(name)
+            try await workspace.context.instances.remove(name, force: force)
             print("removed \(name)")
         }
     }

@@ -172,4 +172,23 @@ struct InstancesTests {
             #expect(try await live.core.diagnostics.test(live.oauth2Name).passed)  // the simulator accepts its own URL
         }
     }
+
+    @Test("an instance with flows is not removed unless forced (its flows go with it); a rename carries its flows along", arguments: TestDatabases.kinds)
+    func flowsFollowTheirInstance(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 3) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            try await live.core.flows.create(name: "nightly", definition: FlowDefinition(
+                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try live.newFolder()))))
+            await #expect { try await live.core.instances.remove(live.tbaName) } throws: {
+                ($0 as? SuiteBridgeError)?.code == .conflict && ($0 as? SuiteBridgeError)?.message.contains("nightly") == true
+            }
+            try await live.core.instances.edit(live.tbaName, .init(newName: "shop-tba"))
+            #expect(try await live.core.flows.flow(named: "nightly").definition.instance == "shop-tba")
+            try await live.core.flows.enqueue("nightly")
+            #expect(try await FlowWorker(context: live.core).runUntilIdle().map(\.state) == [.succeeded])
+            try await live.core.instances.remove("shop-tba", force: true)
+            await #expect(throws: SuiteBridgeError.self) { try await live.core.flows.flow(named: "nightly") }
+            #expect(try await live.core.audit.entries(instance: "shop-tba").contains { $0.action == .flowDelete && $0.detail.contains("nightly") })
+        }
+    }
 }
