@@ -63,6 +63,7 @@ public struct CertificateLifecycle: Sendable {
                                                certificateID: nil, state: .pending, at: date)
         let actor = self.actor
         try await store.transaction { database in
+            try await secrets.checkStillSealing(in: database)
             for old in try await CertificateRows.of(instanceID: row.instance.id, in: database) where old.certificate.state == .pending {
                 var discarded = old.certificate
                 discarded.state = try discarded.state.after(.revoke, certificate: discarded.displayName)

@@ -77,6 +77,7 @@ public struct Instances: Sendable {
         let certificateRow = certificate
         let actor = context.actor
         try await store.transaction { database in
+            try await secrets.checkStillSealing(in: database)
             if try await InstanceRows.isNameTaken(name, in: database) {
                 throw SuiteBridgeError(.conflict, "An instance named \"\(name)\" already exists.",
                                        remedy: "Choose another name, or change that one with `suitebridge instance edit \(name)`.", field: "name")
@@ -103,6 +104,7 @@ public struct Instances: Sendable {
         let secrets = self.secrets
         let date = context.now()
         let updated: Instance = try await store.transaction { database in
+            if changes.consumerSecret != nil || changes.tokenSecret != nil { try await secrets.checkStillSealing(in: database) }
             var row = try await InstanceRows.instance(named: name, in: database)
             var changed: [String] = []
             let id = row.instance.id

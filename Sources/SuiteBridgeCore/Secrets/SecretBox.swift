@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SQLKit
 
 /// Which secret a sealed value is, and whose: sealed into the ciphertext as authenticated data, so a value copied
 /// to another instance, certificate or field does not open.
@@ -43,6 +44,18 @@ public struct SecretBox: Sendable {
     }
 
     /// Seals `secret` for `binding`.
+    /// Checks, inside the transaction that will store sealed values, that the store is still sealed with this box's
+    /// key: after `keys rotate` by another process, a server still holding the old key refuses to write secrets no
+    /// one could open, and says to restart it with the new key.
+    /// - Throws: ``SuiteBridgeError`` `.masterKey`.
+    func checkStillSealing(in database: any SQLDatabase) async throws {
+        guard let stored = try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)").first()?
+            .decode(column: "value", as: String.self), stored != masterKey.id
+        else { return }
+        throw SuiteBridgeError(.masterKey, "The store's master key was rotated (now \(stored)); this process still holds \(masterKey.id), so it stores no secrets.",
+                               remedy: "Restart it with the new key (master.key, or SUITEBRIDGE_MASTER_KEY).", field: "master key")
+    }
+
     public func seal(_ secret: String, for binding: SecretBinding) throws -> String {
         let box = try AES.GCM.seal(Data(secret.utf8), using: masterKey.key, authenticating: binding.authenticatedData)
         guard let combined = box.combined else {

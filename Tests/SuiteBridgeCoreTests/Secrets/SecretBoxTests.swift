@@ -1,4 +1,5 @@
 import Foundation
+import NetSuiteAuth
 import SQLKit
 @testable import SuiteBridgeCore
 import SuiteBridgeTestSupport
@@ -96,6 +97,14 @@ struct MasterKeyRotationTests {
             #expect(try await rotated.diagnostics.test(live.oauth2Name).passed)
             await #expect(throws: SuiteBridgeError.self) { try await live.core.instances.fingerprints(of: live.tbaName) }
             #expect(try await Workspace.storedKeyID(live.store) == newBox.masterKey.id)
+            // A server still running with the old key stores no secret it could never open again.
+            let tba = try #require(live.credentials.tba)
+            await #expect { try await live.core.instances.edit(live.tbaName, .init(consumerSecret: tba.consumerSecret)) } throws: {
+                ($0 as? SuiteBridgeError)?.code == .masterKey
+            }
+            await #expect { try await live.core.certificates.beginRotation(live.oauth2Name) } throws: { ($0 as? SuiteBridgeError)?.code == .masterKey }
+            try await rotated.instances.edit(live.tbaName, .init(consumerSecret: tba.consumerSecret))
+            #expect(try await rotated.diagnostics.test(live.tbaName).passed)
         }
     }
 
