@@ -98,6 +98,16 @@ extension CertificateLifecycle {
                                    remedy: (error as? NetSuiteError)?.remedy ?? "Check that the role has \"Manage own OAuth 2.0 Client Credentials certificates\".",
                                    field: "certificate")
         }
+        let pendingRowID = pending.certificate.id
+        try await store.read { try await CertificateRows.recordPendingID(rowID: pendingRowID, certificateID: newID, in: $0) }
+        await FaultPoint.rotationAfterUpload.pauseIfRequested()
+        return try await switchToUploaded(name, certificateID: newID, previous: old, certificates: certificates)
+    }
+
+    /// Activates the uploaded certificate `certificateID` (revoking it in NetSuite when that fails) and revokes the
+    /// previously active one: the second half of an unattended rotation.
+    func switchToUploaded(_ name: String, certificateID newID: String, previous old: StoredCertificate?,
+                          certificates: NetSuiteClient.ClientCertificates) async throws -> AutomaticRotationResult {
         let activated: StoredCertificate
         do {
             activated = try await activate(name, certificateID: newID)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NetSuiteAuth
+import NetSuiteClient
 import SQLKit
 
 extension CertificateLifecycle {
@@ -43,6 +44,10 @@ extension CertificateLifecycle {
         var outcomes: [ScheduledRotation] = []
         let date = now()
         for instance in try await context.instances.list() where instance.authMethod == .clientCredentials {
+            if let settled = try await settleInterruptedRotation(instance) {
+                outcomes.append(settled)
+                continue
+            }
             let policy = try await rotationPolicy(of: instance.name)
             guard let active = try await list(of: instance.name).first(where: { $0.state == .active }),
                   let notAfter = active.notAfter, let due = policy.dueDate(notAfter: notAfter), due <= date
@@ -79,5 +84,32 @@ extension CertificateLifecycle {
             }
         }
         return outcomes
+    }
+
+    /// Finishes an unattended rotation a crash interrupted after NetSuite accepted the new certificate (a pending
+    /// certificate with a NetSuite id): proves and activates it and revokes the previous one, or, when it does not
+    /// work, revokes it in NetSuite and discards it. Runs holding the instance's lease; `nil` when there is nothing
+    /// to settle or another server holds the lease.
+    func settleInterruptedRotation(_ instance: Instance) async throws -> ScheduledRotation? {
+        guard let pending = try await list(of: instance.name).first(where: { $0.state == .pending && $0.certificateID != nil }) else { return nil }
+        let settled = try await lease(instance).whileHeld(now: now()) { () -> ScheduledRotation? in
+            let certificates = try await list(of: instance.name)
+            guard let current = certificates.first(where: { $0.id == pending.id && $0.state == .pending }), let id = current.certificateID else { return nil }
+            let previous = certificates.first { $0.state == .active }
+            let client = try await context.connections.client(for: instance.name)
+            do {
+                let result = try await switchToUploaded(instance.name, certificateID: id, previous: previous,
+                                                        certificates: client.certificates(clientID: instance.consumerKey))
+                try? await audit.record(actor: actor, instance: instance.name, action: .certificateRotateScheduled, outcome: .success,
+                                        detail: "finished an interrupted rotation: \(result.newCertificate.displayName) active")
+                return ScheduledRotation(instance: instance.name, succeeded: true, detail: "finished an interrupted rotation to \(id)")
+            } catch {
+                _ = try? await revoke(instance.name, certificateID: id)
+                try? await audit.record(actor: actor, instance: instance.name, action: .certificateRotateScheduled, outcome: .failure,
+                                        detail: "an interrupted rotation's certificate \(id) did not work and was revoked: \(ErrorSummary.short(error))")
+                return ScheduledRotation(instance: instance.name, succeeded: false, detail: "revoked the interrupted rotation's certificate \(id)")
+            }
+        }
+        return settled ?? nil
     }
 }

@@ -68,6 +68,14 @@ enum CertificateRows {
         try await database.raw("UPDATE certificates SET private_key = \(bind: sealed) WHERE id = \(bind: certificateRowID)").run()
     }
 
+    /// Records the id NetSuite gave a pending certificate as soon as NetSuite gives it, so a crash before the switch
+    /// leaves a certificate the store knows about (and can finish or revoke), never an orphan.
+    static func recordPendingID(rowID: String, certificateID: String, in database: any SQLDatabase) async throws {
+        try await database.raw("""
+            UPDATE certificates SET certificate_id = \(bind: certificateID) WHERE id = \(bind: rowID) AND state = \(bind: CertificateState.pending.rawValue)
+            """).run()
+    }
+
     static func deleteAll(instanceID: String, in database: any SQLDatabase) async throws {
         try await database.raw("DELETE FROM certificates WHERE instance_id = \(bind: instanceID)").run()
     }

@@ -10,6 +10,9 @@ enum FaultPoint: String {
     case keysRotateAfterCommit = "keys.rotate.after-commit"
     /// Inside `cert activate`'s transaction, after the switch was written, before the commit.
     case certificateActivateBeforeCommit = "cert.activate.before-commit"
+    /// In an unattended rotation, after NetSuite accepted the new certificate and the store recorded its id,
+    /// before the switch.
+    case rotationAfterUpload = "cert.rotate-auto.after-upload"
 
     func pauseIfRequested() async {
         let environment = ProcessInfo.processInfo.environment

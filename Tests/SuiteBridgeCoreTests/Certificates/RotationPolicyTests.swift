@@ -101,4 +101,45 @@ struct RotationPolicyTests {
             #expect(try await late.acquire(now: Date().addingTimeInterval(InstanceLease.duration + 1)))
         }
     }
+
+    /// The state a crash leaves between NetSuite accepting an unattended rotation's upload and the switch.
+    static func interruptedRotation(_ live: LiveSetup) async throws -> (old: String, new: String) {
+        let old = try #require(live.credentials.clientCredentials?.certificateId)
+        let pending = try await live.core.certificates.beginRotation(live.oauth2Name)
+        let mapping = try await live.netsuite.addMapping(live.realm, integrationID: 3, entityID: 2, roleID: 1, certificatePEM: pending.certificatePEM)
+        try await live.store.read { try await CertificateRows.recordPendingID(rowID: pending.certificate.id, certificateID: mapping.certificateID, in: $0) }
+        return (old, mapping.certificateID)
+    }
+
+    @Test("a rotation interrupted after NetSuite accepted the upload is finished on the next check: no orphan certificate", arguments: TestDatabases.kinds)
+    func interruptedFinished(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let (old, new) = try await Self.interruptedRotation(live)
+            #expect(try await live.netsuite.activeMappings(live.realm).sorted() == [old, new].sorted())
+            let outcomes = try await live.core.certificates.runDueRotations()
+            #expect(outcomes.map(\.succeeded) == [true], "\(outcomes.map(\.detail))")
+            let certificates = try await live.core.certificates.list(of: live.oauth2Name)
+            #expect(certificates.first { $0.state == .active }?.certificateID == new)
+            #expect(certificates.first { $0.certificateID == old }?.state == .revoked)
+            #expect(try await live.netsuite.activeMappings(live.realm) == [new])
+            #expect(try await live.core.diagnostics.test(live.oauth2Name).passed)
+        }
+    }
+
+    @Test("an interrupted rotation whose certificate does not work is revoked in NetSuite and discarded; the active one stays")
+    func interruptedRevoked() async throws {
+        try await LiveSetup.run { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let (old, new) = try await Self.interruptedRotation(live)
+            try await live.netsuite.revokeMapping(live.realm, certificateID: new)  // it will not prove
+            let outcomes = try await live.core.certificates.runDueRotations()
+            #expect(outcomes.map(\.succeeded) == [false])
+            let certificates = try await live.core.certificates.list(of: live.oauth2Name)
+            #expect(certificates.first { $0.state == .active }?.certificateID == old)
+            #expect(certificates.first { $0.certificateID == new }?.state == .revoked)
+            #expect(try await live.netsuite.activeMappings(live.realm) == [old])
+            #expect(try await live.core.diagnostics.test(live.oauth2Name).passed)
+        }
+    }
 }
