@@ -5,7 +5,7 @@ import NetSuiteClient
 /// share its token and concurrency budget, and a certificate switch reaches all of them), and the prepared
 /// assertion of each certificate (so a private key is opened and parsed once, not at every token exchange).
 actor ConnectionCache {
-    private var clients: [String: NetSuiteClient] = [:]
+    private var clients: [String: (client: NetSuiteClient, version: String)] = [:]
     private var assertions: [AssertionKey: ClientAssertion] = [:]
 
     /// What makes an assertion: a certificate row under one NetSuite id, for one client of one account.
@@ -16,16 +16,18 @@ actor ConnectionCache {
         var account: String
     }
 
-    func client(_ name: String, make: () async throws -> NetSuiteClient) async rethrows -> NetSuiteClient {
-        if let client = clients[name] { return client }
+    /// The client for `name` made from the stored instance at `version` (its row as last changed); a client made
+    /// from an older version is replaced, so a change another server made is used here too.
+    func client(_ name: String, version: String, make: () async throws -> NetSuiteClient) async rethrows -> NetSuiteClient {
+        if let cached = clients[name], cached.version == version { return cached.client }
         let client = try await make()
-        clients[name] = client
+        clients[name] = (client, version)
         return client
     }
 
     /// The client made for `name`, if any.
     func existingClient(_ name: String) -> NetSuiteClient? {
-        clients[name]
+        clients[name]?.client
     }
 
     func forget(_ name: String) {

@@ -18,10 +18,14 @@ public struct Connections: Sendable {
     /// The client for an instance, shared by every caller in this process.
     /// - Throws: ``SuiteBridgeError`` `.notFound`, `.sealedSecret` (wrong master key), `.invalidInput` (stored
     ///   credentials no longer valid).
+    ///
+    /// The stored instance is read at each call: when it changed since the client was made (here or on another
+    /// server sharing the store), a new client is made from it.
     public func client(for name: String) async throws -> NetSuiteClient {
-        try await context.connectionCache.client(name) {
-            let row = try await context.store.read { try await InstanceRows.instance(named: name, in: $0) }
-            return try await makeClient(row)
+        let row = try await context.store.read { try await InstanceRows.instance(named: name, in: $0) }
+        let version = row.instance.id + "@" + StoreDate.string(row.instance.updatedAt)
+        return try await context.connectionCache.client(name, version: version) {
+            try await makeClient(row)
         }
     }
 

@@ -191,4 +191,20 @@ struct InstancesTests {
             #expect(try await live.core.audit.entries(instance: "shop-tba").contains { $0.action == .flowDelete && $0.detail.contains("nightly") })
         }
     }
+
+    @Test("a server's cached connection follows credentials another server changed")
+    func otherServersSeeChanges() async throws {
+        try await LiveSetup.run { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let other = CoreContext(store: live.store, secrets: live.core.secrets, actor: "other-server", logger: quietLogger)
+            _ = try await other.connections.client(for: live.tbaName).records.list("customer", limit: 1)
+            // An admin issues a new token in NetSuite, revokes the old one, and edits the instance on this server.
+            let tba = try #require(live.credentials.tba)
+            let token = try await live.netsuite.issueToken(live.realm, integrationID: 3, entityID: 2, roleID: 1)
+            try await live.netsuite.revokeToken(live.realm, tokenID: tba.tokenId)
+            try await live.core.instances.edit(live.tbaName, .init(tokenID: token.tokenID, tokenSecret: token.tokenSecret))
+            // The other server's next use is made with the new token, not the cached old one.
+            _ = try await other.connections.client(for: live.tbaName).records.list("customer", limit: 1)
+        }
+    }
 }
