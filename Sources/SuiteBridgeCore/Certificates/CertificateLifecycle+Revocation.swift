@@ -46,7 +46,7 @@ extension CertificateLifecycle {
         let wasActive = target.certificate.state == .active
         let detail = "\(revoked.displayName) revoked" + (revokedInNetSuite ? " in NetSuite" : " here only")
         try await store.transaction { database in
-            try await CertificateRows.update(final, in: database)
+            try await CertificateRows.update(final, from: target.certificate.state, in: database)
             if wasActive {
                 try await InstanceRows.setHealth(instanceID: row.instance.id, health: .unhealthy,
                                                  error: "The active certificate was revoked; rotate to a new one.", at: date, in: database)

@@ -68,7 +68,7 @@ public struct CertificateLifecycle: Sendable {
                 var discarded = old.certificate
                 discarded.state = try discarded.state.after(.revoke, certificate: discarded.displayName)
                 discarded.revokedAt = date
-                try await CertificateRows.update(discarded, in: database)
+                try await CertificateRows.update(discarded, from: old.certificate.state, in: database)
                 try await AuditLog.append(database, actor: actor, instance: name, action: .certificateDiscard,
                                           detail: "\(discarded.displayName) replaced by a new pending certificate", at: date)
             }
@@ -105,14 +105,14 @@ public struct CertificateLifecycle: Sendable {
                 var retired = current.certificate
                 retired.state = try retired.state.after(.retire, certificate: retired.displayName)
                 retired.retiredAt = date
-                try await CertificateRows.update(retired, in: database)
+                try await CertificateRows.update(retired, from: current.certificate.state, in: database)
                 retiredName = retired.displayName
             }
             var active = pendingRow.certificate
             active.state = try active.state.after(.activate, certificate: active.displayName)
             active.certificateID = certificateID
             active.activatedAt = date
-            try await CertificateRows.update(active, in: database)
+            try await CertificateRows.update(active, from: pendingRow.certificate.state, in: database)
             try await InstanceRows.setHealth(instanceID: row.instance.id, health: .healthy, error: nil, at: date, in: database)
             try await AuditLog.append(database, actor: actor, instance: name, action: .certificateActivate,
                                       detail: "\(certificateID) active" + (retiredName.map { "; \($0) retired" } ?? ""), at: date)
@@ -160,7 +160,7 @@ public struct CertificateLifecycle: Sendable {
         let actor = self.actor
         let final = updated
         try await store.transaction { database in
-            try await CertificateRows.update(final, in: database)
+            try await CertificateRows.update(final, from: activeRow.certificate.state, in: database)
             try await InstanceRows.setHealth(instanceID: row.instance.id, health: .healthy, error: nil, at: date, in: database)
             try await AuditLog.append(database, actor: actor, instance: name, action: .certificateUpdateID,
                                       detail: "\(previous) -> \(certificateID)", at: date)

@@ -54,14 +54,21 @@ enum CertificateRows {
             """).run()
     }
 
-    /// Writes a certificate's id, state and dates (the key and public part never change).
-    static func update(_ c: StoredCertificate, in database: any SQLDatabase) async throws {
-        try await database.raw("""
+    /// Writes a certificate's id, state and dates (the key and public part never change), only if the row is still
+    /// in `expected`: two servers changing one certificate cannot both succeed.
+    /// - Throws: ``SuiteBridgeError`` `.conflict` when another process changed the certificate first (nothing is written).
+    static func update(_ c: StoredCertificate, from expected: CertificateState, in database: any SQLDatabase) async throws {
+        let written = try await database.raw("""
             UPDATE certificates SET certificate_id = \(bind: c.certificateID), state = \(bind: c.state.rawValue),
             activated_at = \(bind: c.activatedAt.map(StoreDate.string)), retired_at = \(bind: c.retiredAt.map(StoreDate.string)),
             revoked_at = \(bind: c.revokedAt.map(StoreDate.string))
-            WHERE id = \(bind: c.id)
-            """).run()
+            WHERE id = \(bind: c.id) AND state = \(bind: expected.rawValue)
+            RETURNING id
+            """).all()
+        guard !written.isEmpty else {
+            throw SuiteBridgeError(.conflict, "\(c.displayName) was changed by another process while this one worked on it; nothing was changed here.",
+                                   remedy: "Look at `suitebridge cert status`, then try again if still needed.", field: "certificate id")
+        }
     }
 
     static func updateSealedKey(certificateRowID: String, sealed: String, in database: any SQLDatabase) async throws {

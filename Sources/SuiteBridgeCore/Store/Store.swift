@@ -47,7 +47,13 @@ public final class Store: Sendable {
         let connection: SQLiteConnection
         do {
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            // The store holds sealed secrets: readable by this user only (SQLite gives its WAL files the same mode).
+            if !FileManager.default.fileExists(atPath: path) {
+                FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
             connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             // Another process (a CLI next to a server) may hold the write lock for a moment: wait, don't fail.
             _ = try await connection.query("PRAGMA busy_timeout = 10000")

@@ -5,7 +5,7 @@ import SuiteBridgeCore
 extension Dashboard {
     func runValues(_ run: Run) -> [String: Any] {
         var values: [String: Any] = [
-            "id": run.id, "shortID": String(run.id.prefix(8)), "flowName": run.flowName, "state": run.state.rawValue, "stateClass": run.state.rawValue,
+            "id": run.id, "path": DashboardPath.run(run.id), "flowPath": DashboardPath.flow(run.flowName), "shortID": String(run.id.prefix(8)), "flowName": run.flowName, "state": run.state.rawValue, "stateClass": run.state.rawValue,
             "trigger": run.trigger, "queued": run.queuedAt.formatted(.iso8601), "attempts": run.attempts, "read": run.rowsRead,
             "written": run.rowsWritten, "failed": run.rowsFailed, "seconds": run.duration.map { String(format: "%.1f", $0) } ?? "–",
         ]
@@ -21,12 +21,13 @@ extension Dashboard {
             var rows: [[String: Any]] = []
             for flow in try await flows.list() {
                 var row: [String: Any] = ["name": flow.name, "kind": flow.definition.kind.rawValue, "instance": flow.definition.instance,
+                                          "instancePath": DashboardPath.instance(flow.definition.instance),
                                           "state": flow.state.rawValue, "stateClass": flow.state.rawValue, "active": flow.state == .active,
                                           "schedule": flow.definition.schedule ?? "on demand", "csrf": context.session?.csrfToken ?? "",
-                                          "path": "/flows/" + DashboardPath.segment(flow.name)]
+                                          "path": DashboardPath.flow(flow.name)]
                 if let reason = flow.stateReason { row["stateReason"] = reason }
                 if let last = try await flows.runs(flow: flow.name, limit: 1).first {
-                    row["lastRun"] = ["id": last.id, "state": last.state.rawValue, "queued": last.queuedAt.formatted(.iso8601)]
+                    row["lastRun"] = ["id": last.id, "path": DashboardPath.run(last.id), "state": last.state.rawValue, "queued": last.queuedAt.formatted(.iso8601)]
                 }
                 rows.append(row)
             }
@@ -39,7 +40,8 @@ extension Dashboard {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             var values: [String: Any] = [
-                "name": flow.name, "path": "/flows/" + DashboardPath.segment(flow.name), "kind": flow.definition.kind.rawValue, "instance": flow.definition.instance, "state": flow.state.rawValue,
+                "name": flow.name, "path": DashboardPath.flow(flow.name), "kind": flow.definition.kind.rawValue, "instance": flow.definition.instance,
+                "instancePath": DashboardPath.instance(flow.definition.instance), "state": flow.state.rawValue,
                 "stateClass": flow.state.rawValue, "stateReason": flow.stateReason ?? "",
                 "definition": String(decoding: try encoder.encode(flow.definition), as: UTF8.self),
                 "runs": try await flows.runs(flow: flow.name, limit: 50).map(runValues),

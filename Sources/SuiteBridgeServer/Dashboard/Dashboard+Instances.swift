@@ -10,7 +10,8 @@ extension Dashboard {
         pages.get("/") { _, context in
             var rows: [[String: Any]] = []
             for instance in try await server.core.instances.list() {
-                var row: [String: Any] = ["name": instance.name, "authName": instance.authMethod.displayName, "accountId": instance.accountID.realm,
+                var row: [String: Any] = ["name": instance.name, "path": DashboardPath.instance(instance.name),
+                                          "authName": instance.authMethod.displayName, "accountId": instance.accountID.realm,
                                           "health": instance.health.rawValue]
                 if let error = instance.lastError { row["lastError"] = error }
                 if instance.authMethod == .clientCredentials {

@@ -10,6 +10,16 @@ enum DashboardPath {
         "/instances/" + segment(name) + (flash.map { "?flash=" + query($0) } ?? "")
     }
 
+    /// A flow's page.
+    static func flow(_ name: String) -> String {
+        "/flows/" + segment(name)
+    }
+
+    /// A run's page.
+    static func run(_ id: String) -> String {
+        "/runs/" + segment(id)
+    }
+
     /// The flows page with a message shown on top.
     static func flows(message: String) -> String {
         "/flows?flash=" + query(message)

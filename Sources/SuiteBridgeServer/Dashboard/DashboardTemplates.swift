@@ -50,7 +50,7 @@ enum DashboardTemplates {
         <tbody>
         {{#instances}}
         <tr>
-          <td><a href="/instances/{{name}}">{{name}}</a></td>
+          <td><a href="{{path}}">{{name}}</a></td>
           <td>{{authName}}</td>
           <td>{{accountId}}</td>
           <td><span class="badge {{health}}">{{health}}</span>{{#lastError}}<br><small>{{lastError}}</small>{{/lastError}}</td>
@@ -183,10 +183,10 @@ enum DashboardTemplates {
         <tbody>
         {{#flows}}
         <tr>
-          <td><a href="/flows/{{name}}">{{name}}</a></td><td>{{kind}}</td><td><a href="/instances/{{instance}}">{{instance}}</a></td>
+          <td><a href="{{path}}">{{name}}</a></td><td>{{kind}}</td><td><a href="{{instancePath}}">{{instance}}</a></td>
           <td><span class="badge {{stateClass}}">{{state}}</span>{{#stateReason}}<br><small>{{stateReason}}</small>{{/stateReason}}</td>
           <td>{{schedule}}</td>
-          <td>{{#lastRun}}<a href="/runs/{{id}}">{{state}}</a> {{queued}}{{/lastRun}}{{^lastRun}}never{{/lastRun}}</td>
+          <td>{{#lastRun}}<a href="{{path}}">{{state}}</a> {{queued}}{{/lastRun}}{{^lastRun}}never{{/lastRun}}</td>
           <td>
             {{#canOperate}}
             <form method="post" action="{{path}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>
@@ -205,7 +205,7 @@ enum DashboardTemplates {
         <h1>{{name}}</h1>
         <dl class="facts">
           <dt>Kind</dt><dd>{{kind}}</dd>
-          <dt>Instance</dt><dd><a href="/instances/{{instance}}">{{instance}}</a></dd>
+          <dt>Instance</dt><dd><a href="{{instancePath}}">{{instance}}</a></dd>
           <dt>State</dt><dd><span class="badge {{stateClass}}">{{state}}</span> {{stateReason}}</dd>
           {{#schedule}}<dt>Schedule</dt><dd>{{schedule}}, next {{nextRunAt}}</dd>{{/schedule}}
           {{#watermark}}<dt>Watermark</dt><dd>{{watermark}}</dd>{{/watermark}}
@@ -218,12 +218,12 @@ enum DashboardTemplates {
 
     static let runsTable = """
         <table><thead><tr><th scope="col">Run</th><th scope="col">State</th><th scope="col">Trigger</th><th scope="col">Queued</th><th scope="col">Read</th><th scope="col">Written</th><th scope="col">Failed</th><th scope="col">Seconds</th><th scope="col">Error</th></tr></thead><tbody>
-        {{#runs}}<tr><td><a href="/runs/{{id}}">{{shortID}}</a></td><td><span class="badge {{stateClass}}">{{state}}</span></td><td>{{trigger}}</td><td>{{queued}}</td><td>{{read}}</td><td>{{written}}</td><td>{{failed}}</td><td>{{seconds}}</td><td>{{error}}</td></tr>{{/runs}}
+        {{#runs}}<tr><td><a href="{{path}}">{{shortID}}</a></td><td><span class="badge {{stateClass}}">{{state}}</span></td><td>{{trigger}}</td><td>{{queued}}</td><td>{{read}}</td><td>{{written}}</td><td>{{failed}}</td><td>{{seconds}}</td><td>{{error}}</td></tr>{{/runs}}
         </tbody></table>
         """
 
     static let run = """
-        <h1>Run {{shortID}} of <a href="/flows/{{flowName}}">{{flowName}}</a></h1>
+        <h1>Run {{shortID}} of <a href="{{flowPath}}">{{flowName}}</a></h1>
         <dl class="facts">
           <dt>State</dt><dd><span class="badge {{stateClass}}">{{state}}</span></dd>
           <dt>Trigger</dt><dd>{{trigger}}</dd>

@@ -186,4 +186,18 @@ final class LoadCounters: Sendable {
     let failures = Atomic<Int>(0)
     let successes = Atomic<Int>(0)
     let stop = Atomic<Bool>(false)
+
+    @Test("a certificate's state is written only from the state it was read in: a change made meanwhile elsewhere wins", arguments: TestDatabases.kinds)
+    func conditionalUpdate(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            var active = try #require(try await live.core.certificates.list(of: live.oauth2Name).first { $0.state == .active })
+            active.state = .revoked
+            let stale = active
+            await #expect { try await live.store.read { try await CertificateRows.update(stale, from: .pending, in: $0) } } throws: {
+                ($0 as? SuiteBridgeError)?.code == .conflict
+            }
+            #expect(try await live.core.certificates.list(of: live.oauth2Name).first { $0.id == stale.id }?.state == .active)
+        }
+    }
 }

@@ -85,4 +85,12 @@ struct StoreTests {
             #expect(!error.description.contains("s3cretpw"))
         }
     }
+
+    @Test("a new SQLite store file is readable by this user only")
+    func sqliteMode() async throws {
+        let folder = try TestFolder()
+        let store = try await Store.openSQLite(path: folder.file("home/suitebridge.sqlite"), logger: quietLogger)
+        await store.close()
+        #expect(try FileManager.default.attributesOfItem(atPath: folder.file("home/suitebridge.sqlite"))[.posixPermissions] as? Int == 0o600)
+    }
 }
