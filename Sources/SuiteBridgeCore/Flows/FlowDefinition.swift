@@ -132,9 +132,9 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
 
     /// Checks that an HTTP export's URL is one the operator allows.
     /// - Throws: ``SuiteBridgeError`` naming `export.destination.url`.
-    func checkDestinations(_ policy: DestinationPolicy) throws {
+    func checkDestinations(_ policy: DestinationPolicy) async throws {
         if let export, export.destination.type == .http {
-            try policy.check(export.destination.url ?? "", field: "export.destination.url")
+            try await policy.check(export.destination.url ?? "", field: "export.destination.url")
         }
     }
 

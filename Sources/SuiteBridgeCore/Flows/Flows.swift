@@ -58,7 +58,7 @@ public struct Flows: Sendable {
         let name = try InstanceValidation.name(name)
         try definition.validate()
         try definition.checkFiles(context.files)
-        try definition.checkDestinations(context.destinations)
+        try await definition.checkDestinations(context.destinations)
         _ = try await context.instances.instance(named: definition.instance)
         let date = context.now()
         let id = UUID().uuidString.lowercased()

@@ -178,7 +178,7 @@ public struct Instances: Sendable {
             row.instance.updatedAt = date
             try await InstanceRows.update(row, in: database)
             try await AuditLog.append(database, actor: actor, instance: row.instance.name, action: .instanceEdit,
-                                      detail: "changed " + changed.joined(separator: ", "), at: date)
+                                      detail: changed.isEmpty ? "saved with no value changed" : "changed " + changed.joined(separator: ", "), at: date)
             return row.instance
         }
         await context.connectionCache.forget(name)

@@ -30,7 +30,7 @@ public struct DestinationPolicy: Sendable, Hashable {
     /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming `field`: not a URL, not `https`, or a host that resolves
     ///   to a loopback, link-local, private or otherwise non-public address (or does not resolve).
     @discardableResult
-    public func check(_ text: String, field: String) throws -> URL {
+    public func check(_ text: String, field: String) async throws -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(), !host.isEmpty else {
             throw SuiteBridgeError(.invalidInput, "\(text) is not a URL.", remedy: "Give an https URL, e.g. https://example.com/netsuite-export.", field: field)
         }
@@ -40,7 +40,7 @@ public struct DestinationPolicy: Sendable, Hashable {
             throw SuiteBridgeError(.invalidInput, "\(text) is not https.",
                                    remedy: "Use https, or have the operator allow this host (serve --allow-destination \(host):\(port)).", field: field)
         }
-        let addresses = Self.resolve(host)
+        let addresses = await Self.resolveOffThePool(host)
         guard !addresses.isEmpty else {
             throw SuiteBridgeError(.invalidInput, "\(host) does not resolve.", remedy: "Check the host name.", field: field)
         }
@@ -66,7 +66,14 @@ public struct DestinationPolicy: Sendable, Hashable {
 
     // MARK: Addresses
 
-    /// The numeric addresses `host` resolves to (itself when it is one).
+    /// ``resolve(_:)`` on a Dispatch thread: a slow name server must not hold one of the few threads every task runs on.
+    static func resolveOffThePool(_ host: String) async -> [String] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: resolve(host)) }
+        }
+    }
+
+    /// The numeric addresses `host` resolves to (itself when it is one). Blocks while the name is looked up.
     static func resolve(_ host: String) -> [String] {
         let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         var hints = addrinfo()

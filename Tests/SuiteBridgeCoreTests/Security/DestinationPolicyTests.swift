@@ -7,9 +7,9 @@ import Testing
 
 @Suite("Outbound destinations are the operator's decision")
 struct DestinationPolicyTests {
-    static func refusal(_ policy: DestinationPolicy, _ url: String) -> String? {
+    static func refusal(_ policy: DestinationPolicy, _ url: String) async -> String? {
         do {
-            try policy.check(url, field: "export.destination.url")
+            try await policy.check(url, field: "export.destination.url")
             return nil
         } catch let error as SuiteBridgeError {
             return error.field == "export.destination.url" ? error.message : "wrong field \(String(describing: error.field))"
@@ -19,23 +19,23 @@ struct DestinationPolicyTests {
     }
 
     @Test("loopback, link-local metadata, private and plain-http URLs are refused; public https passes")
-    func refusals() {
+    func refusals() async {
         let policy = DestinationPolicy()
         for url in ["http://203.0.114.1/in", "https://127.0.0.1/in", "https://localhost:8443/in", "https://169.254.169.254/latest/meta-data",
                     "https://10.1.2.3/in", "https://172.20.0.1/in", "https://192.168.1.1/in", "https://100.64.0.1/in", "https://[::1]/in",
                     "https://[fe80::1]/in", "https://[fd00::1]/in", "https://0.0.0.0/in", "https://[::ffff:127.0.0.1]/in", "not a url"] {
-            #expect(Self.refusal(policy, url) != nil, "\(url) passed")
+            #expect(await Self.refusal(policy, url) != nil, "\(url) passed")
         }
-        #expect(Self.refusal(policy, "https://93.184.216.34/in") == nil)
-        #expect(Self.refusal(policy, "https://[2606:4700:4700::1111]/in") == nil)
+        #expect(await Self.refusal(policy, "https://93.184.216.34/in") == nil)
+        #expect(await Self.refusal(policy, "https://[2606:4700:4700::1111]/in") == nil)
     }
 
     @Test("the operator's allowlist opens a host, on any port or one")
-    func allowlist() {
-        #expect(Self.refusal(DestinationPolicy(allowlist: ["127.0.0.1"]), "http://127.0.0.1:9000/in") == nil)
+    func allowlist() async {
+        #expect(await Self.refusal(DestinationPolicy(allowlist: ["127.0.0.1"]), "http://127.0.0.1:9000/in") == nil)
         let onePort = DestinationPolicy(allowlist: ["127.0.0.1:9000"])
-        #expect(Self.refusal(onePort, "http://127.0.0.1:9000/in") == nil)
-        #expect(Self.refusal(onePort, "http://127.0.0.1:9001/in") != nil)
+        #expect(await Self.refusal(onePort, "http://127.0.0.1:9000/in") == nil)
+        #expect(await Self.refusal(onePort, "http://127.0.0.1:9001/in") != nil)
         #expect(DestinationPolicy.fromEnvironment(["SUITEBRIDGE_ALLOW_DESTINATIONS": "a.example:8080, B.example"]).allowlist == ["a.example:8080", "b.example"])
     }
 
@@ -46,7 +46,7 @@ struct DestinationPolicyTests {
         let endpoint = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
         try await endpoint.test(.live) { client in
             let port = try #require(client.port)
-            var sink = try HTTPSink(destination: .http("http://127.0.0.1:\(port)/in"), flow: "f", runID: "run", policy: DestinationPolicy(allowlist: ["127.0.0.1"]))
+            var sink = try await HTTPSink(destination: .http("http://127.0.0.1:\(port)/in"), flow: "f", runID: "run", policy: DestinationPolicy(allowlist: ["127.0.0.1"]))
             do {
                 try await sink.finish()
                 Issue.record("a redirect was followed or accepted")

@@ -37,7 +37,7 @@ struct ExportRunner {
         }
         var sink: any ExportSink = switch export.destination.type {
         case .folder: try FolderSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID, files: context.worker.core.files)
-        case .http: try HTTPSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID, policy: context.worker.core.destinations)
+        case .http: try await HTTPSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID, policy: context.worker.core.destinations)
         }
         var summary = RunSummary()
         var skipped = 0

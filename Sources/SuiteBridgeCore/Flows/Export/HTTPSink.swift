@@ -17,9 +17,9 @@ struct HTTPSink: ExportSink {
 
     var location: String { url }
 
-    init(destination: FlowDefinition.Destination, flow: String, runID: String, policy: DestinationPolicy) throws {
+    init(destination: FlowDefinition.Destination, flow: String, runID: String, policy: DestinationPolicy) async throws {
         url = destination.url ?? ""
-        try policy.check(url, field: "export.destination.url")
+        try await policy.check(url, field: "export.destination.url")
         let transport = DestinationPolicy.transport
         batchSize = max(1, destination.batchSize ?? 500)
         self.flow = flow
