@@ -59,6 +59,7 @@ public struct CertificateLifecycle: Sendable {
         }
         let material = CertificateMaterial(key: generated.privateKey, certificate: generated.certificate)
         let date = now()
+        let secrets = self.secrets.pinned()
         let pending = try CertificateRows.make(sealingWith: secrets, instanceID: row.instance.id, material: material,
                                                certificateID: nil, state: .pending, at: date)
         let actor = self.actor

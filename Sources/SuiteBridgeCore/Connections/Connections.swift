@@ -29,6 +29,24 @@ public struct Connections: Sendable {
         }
     }
 
+    /// The client for the instance whose id is `instanceID` (a flow's instance, which may have been renamed).
+    /// - Throws: ``SuiteBridgeError`` `.notFound` when that instance was removed; as ``client(for:)``.
+    public func client(forInstanceID instanceID: String?) async throws -> NetSuiteClient {
+        var found: InstanceRows.Row?
+        if let instanceID {
+            found = try await context.store.read { try await InstanceRows.instance(id: instanceID, in: $0) }
+        }
+        guard let row = found else {
+            throw SuiteBridgeError(.notFound, "The instance this flow was made for was removed.",
+                                   remedy: "Delete the flow and create it again for an existing instance (`suitebridge flow create … --instance NAME`).",
+                                   field: "instance")
+        }
+        let version = row.instance.id + "@" + StoreDate.string(row.instance.updatedAt)
+        return try await context.connectionCache.client(row.instance.name, version: version) {
+            try await makeClient(row)
+        }
+    }
+
     /// Drops this process's client for `name`: the next use makes a new one from the stored instance.
     func forget(_ name: String) async {
         await context.connectionCache.forget(name)

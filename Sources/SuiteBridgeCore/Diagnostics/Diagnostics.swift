@@ -71,7 +71,7 @@ public struct Diagnostics: Sendable {
             try await AuditLog.append(database, actor: actor, instance: name, action: .instanceTest, outcome: outcome,
                                       detail: auditDetail, at: date)
             if health == .healthy {
-                for flow in try await Flows.resumeWaiting(instance: name, in: database, at: date) {
+                for flow in try await Flows.resumeWaiting(instanceID: instance.id, in: database, at: date) {
                     try await AuditLog.append(database, actor: actor, instance: name, action: .flowResume, detail: "\(flow): credentials work again", at: date)
                 }
             }

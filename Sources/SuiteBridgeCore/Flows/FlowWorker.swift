@@ -123,7 +123,7 @@ public struct FlowWorker: Sendable {
         let outcome: Result<RunSummary, any Error> = await withTaskGroup(of: Result<RunSummary, any Error>?.self) { group in
             group.addTask {
                 do {
-                    let client = try await core.connections.client(for: claimed.flow.definition.instance)
+                    let client = try await core.connections.client(forInstanceID: claimed.flow.instanceID)
                     switch claimed.flow.definition.kind {
                     case .export: return .success(try await ExportRunner(context: context, client: client).run())
                     case .import: return .success(try await ImportRunner(context: context, client: client).run())

@@ -11,7 +11,7 @@ public struct Flows: Sendable {
         self.context = context
     }
 
-    static let flowColumns = "id, name, definition, state, state_reason, watermark, next_run_at, created_at"
+    static let flowColumns = "id, name, instance_id, definition, state, state_reason, watermark, next_run_at, created_at"
     static let runColumns = """
         runs.id, runs.flow_id, flows.name AS flow_name, runs.state, runs.trigger, runs.queued_at, runs.started_at, runs.finished_at, \
         runs.attempts, runs.rows_read, runs.rows_written, runs.rows_failed, runs.error, runs.log
@@ -22,6 +22,7 @@ public struct Flows: Sendable {
         let definition = try JSONDecoder().decode(FlowDefinition.self, from: Data(text.utf8))
         return Flow(
             id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self), definition: definition,
+            instanceID: try row.decode(column: "instance_id", as: String?.self),
             state: FlowState(rawValue: try row.decode(column: "state", as: String.self)) ?? .paused,
             stateReason: try row.decode(column: "state_reason", as: String?.self), watermark: try row.decode(column: "watermark", as: String?.self),
             nextRunAt: StoreDate.date(try row.decode(column: "next_run_at", as: String?.self)),
@@ -59,7 +60,7 @@ public struct Flows: Sendable {
         try definition.validate()
         try definition.checkFiles(context.files)
         try await definition.checkDestinations(context.destinations)
-        _ = try await context.instances.instance(named: definition.instance)
+        let instance = try await context.instances.instance(named: definition.instance)
         let date = context.now()
         let id = UUID().uuidString.lowercased()
         let encoded = String(decoding: try JSONEncoder().encode(definition), as: UTF8.self)
@@ -69,9 +70,13 @@ public struct Flows: Sendable {
             if try await database.raw("SELECT id FROM flows WHERE name = \(bind: name)").first() != nil {
                 throw SuiteBridgeError(.conflict, "A flow named \"\(name)\" exists.", remedy: "Choose another name.", field: "name")
             }
+            // The instance read above must still be the one by that name when the flow is stored.
+            guard try await InstanceRows.instance(id: instance.id, in: database)?.instance.name == definition.instance else {
+                throw SuiteBridgeError(.conflict, "The instance \(definition.instance) changed while the flow was created.", remedy: "Try again.", field: "instance")
+            }
             try await database.raw("""
-                INSERT INTO flows (id, name, instance, definition, state, next_run_at, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: name), \(bind: definition.instance), \(bind: encoded), \(bind: FlowState.active.rawValue), \(bind: next.map(StoreDate.string)), \(bind: StoreDate.string(date)), \(bind: StoreDate.string(date)))
+                INSERT INTO flows (id, name, instance, instance_id, definition, state, next_run_at, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: name), \(bind: definition.instance), \(bind: instance.id), \(bind: encoded), \(bind: FlowState.active.rawValue), \(bind: next.map(StoreDate.string)), \(bind: StoreDate.string(date)), \(bind: StoreDate.string(date)))
                 """).run()
             try await AuditLog.append(database, actor: actor, instance: definition.instance, action: .flowCreate, detail: "\(name): \(definition.kind.rawValue)", at: date)
         }
@@ -121,27 +126,28 @@ public struct Flows: Sendable {
         }
     }
 
-    /// The names of the flows that use the instance `name`.
-    static func flowNames(usingInstance name: String, in database: any SQLDatabase) async throws -> [String] {
-        try await database.raw("SELECT name FROM flows WHERE instance = \(bind: name) ORDER BY name").all()
+    /// The names of the flows that run against the instance `instanceID`.
+    static func flowNames(usingInstanceID instanceID: String, in database: any SQLDatabase) async throws -> [String] {
+        try await database.raw("SELECT name FROM flows WHERE instance_id = \(bind: instanceID) ORDER BY name").all()
             .map { try $0.decode(column: "name", as: String.self) }
     }
 
-    /// Deletes the flows of instance `name` with their runs, inside the caller's transaction.
-    static func deleteFlows(usingInstance name: String, in database: any SQLDatabase) async throws {
-        let flows = "SELECT id FROM flows WHERE instance = "
-        try await database.raw("DELETE FROM run_errors WHERE run_id IN (SELECT id FROM runs WHERE flow_id IN (\(unsafeRaw: flows)\(bind: name)))").run()
-        try await database.raw("DELETE FROM runs WHERE flow_id IN (\(unsafeRaw: flows)\(bind: name))").run()
-        try await database.raw("DELETE FROM flows WHERE instance = \(bind: name)").run()
+    /// Deletes the flows of instance `instanceID` with their runs, inside the caller's transaction.
+    static func deleteFlows(usingInstanceID instanceID: String, in database: any SQLDatabase) async throws {
+        let flows = "SELECT id FROM flows WHERE instance_id = "
+        try await database.raw("DELETE FROM run_errors WHERE run_id IN (SELECT id FROM runs WHERE flow_id IN (\(unsafeRaw: flows)\(bind: instanceID)))").run()
+        try await database.raw("DELETE FROM runs WHERE flow_id IN (\(unsafeRaw: flows)\(bind: instanceID))").run()
+        try await database.raw("DELETE FROM flows WHERE instance_id = \(bind: instanceID)").run()
     }
 
-    /// Points the flows of instance `old` at its new name `new` (definitions included), inside the caller's transaction.
-    static func renameInstance(_ old: String, to new: String, in database: any SQLDatabase) async throws {
-        for row in try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE instance = \(bind: old)").all() {
+    /// Writes instance `instanceID`'s new name `name` into its flows (definitions included), inside the caller's
+    /// transaction; the flows stay tied to the instance by id.
+    static func renameInstance(id instanceID: String, to name: String, in database: any SQLDatabase) async throws {
+        for row in try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE instance_id = \(bind: instanceID)").all() {
             var flow = try decodeFlow(row)
-            flow.definition.instance = new
+            flow.definition.instance = name
             let encoded = String(decoding: try JSONEncoder().encode(flow.definition), as: UTF8.self)
-            try await database.raw("UPDATE flows SET instance = \(bind: new), definition = \(bind: encoded) WHERE id = \(bind: flow.id)").run()
+            try await database.raw("UPDATE flows SET instance = \(bind: name), definition = \(bind: encoded) WHERE id = \(bind: flow.id)").run()
         }
     }
 
@@ -229,10 +235,10 @@ public struct Flows: Sendable {
         }
     }
 
-    /// Resumes the flows of `instance` that wait for its credentials, each with a new run; returns their names.
-    static func resumeWaiting(instance: String, in database: any SQLDatabase, at date: Date) async throws -> [String] {
+    /// Resumes the flows of instance `instanceID` that wait for its credentials, each with a new run; returns their names.
+    static func resumeWaiting(instanceID: String, in database: any SQLDatabase, at date: Date) async throws -> [String] {
         let waiting = try await database.raw("""
-            SELECT id, name FROM flows WHERE instance = \(bind: instance) AND state = \(bind: FlowState.waitingForCredentials.rawValue)
+            SELECT id, name FROM flows WHERE instance_id = \(bind: instanceID) AND state = \(bind: FlowState.waitingForCredentials.rawValue)
             """).all()
         var names: [String] = []
         for row in waiting {

@@ -48,6 +48,7 @@ public struct Instances: Sendable {
         let account = try InstanceValidation.accountID(draft.accountID)
         let created = context.now()
         let id = UUID().uuidString.lowercased()
+        let secrets = self.secrets.pinned()
         var instance = Instance(
             id: id, name: name, authMethod: draft.authMethod, accountID: account, consumerKey: "", tokenID: nil,
             roleID: try InstanceValidation.optionalID(draft.roleID, field: "role id"),
@@ -101,7 +102,7 @@ public struct Instances: Sendable {
             throw SuiteBridgeError(.invalidInput, "Nothing to change.", remedy: "Give at least one field to change (see `suitebridge instance edit --help`).")
         }
         let actor = context.actor
-        let secrets = self.secrets
+        let secrets = self.secrets.pinned()
         let date = context.now()
         let updated: Instance = try await store.transaction { database in
             if changes.consumerSecret != nil || changes.tokenSecret != nil { try await secrets.checkStillSealing(in: database) }
@@ -169,7 +170,7 @@ public struct Instances: Sendable {
                 if validated != name, try await InstanceRows.isNameTaken(validated, in: database) {
                     throw SuiteBridgeError(.conflict, "An instance named \"\(validated)\" already exists.", remedy: "Choose another name.", field: "name")
                 }
-                if validated != name { try await Flows.renameInstance(name, to: validated, in: database) }
+                if validated != name { try await Flows.renameInstance(id: id, to: validated, in: database) }
                 row.instance.name = validated
                 changed.append("name \(name) -> \(validated)")
             }
@@ -195,14 +196,14 @@ public struct Instances: Sendable {
         let date = context.now()
         try await store.transaction { database in
             let row = try await InstanceRows.instance(named: name, in: database)
-            let flows = try await Flows.flowNames(usingInstance: name, in: database)
+            let flows = try await Flows.flowNames(usingInstanceID: row.instance.id, in: database)
             if !flows.isEmpty {
                 guard force else {
                     throw SuiteBridgeError(.conflict, "\(name) is used by the flows \(flows.joined(separator: ", ")).",
                                            remedy: "Delete those flows first, or remove with --force (the CLI), which deletes them and their runs too.",
                                            field: "instance")
                 }
-                try await Flows.deleteFlows(usingInstance: name, in: database)
+                try await Flows.deleteFlows(usingInstanceID: row.instance.id, in: database)
                 try await AuditLog.append(database, actor: actor, instance: name, action: .flowDelete,
                                           detail: "\(flows.joined(separator: ", ")): removed with their instance", at: date)
             }

@@ -11,7 +11,16 @@ public enum MasterKeyRotation {
     /// - Returns: how many secrets were re-sealed.
     /// - Throws: ``SuiteBridgeError`` `.sealedSecret` when a secret does not open under `old` (nothing changes).
     public static func reseal(store: Store, from old: SecretBox, to new: SecretBox, actor: String, at date: Date = Date()) async throws -> Int {
-        try await store.transaction { database in
+        let lock = store.kind == .postgres ? " FOR UPDATE" : ""
+        return try await store.transaction { database in
+            // Lock the key's record first: a transaction sealing a secret holds it for share, so every secret
+            // stored before this point is seen below, and none is stored under the old key after it.
+            let stored = try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)\(unsafeRaw: lock)").first()?
+                .decode(column: "value", as: String.self)
+            if let stored, stored != old.masterKey.id {
+                throw SuiteBridgeError(.masterKey, "The store is sealed with master key \(stored), not \(old.masterKey.id): another rotation finished first.",
+                                       remedy: "Restart with the store's key; rotate again only if you still need to.", field: "master key")
+            }
             var count = 0
             for row in try await InstanceRows.allInstances(in: database) {
                 var updated = row

@@ -35,24 +35,57 @@ public struct SecretBinding: Sendable, Hashable, CustomStringConvertible {
 
 /// Seals and opens secrets with AES-256-GCM under the ``MasterKey``.
 ///
-/// A sealed value is text: `v1:` and the base64 of nonce, ciphertext and tag.
+/// A sealed value is text: `v1:` and the base64 of nonce, ciphertext and tag. Copies of a box share one key: when
+/// another process rotates the master key, a box whose key came from `master.key` re-reads that file and switches
+/// to the new key (on the first value that does not open, or when ``ServerPresence`` sees the store's key change).
 public struct SecretBox: Sendable {
-    public let masterKey: MasterKey
+    private let keyring: MasterKeyring
+    /// The key sealing uses: fixed for a box from ``pinned()``, else the keyring's current one.
+    private let pinnedKey: MasterKey?
 
     public init(masterKey: MasterKey) {
-        self.masterKey = masterKey
+        self.keyring = MasterKeyring(masterKey)
+        self.pinnedKey = nil
     }
 
-    /// Seals `secret` for `binding`.
-    /// Checks, inside the transaction that will store sealed values, that the store is still sealed with this box's
-    /// key: after `keys rotate` by another process, a server still holding the old key refuses to write secrets no
-    /// one could open, and says to restart it with the new key.
+    private init(keyring: MasterKeyring, pinnedKey: MasterKey) {
+        self.keyring = keyring
+        self.pinnedKey = pinnedKey
+    }
+
+    /// The key values are sealed under now.
+    public var masterKey: MasterKey { pinnedKey ?? keyring.current }
+
+    /// A box that seals with today's key until it is dropped: seal with it, then ``checkStillSealing(in:)`` inside
+    /// the transaction that stores the values proves they were sealed under the store's key.
+    func pinned() -> SecretBox {
+        SecretBox(keyring: keyring, pinnedKey: keyring.current)
+    }
+
+    /// Switches to the key the store records, when this process's key file holds it.
+    /// - Returns: `false` when the store's key is not available to this process (it must be restarted with it).
+    @discardableResult
+    func followStore(keyID: String) -> Bool {
+        keyring.switchTo(id: keyID)
+    }
+
+    /// Checks, inside the transaction that will store sealed values, that the store is still sealed with the key
+    /// they were sealed under (call it on a ``pinned()`` box). After `keys rotate` by another process, nothing
+    /// sealed under the old key is stored: this box switches to the new key when its file holds it, and the caller
+    /// is told to try again; a process whose key cannot be re-read is told to restart with the new key.
+    /// On PostgreSQL the key's record is locked for share, so a rotation waits for this transaction (and then
+    /// re-seals what it stored) or this transaction waits for the rotation (and sees the new key).
     /// - Throws: ``SuiteBridgeError`` `.masterKey`.
     func checkStillSealing(in database: any SQLDatabase) async throws {
-        guard let stored = try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)").first()?
+        let lock = database.dialect.name == "postgresql" ? " FOR SHARE" : ""
+        guard let stored = try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)\(unsafeRaw: lock)").first()?
             .decode(column: "value", as: String.self), stored != masterKey.id
         else { return }
-        throw SuiteBridgeError(.masterKey, "The store's master key was rotated (now \(stored)); this process still holds \(masterKey.id), so it stores no secrets.",
+        if keyring.switchTo(id: stored) {
+            throw SuiteBridgeError(.masterKey, "The store's master key was rotated while this was being saved (now \(stored)); nothing was saved, and this process now uses the new key.",
+                                   remedy: "Try again.", field: "master key")
+        }
+        throw SuiteBridgeError(.masterKey, "The store's master key was rotated (now \(stored)); this process still holds \(masterKey.id) and cannot read the new one, so it stores no secrets.",
                                remedy: "Restart it with the new key (master.key, or SUITEBRIDGE_MASTER_KEY).", field: "master key")
     }
 
@@ -74,8 +107,17 @@ public struct SecretBox: Sendable {
         }
         do {
             let box = try AES.GCM.SealedBox(combined: combined)
-            let plain = try AES.GCM.open(box, using: masterKey.key, authenticating: binding.authenticatedData)
-            return String(decoding: plain, as: UTF8.self)
+            do {
+                return String(decoding: try AES.GCM.open(box, using: masterKey.key, authenticating: binding.authenticatedData), as: UTF8.self)
+            } catch where pinnedKey == nil {
+                // Another process may have rotated the key: a key file's new key opens what the store holds now.
+                for candidate in keyring.candidates() {
+                    guard let plain = try? AES.GCM.open(box, using: candidate.key, authenticating: binding.authenticatedData) else { continue }
+                    keyring.adopt(candidate)
+                    return String(decoding: plain, as: UTF8.self)
+                }
+                throw error
+            }
         } catch {
             throw SuiteBridgeError(.sealedSecret, "The stored \(binding) does not open: it was altered, moved from another row, or sealed under another master key.",
                                    remedy: "Use the master key this store was sealed with, or set the secret again (`suitebridge instance edit`).",

@@ -182,6 +182,27 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 9, name: "servers, flows by instance id") { _ in
+            [
+                // Each running server's heartbeat and the master key it holds: `keys rotate` refuses while a server
+                // that cannot re-read the new key is alive.
+                """
+                CREATE TABLE servers (
+                    id TEXT PRIMARY KEY,
+                    host TEXT NOT NULL,
+                    pid INTEGER NOT NULL,
+                    key_id TEXT NOT NULL,
+                    key_source TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    seen_at TEXT NOT NULL
+                )
+                """,
+                // A flow belongs to an instance's id: a new instance given a removed one's name is not its instance.
+                "ALTER TABLE flows ADD COLUMN instance_id TEXT",
+                "UPDATE flows SET instance_id = (SELECT instances.id FROM instances WHERE instances.name = flows.instance)",
+                "CREATE INDEX flows_instance_id ON flows (instance_id)",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -43,9 +43,13 @@ public struct Workspace: Sendable {
 
     static let keyIDName = "master_key_id"
 
+    /// Records the key the store is sealed with. An update of the one row (not a delete and insert), so a
+    /// transaction waiting on its lock (``SecretBox/checkStillSealing(in:)``) reads the new value.
     static func recordKeyID(_ id: String, in database: any SQLDatabase) async throws {
-        try await database.raw("DELETE FROM suitebridge_meta WHERE name = \(bind: keyIDName)").run()
-        try await database.raw("INSERT INTO suitebridge_meta (name, value) VALUES (\(bind: keyIDName), \(bind: id))").run()
+        let updated = try await database.raw("UPDATE suitebridge_meta SET value = \(bind: id) WHERE name = \(bind: keyIDName) RETURNING name").all()
+        if updated.isEmpty {
+            try await database.raw("INSERT INTO suitebridge_meta (name, value) VALUES (\(bind: keyIDName), \(bind: id))").run()
+        }
     }
 
     static func storedKeyID(_ store: Store) async throws -> String? {
@@ -83,12 +87,33 @@ public struct Workspace: Sendable {
         return key
     }
 
-    /// Re-seals every secret under a new master key. With the key file, the new key replaces it (the old one is
-    /// kept as `master.key.old`); with `SUITEBRIDGE_MASTER_KEY`, `newKey` must be given and the caller switches the
-    /// variable afterwards.
+    /// Re-seals every secret under a new master key. With the key file, the new key replaces it; with
+    /// `SUITEBRIDGE_MASTER_KEY`, `newKey` must be given and the caller switches the variable afterwards. The old key
+    /// is not kept (it would open every copy of the store taken before), unless `keepOldKeyAt` names a file for it.
+    ///
+    /// Servers sharing the store that read the same key file on this machine switch to the new key on their next
+    /// heartbeat (``ServerPresence``). Any other live server (its key from the environment, or on another machine)
+    /// could neither open nor store secrets afterwards, so the rotation is refused while one runs, unless `force`.
     /// - Returns: the new key and how many secrets were re-sealed.
-    public func rotateMasterKey(newKey: MasterKey? = nil, actor: String) async throws -> (key: MasterKey, resealed: Int) {
-        switch secrets.masterKey.source {
+    /// - Throws: ``SuiteBridgeError`` `.conflict` naming the servers that cannot follow; `.masterKey`.
+    public func rotateMasterKey(newKey: MasterKey? = nil, actor: String, force: Bool = false, keepOldKeyAt: String? = nil) async throws -> (key: MasterKey, resealed: Int) {
+        let current = secrets.masterKey
+        let keyFile: String? = if case .file(let path) = current.source { path } else { nil }
+        let host = ProcessInfo.processInfo.hostName
+        let blocking = try await ServerPresence.live(in: store, now: context.now()).filter { !$0.canFollowRotation(ofKeyFile: keyFile, onHost: host) }
+        if !blocking.isEmpty, !force {
+            throw SuiteBridgeError(.conflict, "\(blocking.count) running server(s) share this store and could not read the new key: \(blocking.map(\.summary).joined(separator: "; ")).",
+                                   remedy: "Stop them first, or rotate with --force and restart them with the new key at once (until then they store no secrets and open none).",
+                                   field: "master key")
+        }
+        if let keepOldKeyAt {
+            guard !FileManager.default.fileExists(atPath: keepOldKeyAt) else {
+                throw SuiteBridgeError(.invalidInput, "\(keepOldKeyAt) exists; the old key is not written over another file.",
+                                       remedy: "Name a new file.", field: "keep-old")
+            }
+            try MasterKey.write(current, to: keepOldKeyAt)
+        }
+        switch current.source {
         case .environment:
             guard let newKey else {
                 throw SuiteBridgeError(.masterKey, "The master key comes from SUITEBRIDGE_MASTER_KEY, which SuiteBridge cannot change.",
@@ -109,13 +134,14 @@ public struct Workspace: Sendable {
                 throw error
             }
             await FaultPoint.keysRotateAfterCommit.pauseIfRequested()
-            _ = unlink(path + ".old")
-            _ = link(path, path + ".old")
+            // Earlier versions kept the previous key beside the new one; it is removed with the next rotation.
+            try? FileManager.default.removeItem(atPath: path + ".old")
             if rename(nextPath, path) != 0 {
                 throw SuiteBridgeError(.masterKey, "The secrets are re-sealed but the new key could not replace \(path).",
                                        remedy: "Move \(nextPath) to \(path) by hand before the next start (it will also be done on the next start).",
                                        field: "master key")
             }
+            secrets.followStore(keyID: key.id)
             return (MasterKey(key: key.key, source: .file(path)), count)
         }
     }

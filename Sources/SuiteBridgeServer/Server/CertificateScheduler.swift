@@ -41,3 +41,15 @@ struct FlowWorkerService: Service {
         try? await cancelWhenGracefulShutdown { try await worker.run() }
     }
 }
+
+/// Keeps this server's heartbeat in the store and follows a master key rotated by another process; removes the
+/// heartbeat on shutdown.
+struct ServerPresenceService: Service {
+    let presence: ServerPresence
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await presence.run(logger: logger) }
+        await presence.leave()
+    }
+}

@@ -84,7 +84,8 @@ public struct SuiteBridgeServer: Sendable {
                                 onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: makeRouter(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SuiteBridge"),
                     services: [CertificateScheduler(core: core, interval: configuration.certificateCheckInterval, logger: logger),
-                               FlowWorkerService(worker: FlowWorker(context: core))],
+                               FlowWorkerService(worker: FlowWorker(context: core)),
+                               ServerPresenceService(presence: ServerPresence(context: core), logger: logger)],
                     onServerRunning: onServerRunning, logger: logger)
     }
 

@@ -10,13 +10,21 @@ struct KeysCommand: AsyncParsableCommand {
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-seal every secret under a new master key, in one transaction.",
-            discussion: "With $SUITEBRIDGE_HOME/master.key a new key replaces it (the old one is kept as master.key.old). With SUITEBRIDGE_MASTER_KEY, put the new key in SUITEBRIDGE_NEW_MASTER_KEY, then switch SUITEBRIDGE_MASTER_KEY to it.")
+            discussion: """
+                With $SUITEBRIDGE_HOME/master.key a new key replaces it; the old key is not kept unless --keep-old names a file for it \
+                (copies of the store taken before need it). With SUITEBRIDGE_MASTER_KEY, put the new key in SUITEBRIDGE_NEW_MASTER_KEY, \
+                then switch SUITEBRIDGE_MASTER_KEY to it. Servers on this machine reading the same key file switch to the new key \
+                within seconds; while any other server shares the store (a key from the environment, or another machine) the \
+                rotation is refused unless --force.
+                """)
+        @Option(name: .customLong("keep-old"), help: "Write the old key to this new file (mode 0600).") var keepOld: String?
+        @Flag(help: "Rotate even while servers that cannot read the new key run; restart them with it at once.") var force = false
         @OptionGroup var store: WorkspaceOptions
 
         func run() async throws {
             let workspace = try await store.open()
             let newKey = try ProcessInfo.processInfo.environment["SUITEBRIDGE_NEW_MASTER_KEY"].map { try MasterKey(base64: $0, source: .environment) }
-            let (key, count) = try await workspace.rotateMasterKey(newKey: newKey, actor: WorkspaceOptions.actor)
+            let (key, count) = try await workspace.rotateMasterKey(newKey: newKey, actor: WorkspaceOptions.actor, force: force, keepOldKeyAt: keepOld)
             print("re-sealed \(count) secrets under master key \(key.id) (\(key.source))")
         }
     }

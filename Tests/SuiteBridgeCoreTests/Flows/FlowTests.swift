@@ -196,6 +196,47 @@ struct FlowTests {
         }
     }
 
+    @Test("a worker dies in the middle of an HTTP export; the run taken over sends its batches again with the same keys, so every row arrives once", arguments: TestDatabases.kinds)
+    func httpExportTakeover(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 30) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let accepted = Mutex<(keys: Set<String>, rows: Int, repeats: Int, requests: Int)>(([], 0, 0, 0))
+            let router = Router()
+            router.post("/ingest") { request, _ -> HTTPResponse.Status in
+                let body = try await request.body.collect(upTo: 1 << 24)
+                let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+                let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
+                let rows = (object?["rows"] as? [Any])?.count ?? 0
+                let request = accepted.withLock { state in
+                    state.requests += 1
+                    if state.keys.insert(key).inserted { state.rows += rows } else { state.repeats += 1 }
+                    return state.requests
+                }
+                // The third batch is stored, but its worker dies before the reply reaches it: it stops right there.
+                return request == 3 ? .badRequest : .ok
+            }
+            let endpoint = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
+            try await endpoint.test(.live) { client in
+                try await live.core.flows.create(name: "push", definition: FlowDefinition(
+                    kind: .export, instance: live.oauth2Name,
+                    export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .http("http://127.0.0.1:\(client.port!)/ingest", batchSize: 7))))
+                try await live.core.flows.enqueue("push")
+                let dead = FlowWorker(context: live.core, owner: "dead", leaseDuration: 1)
+                let claimed = try #require(try await dead.claim())
+                let connection = try await live.core.connections.client(forInstanceID: claimed.flow.instanceID)
+                // The dead worker runs the export without its heartbeat or its finish: as a process killed mid-run would.
+                await #expect(throws: SuiteBridgeError.self) { try await ExportRunner(context: RunContext(worker: dead, claimed: claimed), client: connection).run() }
+                #expect(accepted.withLock { $0.requests } == 3)
+                try await Task.sleep(for: .milliseconds(1200))
+                let taken = try #require(try await FlowWorker(context: live.core, owner: "alive", leaseDuration: 30).runNext())
+                #expect(taken.id == claimed.runID && taken.state == .succeeded && taken.attempts == 2, "\(taken.error ?? "")")
+            }
+            let state = accepted.withLock { $0 }
+            #expect(state.rows == 30 && state.keys.count == 5)
+            #expect(state.repeats == 3)  // batches 1 to 3, sent again by the worker that took over, with the same keys
+        }
+    }
+
     @Test("batch keys: the same rows give the same key, any other rows or flow another")
     func batchKeys() throws {
         let rows = [["id": "1"], ["id": "2"]]

@@ -192,6 +192,28 @@ struct InstancesTests {
         }
     }
 
+    @Test("a flow belongs to its instance's id: another instance later given the same name is not its instance", arguments: TestDatabases.kinds)
+    func flowsAreTiedToInstanceIDs(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 3) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            try await live.core.flows.create(name: "orphan", definition: FlowDefinition(
+                kind: .export, instance: live.oauth2Name, export: .init(query: "SELECT id FROM customer", destination: .folder(try live.newFolder()))))
+            let original = try await live.core.instances.instance(named: live.oauth2Name)
+            #expect(try await live.core.flows.flow(named: "orphan").instanceID == original.id)
+            // The instance disappears behind the flow's back (a store an older version changed), and another instance
+            // (another account's credentials in real life) takes its name.
+            try await live.store.read { database in
+                try await database.raw("DELETE FROM certificates WHERE instance_id = \(bind: original.id)").run()
+                try await database.raw("DELETE FROM instances WHERE id = \(bind: original.id)").run()
+            }
+            try await live.core.instances.edit(live.tbaName, .init(newName: live.oauth2Name))
+            try await live.core.flows.enqueue("orphan")
+            let runs = try await FlowWorker(context: live.core).runUntilIdle()
+            #expect(runs.map(\.state) == [.failed])
+            #expect(runs.first?.error?.contains("was removed") == true)
+        }
+    }
+
     @Test("a server's cached connection follows credentials another server changed")
     func otherServersSeeChanges() async throws {
         try await LiveSetup.run { live in

@@ -108,6 +108,66 @@ struct MasterKeyRotationTests {
         }
     }
 
+    @Test("keys rotate beside running servers: one reading the same key file follows it; one that cannot makes the rotation refuse", arguments: TestDatabases.kinds)
+    func rotateBesideServers(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind) { live in
+            let keyPath = live.folder.file("master.key")
+            try MasterKey.write(.generate(source: .file(keyPath)), to: keyPath)
+            let oldKey = try MasterKey.read(path: keyPath)
+            try await live.store.read { try await Workspace.recordKeyID(oldKey.id, in: $0) }
+            func core(_ secrets: SecretBox, _ actor: String) -> CoreContext {
+                CoreContext(store: live.store, secrets: secrets, actor: actor, logger: quietLogger, destinations: DestinationPolicy(allowlist: ["127.0.0.1"]))
+            }
+            // Two servers read master.key on this machine; a third has the same key from SUITEBRIDGE_MASTER_KEY.
+            let server = core(SecretBox(masterKey: oldKey), "server")
+            let quiet = core(SecretBox(masterKey: try MasterKey.read(path: keyPath)), "quiet server")
+            let fromEnvironment = core(SecretBox(masterKey: try MasterKey(base64: oldKey.base64, source: .environment)), "env server")
+            try await server.instances.importCredentials(live.credentialsFile)
+            let before = try await server.instances.fingerprints(of: live.tbaName)
+            let serverPresence = ServerPresence(context: server)
+            let environmentPresence = ServerPresence(context: fromEnvironment)
+            #expect(try await serverPresence.beat() == .current)
+            #expect(try await environmentPresence.beat() == .current)
+
+            let cliSecrets = SecretBox(masterKey: try MasterKey.read(path: keyPath))
+            let cli = Workspace(home: live.folder.home, store: live.store, secrets: cliSecrets, context: core(cliSecrets, "cli"))
+            await #expect { try await cli.rotateMasterKey(actor: "cli") } throws: { error in
+                guard let error = error as? SuiteBridgeError else { return false }
+                return error.code == .conflict && error.message.contains("SUITEBRIDGE_MASTER_KEY") && error.message.contains("pid")
+            }
+            #expect(try await Workspace.storedKeyID(live.store) == oldKey.id)  // refused before anything changed
+
+            await environmentPresence.leave()
+            let keptOld = live.folder.file("old.key")
+            let (newKey, count) = try await cli.rotateMasterKey(actor: "cli", keepOldKeyAt: keptOld)
+            #expect(count == 3)
+            #expect(try MasterKey.read(path: keyPath).id == newKey.id)
+            #expect(try MasterKey.read(path: keptOld).id == oldKey.id)  // read refuses a file others can read
+            #expect(!FileManager.default.fileExists(atPath: keyPath + ".old"))
+
+            // The server's next heartbeat switches it to the new key; it opens and stores secrets as before.
+            #expect(try await serverPresence.beat() == .switched(to: newKey.id))
+            #expect(try await server.instances.fingerprints(of: live.tbaName) == before)
+            #expect(try await server.diagnostics.test(live.oauth2Name).passed)
+            let tba = try #require(live.credentials.tba)
+            try await server.instances.edit(live.tbaName, .init(consumerSecret: tba.consumerSecret))
+            #expect(try await server.diagnostics.test(live.tbaName).passed)
+            // A server that has not beaten since stores nothing under its old key: it switches and asks to try again.
+            await #expect { try await quiet.instances.edit(live.tbaName, .init(tokenSecret: tba.tokenSecret)) } throws: { error in
+                (error as? SuiteBridgeError)?.code == .masterKey && (error as? SuiteBridgeError)?.remedy == "Try again."
+            }
+            try await quiet.instances.edit(live.tbaName, .init(tokenSecret: tba.tokenSecret))
+            #expect(try await server.diagnostics.test(live.tbaName).passed)
+
+            // --force rotates beside a server that cannot follow; that server then reports its key as stale.
+            #expect(try await environmentPresence.beat() == .stale(storeKeyID: newKey.id))
+            let forced = try await cli.rotateMasterKey(actor: "cli", force: true)
+            #expect(try await environmentPresence.beat() == .stale(storeKeyID: forced.key.id))
+            #expect(try await serverPresence.beat() == .switched(to: forced.key.id))
+            #expect(try await ServerPresence.live(in: live.store, now: Date()).count == 2)
+        }
+    }
+
     @Test("a rotation that fails half way changes nothing", arguments: TestDatabases.kinds)
     func failedRotation(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind) { live in
