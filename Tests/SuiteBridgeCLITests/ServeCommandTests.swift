@@ -20,6 +20,25 @@ struct ServeCommandTests {
         return result
     }
 
+    /// POSTs `json` (or nothing) to `url` with a bearer token; returns the status and body.
+    static func post(_ url: String, token: String, json: String? = nil) -> (Int, String) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = "POST"
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result = (0, "")
+        URLSession.shared.dataTask(with: request) { data, response, _ in
+            result = ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self))
+            done.signal()
+        }.resume()
+        done.wait()
+        return result
+    }
+
     @Test("serve --demo prints the dashboard and a token once, serves the demo instances, takes new tokens, and stops on SIGTERM")
     func demo() throws {
         let directory = try CLIRunner.temporaryDirectory()
@@ -58,6 +77,16 @@ struct ServeCommandTests {
         #expect(listed.stdout.contains("admin") && listed.stdout.contains("ops") && !listed.stdout.contains(second))
         #expect(try CLIRunner.run(["tokens", "revoke", "ops"], environment: env).status == 0)
         #expect(Self.get(dashboard + "api/v1/instances", token: second).0 == 401)
+
+        // keys rotate beside the running server: it reads the same master.key, so it follows the new key and goes
+        // on sealing (a new certificate's private key) and opening (that key, at the next token exchange).
+        let rotated = try CLIRunner.run(["keys", "rotate"], environment: env)
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: home + "/demo/master.key.old"))
+        let (status2, rotation) = Self.post(dashboard + "api/v1/instances/1234567_SB1-oauth2/certificates/rotate", token: token, json: #"{"automatic":true}"#)
+        #expect(status2 == 200, "\(rotation)")
+        let (tested, testBody) = Self.post(dashboard + "api/v1/instances/1234567_SB1-oauth2/test", token: token)
+        #expect(tested == 200 && testBody.contains("\"passed\":true"), "\(testBody)")
 
         process.terminate()  // SIGTERM
         let stopped = Date().addingTimeInterval(20)

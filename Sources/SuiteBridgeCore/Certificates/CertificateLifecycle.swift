@@ -48,6 +48,10 @@ public struct CertificateLifecycle: Sendable {
     ///   - days: validity, 1 to 730; default 365.
     /// - Throws: ``SuiteBridgeError`` `.invalidInput` for a TBA instance, a bad key type or validity.
     public func beginRotation(_ name: String, keyType: KeyType? = nil, days: Int = CertificateKit.defaultValidityDays) async throws -> PendingCertificate {
+        try await secrets.sealing { try await beginRotation(name, keyType: keyType, days: days, sealingWith: $0) }
+    }
+
+    private func beginRotation(_ name: String, keyType: KeyType?, days: Int, sealingWith secrets: SecretBox) async throws -> PendingCertificate {
         let (row, certificates) = try await store.read { database in
             let row = try await self.oauth2Instance(name, in: database)
             return (row, try await CertificateRows.of(instanceID: row.instance.id, in: database))
@@ -59,7 +63,6 @@ public struct CertificateLifecycle: Sendable {
         }
         let material = CertificateMaterial(key: generated.privateKey, certificate: generated.certificate)
         let date = now()
-        let secrets = self.secrets.pinned()
         let pending = try CertificateRows.make(sealingWith: secrets, instanceID: row.instance.id, material: material,
                                                certificateID: nil, state: .pending, at: date)
         let actor = self.actor

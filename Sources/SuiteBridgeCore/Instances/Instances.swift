@@ -44,11 +44,14 @@ public struct Instances: Sendable {
     /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming the field and the fix; `.conflict` for a taken name.
     @discardableResult
     public func add(_ draft: InstanceDraft) async throws -> Instance {
+        try await secrets.sealing { try await add(draft, sealingWith: $0) }
+    }
+
+    private func add(_ draft: InstanceDraft, sealingWith secrets: SecretBox) async throws -> Instance {
         let name = try InstanceValidation.name(draft.name)
         let account = try InstanceValidation.accountID(draft.accountID)
         let created = context.now()
         let id = UUID().uuidString.lowercased()
-        let secrets = self.secrets.pinned()
         var instance = Instance(
             id: id, name: name, authMethod: draft.authMethod, accountID: account, consumerKey: "", tokenID: nil,
             roleID: try InstanceValidation.optionalID(draft.roleID, field: "role id"),
@@ -98,11 +101,14 @@ public struct Instances: Sendable {
     /// - Throws: ``SuiteBridgeError`` `.invalidInput` for a bad value or a field the auth method does not have.
     @discardableResult
     public func edit(_ name: String, _ changes: Changes) async throws -> Instance {
+        try await secrets.sealing { try await edit(name, changes, sealingWith: $0) }
+    }
+
+    private func edit(_ name: String, _ changes: Changes, sealingWith secrets: SecretBox) async throws -> Instance {
         guard !changes.isEmpty else {
             throw SuiteBridgeError(.invalidInput, "Nothing to change.", remedy: "Give at least one field to change (see `suitebridge instance edit --help`).")
         }
         let actor = context.actor
-        let secrets = self.secrets.pinned()
         let date = context.now()
         let updated: Instance = try await store.transaction { database in
             if changes.consumerSecret != nil || changes.tokenSecret != nil { try await secrets.checkStillSealing(in: database) }

@@ -69,10 +69,27 @@ public struct SecretBox: Sendable {
         keyring.switchTo(id: keyID)
     }
 
+    /// Runs `body` (which seals values with the box it is given, then stores them in a transaction that calls
+    /// ``checkStillSealing(in:)``) with a box pinned to today's key; when another process rotated the key meanwhile
+    /// and this process could switch to the new key, `body` runs once more with it.
+    /// - Throws: what `body` throws; ``SuiteBridgeError`` `.conflict` when the key changed twice meanwhile.
+    func sealing<T>(_ body: (SecretBox) async throws -> T) async throws -> T {
+        do {
+            return try await body(pinned())
+        } catch is MasterKeyChangedWhileSealing {
+            do {
+                return try await body(pinned())
+            } catch let changed as MasterKeyChangedWhileSealing {
+                throw SuiteBridgeError(.conflict, "The store's master key was rotated twice while this was being saved (now \(changed.storeKeyID)); nothing was saved.",
+                                       remedy: "Try again.", field: "master key")
+            }
+        }
+    }
+
     /// Checks, inside the transaction that will store sealed values, that the store is still sealed with the key
     /// they were sealed under (call it on a ``pinned()`` box). After `keys rotate` by another process, nothing
-    /// sealed under the old key is stored: this box switches to the new key when its file holds it, and the caller
-    /// is told to try again; a process whose key cannot be re-read is told to restart with the new key.
+    /// sealed under the old key is stored: this box switches to the new key when its file holds it (and
+    /// ``sealing(_:)`` seals again), and a process whose key cannot be re-read is told to restart with the new key.
     /// On PostgreSQL the key's record is locked for share, so a rotation waits for this transaction (and then
     /// re-seals what it stored) or this transaction waits for the rotation (and sees the new key).
     /// - Throws: ``SuiteBridgeError`` `.masterKey`.
@@ -82,8 +99,7 @@ public struct SecretBox: Sendable {
             .decode(column: "value", as: String.self), stored != masterKey.id
         else { return }
         if keyring.switchTo(id: stored) {
-            throw SuiteBridgeError(.masterKey, "The store's master key was rotated while this was being saved (now \(stored)); nothing was saved, and this process now uses the new key.",
-                                   remedy: "Try again.", field: "master key")
+            throw MasterKeyChangedWhileSealing(storeKeyID: stored)
         }
         throw SuiteBridgeError(.masterKey, "The store's master key was rotated (now \(stored)); this process still holds \(masterKey.id) and cannot read the new one, so it stores no secrets.",
                                remedy: "Restart it with the new key (master.key, or SUITEBRIDGE_MASTER_KEY).", field: "master key")
@@ -129,4 +145,9 @@ public struct SecretBox: Sendable {
     public static func fingerprint(_ secret: String) -> String {
         "sha256:" + SHA256.hash(data: Data(secret.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// The store's key changed between sealing and storing, and this process switched to the new key: seal again.
+struct MasterKeyChangedWhileSealing: Error {
+    var storeKeyID: String
 }
