@@ -33,7 +33,7 @@ struct FlowCommandTests {
         #expect(loaded.stdout.contains("written=2 failed=1"))
         let runID = String(loaded.stdout.prefix(8))
         let shown = try run(["runs", "show", runID])
-        #expect(shown.stdout.contains("refused row 2 (CLI-2)") && shown.stdout.contains("[companyName]"))
+        #expect(shown.stdout.contains("refused line 3 (CLI-2)") && shown.stdout.contains("[companyName]"))
         #expect(try run(["runs", "list", "--flow", "load"]).stdout.contains("succeeded"))
 
         #expect(try run(["flow", "pause", "load"]).status == 0)

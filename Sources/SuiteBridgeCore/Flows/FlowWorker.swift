@@ -155,7 +155,7 @@ public struct FlowWorker: Sendable {
         switch outcome {
         case .success(let summary):
             Counter(label: "suitebridge_flow_runs_total", dimensions: [flow, ("state", "succeeded")]).increment()
-            for (kind, count) in [("read", summary.read), ("written", summary.written), ("failed", summary.failed)] where count > 0 {
+            for (kind, count) in [("read", summary.read), ("written", summary.written), ("failed", summary.failed), ("skipped", summary.skipped)] where count > 0 {
                 Counter(label: "suitebridge_flow_rows_total", dimensions: [flow, ("kind", kind)]).increment(by: count)
             }
         case .failure:
@@ -169,7 +169,7 @@ public struct FlowWorker: Sendable {
             try await store.transaction { database in
                 let finished = try await database.raw("""
                     UPDATE runs SET state = \(bind: succeeded.rawValue), finished_at = \(bind: StoreDate.string(date)), rows_read = \(bind: summary.read),
-                    rows_written = \(bind: summary.written), rows_failed = \(bind: summary.failed), lease_owner = NULL, lease_expires_at = NULL,
+                    rows_written = \(bind: summary.written), rows_failed = \(bind: summary.failed), rows_skipped = \(bind: summary.skipped), lease_owner = NULL, lease_expires_at = NULL,
                     log = log || \(bind: summary.log)
                     WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner) AND state = \(bind: RunState.running.rawValue)
                     RETURNING id

@@ -14,7 +14,7 @@ public struct Flows: Sendable {
     static let flowColumns = "id, name, instance_id, definition, state, state_reason, watermark, next_run_at, created_at"
     static let runColumns = """
         runs.id, runs.flow_id, flows.name AS flow_name, runs.state, runs.trigger, runs.queued_at, runs.started_at, runs.finished_at, \
-        runs.attempts, runs.rows_read, runs.rows_written, runs.rows_failed, runs.error, runs.log
+        runs.attempts, runs.rows_read, runs.rows_written, runs.rows_failed, runs.rows_skipped, runs.error, runs.log
         """
 
     static func decodeFlow(_ row: any SQLRow) throws -> Flow {
@@ -33,7 +33,7 @@ public struct Flows: Sendable {
     private struct RunRow: Decodable {
         var id, flowId, flowName, state, trigger, queuedAt: String
         var startedAt, finishedAt, error: String?
-        var attempts, rowsRead, rowsWritten, rowsFailed: Int
+        var attempts, rowsRead, rowsWritten, rowsFailed, rowsSkipped: Int
         var log: String
     }
 
@@ -43,7 +43,7 @@ public struct Flows: Sendable {
             id: stored.id, flowID: stored.flowId, flowName: stored.flowName, state: RunState(rawValue: stored.state) ?? .failed,
             trigger: stored.trigger, queuedAt: StoreDate.date(stored.queuedAt) ?? Date(timeIntervalSince1970: 0),
             startedAt: StoreDate.date(stored.startedAt), finishedAt: StoreDate.date(stored.finishedAt), attempts: stored.attempts,
-            rowsRead: stored.rowsRead, rowsWritten: stored.rowsWritten, rowsFailed: stored.rowsFailed, error: stored.error, log: stored.log)
+            rowsRead: stored.rowsRead, rowsWritten: stored.rowsWritten, rowsFailed: stored.rowsFailed, rowsSkipped: stored.rowsSkipped, error: stored.error, log: stored.log)
     }
 
     static func flow(named name: String, in database: any SQLDatabase) async throws -> Flow {
@@ -225,8 +225,8 @@ public struct Flows: Sendable {
         }
     }
 
-    /// The rows NetSuite refused in a run.
-    public func refusedRows(run id: String) async throws -> [(row: Int, externalID: String?, message: String, path: String?)] {
+    /// The rows a run refused (NetSuite refused them, or they could not be read), by the file line they start on.
+    public func refusedRows(run id: String) async throws -> [(line: Int, externalID: String?, message: String, path: String?)] {
         try await store.read { database in
             try await database.raw("SELECT row_number, external_id, message, path FROM run_errors WHERE run_id = \(bind: id) ORDER BY row_number").all().map {
                 (try $0.decode(column: "row_number", as: Int.self), try $0.decode(column: "external_id", as: String?.self),

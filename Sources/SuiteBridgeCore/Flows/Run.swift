@@ -16,6 +16,9 @@ public struct Run: Sendable, Hashable, Codable {
     public var rowsRead: Int
     public var rowsWritten: Int
     public var rowsFailed: Int
+    /// Read but deliberately not sent (blank lines; rows an incremental export had sent unchanged):
+    /// `rowsRead` = `rowsWritten` + `rowsFailed` + `rowsSkipped`.
+    public var rowsSkipped: Int
     public var error: String?
     public var log: String
 

@@ -24,12 +24,12 @@ struct RunContext: Sendable {
     var store: Store { worker.store }
 
     /// Saves progress and counts; a worker that takes the run over resumes from here.
-    func checkpoint(_ value: String, read: Int, written: Int, failed: Int) async throws {
+    func checkpoint(_ value: String, read: Int, written: Int, failed: Int, skipped: Int = 0) async throws {
         let owner = worker.owner
         let runID = claimed.runID
         try await store.read { database in
             try await database.raw("""
-                UPDATE runs SET checkpoint = \(bind: value), rows_read = \(bind: read), rows_written = \(bind: written), rows_failed = \(bind: failed)
+                UPDATE runs SET checkpoint = \(bind: value), rows_read = \(bind: read), rows_written = \(bind: written), rows_failed = \(bind: failed), rows_skipped = \(bind: skipped)
                 WHERE id = \(bind: runID) AND lease_owner = \(bind: owner)
                 """).run()
         }

@@ -203,6 +203,11 @@ enum Migrations {
                 "CREATE INDEX flows_instance_id ON flows (instance_id)",
             ]
         },
+        Migration(version: 10, name: "skipped rows") { _ in
+            // Rows read but deliberately not sent (blank lines; rows an incremental export had sent unchanged), so
+            // that read = written + failed + skipped.
+            ["ALTER TABLE runs ADD COLUMN rows_skipped INTEGER NOT NULL DEFAULT 0"]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -55,7 +55,7 @@ extension APIHandler {
         let run = try await core.flows.run(id: input.path.id)
         let refused = try await core.flows.refusedRows(run: run.id)
         return .ok(.init(body: .json(.init(run: try .init(run), refused: refused.map {
-            .init(row: $0.row, externalId: $0.externalID, message: $0.message, path: $0.path)
+            .init(line: $0.line, externalId: $0.externalID, message: $0.message, path: $0.path)
         }))))
     }
 }

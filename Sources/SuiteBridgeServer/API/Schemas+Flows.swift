@@ -57,7 +57,7 @@ extension Components.Schemas.Run {
         self.init(
             id: run.id, flowID: run.flowID, flowName: run.flowName, state: try APISchema.value(run.state.rawValue, field: "state"),
             trigger: try APISchema.value(run.trigger, field: "trigger"), queuedAt: run.queuedAt, startedAt: run.startedAt,
-            finishedAt: run.finishedAt, attempts: run.attempts, rowsRead: run.rowsRead, rowsWritten: run.rowsWritten, rowsFailed: run.rowsFailed,
+            finishedAt: run.finishedAt, attempts: run.attempts, rowsRead: run.rowsRead, rowsWritten: run.rowsWritten, rowsFailed: run.rowsFailed, rowsSkipped: run.rowsSkipped,
             error: run.error, log: run.log)
     }
 }

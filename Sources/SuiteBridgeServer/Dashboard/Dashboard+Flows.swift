@@ -7,7 +7,7 @@ extension Dashboard {
         var values: [String: Any] = [
             "id": run.id, "path": DashboardPath.run(run.id), "flowPath": DashboardPath.flow(run.flowName), "shortID": String(run.id.prefix(8)), "flowName": run.flowName, "state": run.state.rawValue, "stateClass": run.state.rawValue,
             "trigger": run.trigger, "queued": run.queuedAt.formatted(.iso8601), "attempts": run.attempts, "read": run.rowsRead,
-            "written": run.rowsWritten, "failed": run.rowsFailed, "seconds": run.duration.map { String(format: "%.1f", $0) } ?? "–",
+            "written": run.rowsWritten, "failed": run.rowsFailed, "skipped": run.rowsSkipped, "seconds": run.duration.map { String(format: "%.1f", $0) } ?? "–",
         ]
         if let error = run.error { values["error"] = error }
         if !run.log.isEmpty { values["log"] = run.log }
@@ -72,7 +72,7 @@ extension Dashboard {
             let run = try await flows.run(id: try context.parameters.require("id"))
             var values = runValues(run)
             let refused = try await flows.refusedRows(run: run.id).prefix(500).map {
-                ["row": String($0.row), "externalId": $0.externalID ?? "", "message": $0.message, "path": $0.path ?? ""]
+                ["line": String($0.line), "externalId": $0.externalID ?? "", "message": $0.message, "path": $0.path ?? ""]
             }
             values["refused"] = Array(refused)
             values["hasRefused"] = !refused.isEmpty

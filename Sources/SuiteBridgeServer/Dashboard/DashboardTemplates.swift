@@ -217,8 +217,8 @@ enum DashboardTemplates {
         """
 
     static let runsTable = """
-        <table><thead><tr><th scope="col">Run</th><th scope="col">State</th><th scope="col">Trigger</th><th scope="col">Queued</th><th scope="col">Read</th><th scope="col">Written</th><th scope="col">Failed</th><th scope="col">Seconds</th><th scope="col">Error</th></tr></thead><tbody>
-        {{#runs}}<tr><td><a href="{{path}}">{{shortID}}</a></td><td><span class="badge {{stateClass}}">{{state}}</span></td><td>{{trigger}}</td><td>{{queued}}</td><td>{{read}}</td><td>{{written}}</td><td>{{failed}}</td><td>{{seconds}}</td><td>{{error}}</td></tr>{{/runs}}
+        <table><thead><tr><th scope="col">Run</th><th scope="col">State</th><th scope="col">Trigger</th><th scope="col">Queued</th><th scope="col">Read</th><th scope="col">Written</th><th scope="col">Failed</th><th scope="col">Skipped</th><th scope="col">Seconds</th><th scope="col">Error</th></tr></thead><tbody>
+        {{#runs}}<tr><td><a href="{{path}}">{{shortID}}</a></td><td><span class="badge {{stateClass}}">{{state}}</span></td><td>{{trigger}}</td><td>{{queued}}</td><td>{{read}}</td><td>{{written}}</td><td>{{failed}}</td><td>{{skipped}}</td><td>{{seconds}}</td><td>{{error}}</td></tr>{{/runs}}
         </tbody></table>
         """
 
@@ -229,14 +229,14 @@ enum DashboardTemplates {
           <dt>Trigger</dt><dd>{{trigger}}</dd>
           <dt>Queued</dt><dd>{{queued}}</dd>
           <dt>Attempts</dt><dd>{{attempts}}</dd>
-          <dt>Rows</dt><dd>read {{read}}, written {{written}}, failed {{failed}}</dd>
+          <dt>Rows</dt><dd>read {{read}}, written {{written}}, failed {{failed}}, skipped {{skipped}}</dd>
           <dt>Seconds</dt><dd>{{seconds}}</dd>
           {{#error}}<dt>Error</dt><dd>{{error}}</dd>{{/error}}
         </dl>
         {{#log}}<h2>Log</h2><pre>{{log}}</pre>{{/log}}
         {{#hasRefused}}<h2>Refused rows</h2>
-        <table><thead><tr><th scope="col">Row</th><th scope="col">External id</th><th scope="col">NetSuite's message</th><th scope="col">Field</th></tr></thead><tbody>
-        {{#refused}}<tr><td>{{row}}</td><td>{{externalId}}</td><td>{{message}}</td><td>{{path}}</td></tr>{{/refused}}
+        <table><thead><tr><th scope="col">Line</th><th scope="col">External id</th><th scope="col">Why</th><th scope="col">Field</th></tr></thead><tbody>
+        {{#refused}}<tr><td>{{line}}</td><td>{{externalId}}</td><td>{{message}}</td><td>{{path}}</td></tr>{{/refused}}
         </tbody></table>{{/hasRefused}}
         """
 

@@ -213,7 +213,7 @@ struct RunsCommand: AsyncParsableCommand {
 
     static func line(_ run: Run) -> String {
         let seconds = run.duration.map { String(format: "%.1fs", $0) } ?? "-"
-        return "\(run.id.prefix(8))  \(run.flowName.column(16))\(run.state.rawValue.column(10))read=\(run.rowsRead) written=\(run.rowsWritten) failed=\(run.rowsFailed) seconds=\(seconds) \(run.trigger)"
+        return "\(run.id.prefix(8))  \(run.flowName.column(16))\(run.state.rawValue.column(10))read=\(run.rowsRead) written=\(run.rowsWritten) failed=\(run.rowsFailed) skipped=\(run.rowsSkipped) seconds=\(seconds) \(run.trigger)"
     }
 
     struct List: AsyncParsableCommand {
@@ -243,13 +243,13 @@ struct RunsCommand: AsyncParsableCommand {
             if json {
                 struct Shown: Encodable { var run: Run; var refused: [[String: String]] }
                 return try Terminal.printJSON(Shown(run: run, refused: refused.map {
-                    ["row": String($0.row), "externalId": $0.externalID ?? "", "message": $0.message, "path": $0.path ?? ""]
+                    ["line": String($0.line), "externalId": $0.externalID ?? "", "message": $0.message, "path": $0.path ?? ""]
                 }))
             }
             print(RunsCommand.line(run))
             if let error = run.error { print("error: \(error)") }
             if !run.log.isEmpty { print(run.log, terminator: "") }
-            for row in refused.prefix(20) { print("refused row \(row.row) (\(row.externalID ?? "-")): \(row.message)\(row.path.map { " [\($0)]" } ?? "")") }
+            for row in refused.prefix(20) { print("refused line \(row.line) (\(row.externalID ?? "-")): \(row.message)\(row.path.map { " [\($0)]" } ?? "")") }
         }
     }
 }

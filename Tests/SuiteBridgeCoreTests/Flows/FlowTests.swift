@@ -50,10 +50,11 @@ struct RunStateTests {
         try ("{\"ref\": \"a\"}\n" + long + "\n{\"ref\": \"b\"}\n").write(toFile: path, atomically: true, encoding: .utf8)
         var source = try ImportSource(path: path)
         var rows: [String] = []
-        while let row = source.next() {
+        while let row = try source.next() {
             switch row {
-            case .values(let values): rows.append(values["ref"] ?? "?")
-            case .malformed(let message): rows.append(message.contains("Line 2") && message.contains("1 MiB") ? "refused" : message)
+            case .values(let values, _): rows.append(values["ref"] ?? "?")
+            case .refused(let line, _, let message): rows.append(line == 2 && message.contains("Line 2") && message.contains("1 MiB") ? "refused" : message)
+            case .blank: rows.append("blank")
             }
         }
         #expect(rows == ["a", "refused", "b"])
@@ -286,7 +287,7 @@ struct FlowTests {
             #expect(first.rowsRead == 30 && first.rowsWritten == 29 && first.rowsFailed == 1)
             let errors = try String(contentsOfFile: folder + "/customers.csv.errors.jsonl", encoding: .utf8)
             let refused = try JSONSerialization.jsonObject(with: Data(errors.split(separator: "\n")[0].utf8)) as? [String: Any]
-            #expect(refused?["row"] as? Int == 7 && refused?["externalId"] as? String == "IMP-7")
+            #expect(refused?["line"] as? Int == 8 && refused?["externalId"] as? String == "IMP-7")  // line 1 is the header
             #expect((refused?["message"] as? String)?.isEmpty == false && refused?["path"] as? String == "companyName")
 
             try await flows.enqueue("load")
@@ -295,6 +296,75 @@ struct FlowTests {
             var count = 0
             for try await page in client.suiteQL("SELECT COUNT(*) AS n FROM customer WHERE externalid LIKE 'IMP-%'") { count = Int(page.rows.first?["n"] ?? "") ?? -1 }
             #expect(count == 29)
+        }
+    }
+
+    @Test("a CSV import with everyday broken rows: each refused or skipped alone with its line, the counts add up, NetSuite holds exactly the good rows unaltered", arguments: TestDatabases.kinds)
+    func importBrokenRows(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 3) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let folder = try live.newFolder()
+            // Excel's CSV UTF-8: a byte order mark and CRLF. Line 11 holds a byte that is not UTF-8 (Latin-1 é).
+            var bytes = Array("\u{FEFF}ref,name,phone\r\n".utf8)
+            for n in 1...14 {
+                switch n {
+                case 4: bytes += Array("\r\n".utf8)                                        // line 5: blank
+                case 6: bytes += Array("BR-6,Six,555-6,extra\r\n".utf8)                    // line 7: a value too many
+                case 8: bytes += Array("BR-2,Again,555-8\r\n".utf8)                        // line 9: BR-2 again
+                case 10: bytes += Array("BR-10,Caf".utf8) + [0xE9] + Array(",555-10\r\n".utf8)  // line 11: not UTF-8
+                case 12: bytes += Array("BR-12,\"Quoted\"tail,555-12\r\n".utf8)           // line 13: text after a quote
+                default: bytes += Array("BR-\(n),\"Broken, Row \(n)\",555-\(n)\r\n".utf8)
+                }
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: folder + "/broken.csv"))
+            try await live.core.flows.create(name: "broken", definition: FlowDefinition(
+                kind: .import, instance: live.tbaName,
+                import: .init(source: folder + "/broken.csv", recordType: "customer", externalIdColumn: "ref",
+                              mapping: ["companyName": .init(column: "name"), "phone": .init(column: "phone"), "subsidiary": .init(constant: "1", reference: "internal")])))
+            try await live.core.flows.enqueue("broken")
+            let run = try #require(try await FlowWorker(context: live.core).runUntilIdle().first)
+            #expect(run.state == .succeeded, "\(run.error ?? "")")
+            #expect(run.rowsRead == 14 && run.rowsWritten == 9 && run.rowsFailed == 4 && run.rowsSkipped == 1)
+            #expect(run.rowsRead == run.rowsWritten + run.rowsFailed + run.rowsSkipped)
+            #expect(run.log.contains("9 upserted, 4 refused, 1 blank line skipped"))
+            let refused = try await live.core.flows.refusedRows(run: run.id)
+            #expect(refused.map(\.line) == [7, 9, 11, 13])
+            #expect(refused.map(\.externalID) == [nil, "BR-2", "BR-10", nil])
+            #expect(refused[1].message.contains("line 3"))
+            let errorFile = try String(contentsOfFile: folder + "/broken.csv.errors.jsonl", encoding: .utf8).split(separator: "\n")
+            #expect(errorFile.count == 4)
+            let client = try await live.core.connections.client(for: live.tbaName)
+            var names: [String: String] = [:]
+            for try await page in client.suiteQL("SELECT externalid, companyname FROM customer WHERE externalid LIKE 'BR-%'") {
+                for row in page.rows { names[row["externalid"] ?? ""] = row["companyname"] }
+            }
+            #expect(names.count == 9)
+            #expect(names["BR-2"] == "Broken, Row 2" && names["BR-14"] == "Broken, Row 14")  // the first BR-2, unaltered
+            #expect(names["BR-10"] == nil && names["BR-11"] == "Broken, Row 11")
+        }
+    }
+
+    @Test("a CSV import whose quote never closes fails at that line: the rows before it are in NetSuite, none after it")
+    func importUnclosedQuote() async throws {
+        try await LiveSetup.run(records: 3) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let folder = try live.newFolder()
+            var csv = "ref,name\n"
+            for n in 1...300 { csv += n == 250 ? "UQ-250,\"Open quote\n" : "UQ-\(n),Quote \(n)\n" }
+            try csv.write(toFile: folder + "/open.csv", atomically: true, encoding: .utf8)
+            try await live.core.flows.create(name: "open", definition: FlowDefinition(
+                kind: .import, instance: live.tbaName,
+                import: .init(source: folder + "/open.csv", recordType: "customer", externalIdColumn: "ref",
+                              mapping: ["companyName": .init(column: "name"), "subsidiary": .init(constant: "1", reference: "internal")])))
+            try await live.core.flows.enqueue("open")
+            let run = try #require(try await FlowWorker(context: live.core).runUntilIdle().first)
+            #expect(run.state == .failed)
+            #expect(run.error?.contains("Line 251") == true && run.error?.contains("never closed") == true, "\(run.error ?? "")")
+            #expect(run.rowsRead == 249 && run.rowsWritten == 249)
+            let client = try await live.core.connections.client(for: live.tbaName)
+            var count = -1
+            for try await page in client.suiteQL("SELECT COUNT(*) AS n FROM customer WHERE externalid LIKE 'UQ-%'") { count = Int(page.rows.first?["n"] ?? "") ?? -1 }
+            #expect(count == 249)
         }
     }
 
@@ -320,10 +390,10 @@ struct FlowTests {
             try await flows.enqueue("lines")
             let run = try #require(try await FlowWorker(context: live.core).runUntilIdle().first)
             #expect(run.state == .succeeded, "\(run.error ?? "")")
-            #expect(run.rowsRead == 450 && run.rowsWritten == 449 && run.rowsFailed == 1)
+            #expect(run.rowsRead == 451 && run.rowsWritten == 449 && run.rowsFailed == 1 && run.rowsSkipped == 1)  // the blank line is skipped
             let errors = try String(contentsOfFile: folder + "/customers.jsonl.errors.jsonl", encoding: .utf8)
             let refused = try JSONSerialization.jsonObject(with: Data(errors.split(separator: "\n")[0].utf8)) as? [String: Any]
-            #expect(refused?["row"] as? Int == 300)
+            #expect(refused?["line"] as? Int == 301)
             #expect((refused?["message"] as? String)?.contains("Line 301 of") == true, "the file's line number, blank line counted")
             let client = try await live.core.connections.client(for: live.tbaName)
             var count = 0

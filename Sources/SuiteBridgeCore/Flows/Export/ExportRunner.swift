@@ -40,7 +40,6 @@ struct ExportRunner {
         case .http: try await HTTPSink(destination: export.destination, flow: flow.name, runID: context.claimed.runID, policy: context.worker.core.destinations)
         }
         var summary = RunSummary()
-        var skipped = 0
         let watermarkColumn = export.watermarkColumn?.lowercased()
         var newWatermark = flow.watermark
         var boundary: [String: String] = [:]
@@ -52,7 +51,7 @@ struct ExportRunner {
                     summary.read += 1
                     if let watermarkColumn, let modified = row[watermarkColumn] {
                         if let id = row[key], previousBoundary[id] == modified {
-                            skipped += 1
+                            summary.skipped += 1
                             continue
                         }
                         if modified > (newWatermark ?? "") { newWatermark = modified }
@@ -72,7 +71,7 @@ struct ExportRunner {
             await sink.abandon()
             throw error
         }
-        summary.log = "read \(summary.read) rows, wrote \(summary.written) to \(sink.location)" + (skipped > 0 ? ", skipped \(skipped) already exported unchanged" : "") + "\n"
+        summary.log = "read \(summary.read) rows, wrote \(summary.written) to \(sink.location)" + (summary.skipped > 0 ? ", skipped \(summary.skipped) already exported unchanged" : "") + "\n"
         if watermarkColumn != nil, let newest = newWatermark, let date = formatter.date(from: newest) {
             let cutoff = formatter.string(from: date.addingTimeInterval(-overlap))
             // Rows of the window exported earlier and not read again stay known, so they are not sent twice.

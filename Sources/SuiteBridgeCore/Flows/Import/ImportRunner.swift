@@ -1,11 +1,17 @@
+import Crypto
 import Foundation
 import NetSuiteClient
 import SQLKit
 
-/// Runs an import: each row of a CSV or JSON Lines file becomes an upsert by external id. Rows NetSuite refuses are
-/// recorded with its message and path and written to the error file; the others go on. Progress is checkpointed
-/// every chunk, and a run taken over by another worker resumes there (upserts make re-sent rows harmless). The file
-/// is read a chunk at a time (``ImportSource``).
+/// Runs an import: each row of a CSV or JSON Lines file becomes an upsert by external id.
+///
+/// Every line is accounted for: a row is upserted, refused (by NetSuite, or because it cannot be read, or because
+/// its external id was already on an earlier line), or skipped (a blank line), so that read = written + failed +
+/// skipped. Refused rows are recorded with their line, external id when known, message and path, and written to the
+/// error file; the others go on. Where the rest of the file cannot be trusted (a CSV quote never closed), the rows
+/// before that line are imported and the run fails naming it. A header that lacks a mapped column fails the run
+/// before anything is sent. Progress is checkpointed every chunk, and a run taken over by another worker resumes
+/// there (upserts make re-sent rows harmless). The file is read a chunk at a time (``ImportSource``).
 struct ImportRunner {
     let context: RunContext
     let client: NetSuiteClient
@@ -13,52 +19,96 @@ struct ImportRunner {
 
     func run() async throws -> RunSummary {
         guard let spec = context.claimed.flow.definition.import else { throw SuiteBridgeError(.invalidInput, "The flow has no import settings.", remedy: "") }
-        var source = try ImportSource(path: try context.worker.core.files.sourceFile(spec.source, field: "import.source"))
-        source.skip(context.claimed.checkpoint.flatMap(Int.init) ?? 0)
+        var source = try ImportSource(path: try context.worker.core.files.sourceFile(spec.source, field: "import.source"), externalIDColumn: spec.externalIdColumn)
+        if let columns = source.columns { try Self.checkColumns(columns, of: spec) }
+        var externalIDs = ExternalIDLines()
+        var skipped = 0
+        // A resumed run reads the rows done before without sending them, to know their external ids and blank lines.
+        let resumeAt = context.claimed.checkpoint.flatMap(Int.init) ?? 0
+        while source.count < resumeAt, let row = try source.next() {
+            switch row {
+            case .values(let values, let line): _ = externalIDs.firstLine(of: values[spec.externalIdColumn] ?? "", seenOn: line)
+            case .blank: skipped += 1
+            case .refused: break
+            }
+        }
         let parallelism = max(1, client.configuration.concurrencyLimit * 2)
+        var stoppedAt: (any Error)?
         // A chunk at a time: read, upsert in parallel, checkpoint. Only one chunk's rows are in memory.
-        while true {
-            let first = source.count
+        while stoppedAt == nil {
             var chunk: [ImportSource.Row] = []
-            while chunk.count < Self.chunkSize, let row = source.next() { chunk.append(row) }
+            do {
+                while chunk.count < Self.chunkSize, let row = try source.next() { chunk.append(row) }
+            } catch {
+                stoppedAt = error  // the rows before it are still imported; nothing after it
+            }
             if chunk.isEmpty { break }
+            var sends: [(values: [String: String], line: Int)] = []
+            for row in chunk {
+                switch row {
+                case .blank:
+                    skipped += 1
+                case .refused(let line, let externalID, let message):
+                    try await context.refuse(row: line, externalID: externalID, message: message, path: nil)
+                case .values(let values, let line):
+                    let externalID = values[spec.externalIdColumn] ?? ""
+                    if let first = externalIDs.firstLine(of: externalID, seenOn: line) {
+                        try await context.refuse(row: line, externalID: externalID, message: """
+                            Line \(line): the external id \(externalID) is also on line \(first) of this file; this row was not sent, as it would overwrite \
+                            that one. Keep one row per external id.
+                            """, path: spec.externalIdColumn)
+                    } else {
+                        sends.append((values, line))
+                    }
+                }
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var running = 0
-                for (offset, row) in chunk.enumerated() {
+                for send in sends {
                     if running == parallelism {
                         try await group.next()
                         running -= 1
                     }
-                    let number = first + offset + 1
-                    group.addTask {
-                        switch row {
-                        case .values(let values): try await upsert(values, number: number, spec: spec)
-                        case .malformed(let message): try await context.refuse(row: number, externalID: nil, message: message, path: nil)
-                        }
-                    }
+                    group.addTask { try await upsert(send.values, line: send.line, spec: spec) }
                     running += 1
                 }
                 try await group.waitForAll()
             }
             let refused = try await context.refusedCount()
-            try await context.checkpoint(String(source.count), read: source.count, written: source.count - refused, failed: refused)
+            try await context.checkpoint(String(source.count), read: source.count, written: source.count - refused - skipped, failed: refused, skipped: skipped)
         }
         let total = source.count
         let refused = try await context.refusedCount()
-        var summary = RunSummary(read: total, written: total - refused, failed: refused)
+        var summary = RunSummary(read: total, written: total - refused - skipped, failed: refused, skipped: skipped)
+        let blank = skipped > 0 ? ", \(skipped) blank line\(skipped == 1 ? "" : "s") skipped" : ""
+        summary.log = "\(total) rows read: \(summary.written) upserted, \(refused) refused\(blank)"
         if refused > 0 {
             let path = try await writeErrorFile(spec.errorFile ?? spec.source + ".errors.jsonl")
-            summary.log = "\(total) rows: \(total - refused) upserted, \(refused) refused (see \(path))\n"
-        } else {
-            summary.log = "\(total) rows upserted\n"
+            summary.log += " (see \(path))"
         }
+        summary.log += "\n"
+        if let stoppedAt { throw stoppedAt }
         return summary
     }
 
-    private func upsert(_ row: [String: String], number: Int, spec: FlowDefinition.Import) async throws {
-        let externalID = row[spec.externalIdColumn].flatMap { $0.isEmpty ? nil : $0 }
-        guard let externalID else {
-            try await context.refuse(row: number, externalID: nil, message: "The row has no value in \(spec.externalIdColumn), its external id.", path: spec.externalIdColumn)
+    /// Fails before anything is sent when the CSV header lacks the external id column or a mapped column.
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming `import.mapping`, the column and the header's columns.
+    static func checkColumns(_ columns: [String], of spec: FlowDefinition.Import) throws {
+        var needed = [(column: spec.externalIdColumn, use: "the external id")]
+        for (field, mapping) in spec.mapping.sorted(by: { $0.key < $1.key }) {
+            if let column = mapping.column { needed.append((column, "the field \(field)")) }
+        }
+        for (column, use) in needed where !columns.contains(column) {
+            throw SuiteBridgeError(.invalidInput, "The header of \(spec.source) has no column \"\(column)\", which \(use) is read from; nothing was imported.",
+                                   remedy: "Add the column to the file, or change the flow's mapping. The header's columns: \(columns.joined(separator: ", ")).",
+                                   field: "import.mapping")
+        }
+    }
+
+    private func upsert(_ row: [String: String], line: Int, spec: FlowDefinition.Import) async throws {
+        guard let externalID = row[spec.externalIdColumn].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            try await context.refuse(row: line, externalID: nil, message: "Line \(line) has no value in \(spec.externalIdColumn), its external id; it was not sent. Give every row an external id.",
+                                     path: spec.externalIdColumn)
             return
         }
         var body: [String: Any] = ["externalId": externalID]
@@ -74,11 +124,11 @@ struct ImportRunner {
         do {
             _ = try await client.records.upsert(spec.recordType, externalID: externalID, json: json)
         } catch let error as NetSuiteError where error.code == .response && (400..<500).contains(error.status ?? 0) && error.status != 429 {
-            try await context.refuse(row: number, externalID: externalID, message: error.detail ?? error.message, path: error.errorPath)
+            try await context.refuse(row: line, externalID: externalID, message: error.detail ?? error.message, path: error.errorPath)
         }
     }
 
-    /// Writes the refused rows as JSON Lines; returns the file's path.
+    /// Writes the refused rows as JSON Lines (`line`, `externalId`, `message`, `path`); returns the file's path.
     private func writeErrorFile(_ path: String) async throws -> String {
         let runID = context.claimed.runID
         let refused = try await context.store.read { database in
@@ -86,7 +136,7 @@ struct ImportRunner {
         }
         var lines = ""
         for row in refused {
-            var object: [String: Any] = ["row": try row.decode(column: "row_number", as: Int.self), "message": try row.decode(column: "message", as: String.self)]
+            var object: [String: Any] = ["line": try row.decode(column: "row_number", as: Int.self), "message": try row.decode(column: "message", as: String.self)]
             if let id = try row.decode(column: "external_id", as: String?.self) { object["externalId"] = id }
             if let field = try row.decode(column: "path", as: String?.self) { object["path"] = field }
             lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
@@ -104,5 +154,20 @@ struct ImportRunner {
         defer { try? handle.close() }
         try handle.write(contentsOf: Data(lines.utf8))
         return written
+    }
+}
+
+/// The line each external id of a file was first seen on, to refuse a later row with the same id. Kept as the first
+/// 8 bytes of each id's SHA-256 (the same in every process, so a resumed run rebuilds it), not the ids themselves.
+struct ExternalIDLines {
+    private var lines: [UInt64: Int] = [:]
+
+    /// Records `externalID` on `line`; returns the earlier line it was on, if any. An empty id is never recorded.
+    mutating func firstLine(of externalID: String, seenOn line: Int) -> Int? {
+        guard !externalID.isEmpty else { return nil }
+        let key = SHA256.hash(data: Data(externalID.utf8)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        if let first = lines[key] { return first }
+        lines[key] = line
+        return nil
     }
 }
