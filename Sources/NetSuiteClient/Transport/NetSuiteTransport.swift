@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NetSuiteAuth
@@ -48,13 +49,35 @@ public struct HTTPClientTransport: NetSuiteTransport, TokenEndpointTransport {
     public let client: HTTPClient
     /// The largest response body read, in bytes. Default 128 MiB.
     public var maxResponseBytes: Int
+    /// When set, only URLs it accepts are sent; any other fails at once, without a connection
+    /// (``RefusedDestination``): a sandbox, e.g. a staging copy that must never call production NetSuite.
+    public var allows: (@Sendable (URL) -> Bool)?
 
-    public init(client: HTTPClient = .shared, maxResponseBytes: Int = 128 * 1024 * 1024) {
+    /// The process-wide client NetSuite requests go through by default: async-http-client's shared settings, but a
+    /// connection NetSuite does not accept within 10 seconds fails that attempt (the shared client waits 90), so an
+    /// unreachable account is reported in about a minute of retries rather than nine.
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    public init(client: HTTPClient = HTTPClientTransport.sharedClient, maxResponseBytes: Int = 128 * 1024 * 1024, allows: (@Sendable (URL) -> Bool)? = nil) {
         self.client = client
         self.maxResponseBytes = maxResponseBytes
+        self.allows = allows
+    }
+
+    /// A request to a URL the transport's ``allows`` refuses.
+    public struct RefusedDestination: Error, CustomStringConvertible {
+        public var url: String
+        public var description: String { "\(url) is not a destination this server may reach (the operator allows only its allowlist)" }
     }
 
     public func send(_ request: NetSuiteHTTPRequest, timeout: Duration) async throws -> NetSuiteHTTPResponse {
+        if let allows, !(URL(string: request.url).map(allows) ?? false) {
+            throw RefusedDestination(url: request.url)
+        }
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }

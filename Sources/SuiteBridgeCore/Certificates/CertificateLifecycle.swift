@@ -35,7 +35,7 @@ public struct CertificateLifecycle: Sendable {
     func oauth2Instance(_ name: String, in database: any SQLDatabase) async throws -> InstanceRows.Row {
         let row = try await InstanceRows.instance(named: name, in: database)
         guard row.instance.authMethod == .clientCredentials else {
-            throw SuiteBridgeError(.invalidInput, "\(name) uses OAuth 1 token-based auth, which has no certificates.",
+            throw SuiteBridgeError(.conflict, "\(name) uses OAuth 1 token-based auth, which has no certificates.",
                                    remedy: "Certificates belong to OAuth 2 client credentials instances.", field: "instance")
         }
         return row

@@ -47,6 +47,11 @@ public struct CoreContext: Sendable {
         self.secrets = secrets
         self.audit = AuditLog(store: store)
         self.actor = actor
+        var transport = transport
+        if destinations.onlyAllowlisted {
+            // A sandbox: NetSuite requests, the token exchange and doctor's probe reach only the allowlist.
+            transport.allows = { url in destinations.allowsNetSuiteRequest(to: url) }
+        }
         self.transport = transport
         self.logger = logger
         self.now = now

@@ -41,8 +41,9 @@ public struct InstanceDraft: Sendable {
 /// Checks of user input, each naming the field and the fix.
 enum InstanceValidation {
     static func name(_ name: String) throws -> String {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
-        guard !name.isEmpty, name.count <= 64, name.unicodeScalars.allSatisfy(allowed.contains), name.first != "-" else {
+        // openapi.yaml states the same rule as the pattern of `Name`: ^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63}$
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+        guard !name.isEmpty, name.unicodeScalars.count <= 64, name.unicodeScalars.allSatisfy(allowed.contains), name.first != "-" else {
             throw SuiteBridgeError(.invalidInput, "\"\(name)\" is not a usable instance name.",
                                    remedy: "Use 1 to 64 letters, digits, '-', '_' or '.', not starting with '-' (e.g. acme-sandbox).", field: "name")
         }

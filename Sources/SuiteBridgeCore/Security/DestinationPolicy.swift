@@ -15,15 +15,28 @@ import Glibc
 public struct DestinationPolicy: Sendable, Hashable {
     /// `host` (any port) or `host:port` entries, lower case.
     public let allowlist: Set<String>
+    /// Whether nothing outside the allowlist may be reached, NetSuite included: a sandbox (a staging copy of the
+    /// store, a CI run) that must never call production NetSuite or public endpoints.
+    public let onlyAllowlisted: Bool
 
     /// The policy with `allowlist` entries `HOST` or `HOST:PORT`.
-    public init(allowlist: some Sequence<String> = []) {
+    public init(allowlist: some Sequence<String> = [], onlyAllowlisted: Bool = false) {
         self.allowlist = Set(allowlist.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        self.onlyAllowlisted = onlyAllowlisted
     }
 
-    /// The allowlist in `SUITEBRIDGE_ALLOW_DESTINATIONS` (comma-separated) plus `extra`.
-    public static func fromEnvironment(_ environment: [String: String], extra: [String] = []) -> DestinationPolicy {
-        DestinationPolicy(allowlist: (environment["SUITEBRIDGE_ALLOW_DESTINATIONS"] ?? "").split(separator: ",").map(String.init) + extra)
+    /// The allowlist in `SUITEBRIDGE_ALLOW_DESTINATIONS` (comma-separated) plus `extra`; only the allowlist when
+    /// `onlyAllowlisted` or `SUITEBRIDGE_ONLY_ALLOWED_DESTINATIONS` is `1` or `true`.
+    public static func fromEnvironment(_ environment: [String: String], extra: [String] = [], onlyAllowlisted: Bool = false) -> DestinationPolicy {
+        let only = onlyAllowlisted || ["1", "true"].contains((environment["SUITEBRIDGE_ONLY_ALLOWED_DESTINATIONS"] ?? "").lowercased())
+        return DestinationPolicy(allowlist: (environment["SUITEBRIDGE_ALLOW_DESTINATIONS"] ?? "").split(separator: ",").map(String.init) + extra, onlyAllowlisted: only)
+    }
+
+    /// Whether a NetSuite request to `url` may be sent: always, unless ``onlyAllowlisted``.
+    public func allowsNetSuiteRequest(to url: URL) -> Bool {
+        guard onlyAllowlisted else { return true }
+        guard let host = url.host?.lowercased() else { return false }
+        return isAllowlisted(host: host, port: url.port ?? (url.scheme?.lowercased() == "http" ? 80 : 443))
     }
 
     /// Checks an export URL's form and, unless allowlisted, the addresses its host resolves to.
@@ -36,6 +49,10 @@ public struct DestinationPolicy: Sendable, Hashable {
         }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
         if isAllowlisted(host: host, port: port) { return url }
+        if onlyAllowlisted {
+            throw SuiteBridgeError(.invalidInput, "\(host) is not in this server's allowlist, and it reaches nothing else.",
+                                   remedy: "Have the operator allow this host (serve --allow-destination \(host):\(port)).", field: field)
+        }
         guard scheme == "https" else {
             throw SuiteBridgeError(.invalidInput, "\(text) is not https.",
                                    remedy: "Use https, or have the operator allow this host (serve --allow-destination \(host):\(port)).", field: field)

@@ -14,10 +14,11 @@ public struct Workspace: Sendable {
     /// Opens the store (`databaseURL`, else `SUITEBRIDGE_DATABASE_URL`, else the SQLite file in the home folder)
     /// and the master key, and settles a key rotation a crash interrupted. Flow files stay under `filesRoot`, else
     /// `SUITEBRIDGE_FILES_ROOT`, else `$SUITEBRIDGE_HOME/files` (made 0700); flows send data to public https
-    /// endpoints and the hosts in `allowDestinations` and `SUITEBRIDGE_ALLOW_DESTINATIONS`.
+    /// endpoints and the hosts in `allowDestinations` and `SUITEBRIDGE_ALLOW_DESTINATIONS`; with
+    /// `onlyAllowedDestinations` (or `SUITEBRIDGE_ONLY_ALLOWED_DESTINATIONS=1`) nothing else is reached, NetSuite included.
     /// - Throws: ``SuiteBridgeError`` `.store` or `.masterKey` (a key that is not the store's names both key ids).
     public static func open(
-        databaseURL: String? = nil, filesRoot: String? = nil, allowDestinations: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment, actor: String,
+        databaseURL: String? = nil, filesRoot: String? = nil, allowDestinations: [String] = [], onlyAllowedDestinations: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment, actor: String,
         logger: Logger = Logger(label: "suitebridge"), now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> Workspace {
         let home = SuiteBridgeHome.fromEnvironment(environment)
@@ -29,7 +30,7 @@ public struct Workspace: Sendable {
             let files = try FileBoundary(root: filesRoot ?? environment["SUITEBRIDGE_FILES_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? home.path + "/files")
             return Workspace(home: home, store: store, secrets: secrets,
                              context: CoreContext(store: store, secrets: secrets, actor: actor, logger: logger, now: now, files: files,
-                                                  destinations: .fromEnvironment(environment, extra: allowDestinations)))
+                                                  destinations: .fromEnvironment(environment, extra: allowDestinations, onlyAllowlisted: onlyAllowedDestinations)))
         } catch {
             await store.close()
             throw error

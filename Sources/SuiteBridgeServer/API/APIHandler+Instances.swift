@@ -14,7 +14,7 @@ extension APIHandler {
 
     func createInstance(_ input: Operations.CreateInstance.Input) async throws -> Operations.CreateInstance.Output {
         guard case .json(let body) = input.body else { throw APIError.badBody("expected application/json") }
-        let instance = try await core.instances.add(body.draft)
+        let instance = try await core.instances.add(try body.draft())
         return .created(.init(headers: .init(location: APIPath.instance(instance.name)), body: .json(try await representation(instance))))
     }
 
@@ -24,6 +24,9 @@ extension APIHandler {
 
     func editInstance(_ input: Operations.EditInstance.Input) async throws -> Operations.EditInstance.Output {
         guard case .json(let body) = input.body else { throw APIError.badBody("expected application/json") }
+        guard !body.isEmpty else {
+            throw SuiteBridgeError(.invalidInput, "Nothing to change.", remedy: "Give at least one field to change (see openapi.yaml).")
+        }
         var instance = try await core.instances.instance(named: input.path.name)
         if !body.changes.isEmpty { instance = try await core.instances.edit(instance.name, body.changes) }
         if let days = body.rotationDaysBefore { try await core.certificates.setRotationPolicy(instance.name, daysBeforeExpiry: days) }

@@ -35,7 +35,19 @@ extension Components.Schemas.Certificate {
 
 extension Components.Schemas.CreateInstance {
     /// The instance to add: the seed guides' fields for the chosen auth method.
-    var draft: InstanceDraft {
+    /// The draft the core checks.
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming a field the auth method does not have (a mix-up the
+    ///   user should hear about rather than have ignored).
+    func draft() throws -> InstanceDraft {
+        let foreign: [(String, Bool)] = switch auth {
+        case .tba: [("clientId", clientId != nil), ("privateKeyPem", privateKeyPem != nil), ("certificateId", certificateId != nil), ("certificatePem", certificatePem != nil)]
+        case .clientCredentials: [("consumerSecret", consumerSecret != nil), ("tokenId", tokenId != nil), ("tokenSecret", tokenSecret != nil)]
+        }
+        if let field = foreign.first(where: \.1)?.0 {
+            throw SuiteBridgeError(.invalidInput, "\(field) does not belong to \(auth == .tba ? "OAuth 1 (tba)" : "OAuth 2 (client-credentials)") instances.",
+                                   remedy: auth == .tba ? "Give consumerKey, consumerSecret, tokenId and tokenSecret, or use auth client-credentials."
+                                                        : "Give clientId, privateKeyPem, certificateId and certificatePem, or use auth tba.", field: field)
+        }
         let credentials: InstanceDraft.Credentials = switch auth {
         case .tba:
             .tokenBased(consumerKey: consumerKey ?? "", consumerSecret: consumerSecret ?? "", tokenID: tokenId ?? "", tokenSecret: tokenSecret ?? "")
@@ -49,6 +61,9 @@ extension Components.Schemas.CreateInstance {
 }
 
 extension Components.Schemas.EditInstance {
+    /// Whether the body changes nothing (no field given).
+    var isEmpty: Bool { changes.isEmpty && rotationDaysBefore == nil }
+
     var changes: Instances.Changes {
         .init(accountID: accountId, consumerKey: consumerKey ?? clientId, consumerSecret: consumerSecret, tokenID: tokenId, tokenSecret: tokenSecret,
               roleID: roleId, entityID: entityId, baseURL: baseUrl, concurrencyLimit: concurrencyLimit, newName: name)

@@ -19,14 +19,18 @@ public struct SuiteBridgeServer: Sendable {
         /// The addresses of reverse proxies whose `X-Forwarded-For` names the client, for the failed-login limit;
         /// from anyone else the header is ignored. Empty by default.
         public var trustedProxies: Set<String>
+        /// How many wrong tokens one client address may send in a minute before its further wrong tokens get 429
+        /// (a valid token is never refused). 10 by default.
+        public var failedLoginLimit: Int
 
         public init(host: String = "127.0.0.1", port: Int = 8080, banner: String? = nil, certificateCheckInterval: Duration = .seconds(3600),
-                    trustedProxies: Set<String> = []) {
+                    trustedProxies: Set<String> = [], failedLoginLimit: Int = 10) {
             self.host = host
             self.port = port
             self.banner = banner
             self.certificateCheckInterval = certificateCheckInterval
             self.trustedProxies = trustedProxies
+            self.failedLoginLimit = failedLoginLimit
         }
     }
 
@@ -34,7 +38,7 @@ public struct SuiteBridgeServer: Sendable {
     public let configuration: Configuration
     let tokens: APITokens
     let sessions = DashboardSessions()
-    let limiter = FailedLoginLimiter()
+    let limiter: FailedLoginLimiter
     let metrics: ServerMetrics
     let dashboard: Dashboard
 
@@ -44,6 +48,7 @@ public struct SuiteBridgeServer: Sendable {
         self.workspace = workspace
         self.metrics = metrics
         self.configuration = configuration
+        self.limiter = FailedLoginLimiter(limit: configuration.failedLoginLimit)
         self.tokens = APITokens(store: workspace.store)
         self.dashboard = try Dashboard(banner: configuration.banner)
     }
@@ -65,9 +70,12 @@ public struct SuiteBridgeServer: Sendable {
 
         let api = router.group()
             .add(middleware: APIErrorMiddleware())
+            .add(middleware: RequestBodyChecks())
+        let documented = DocumentedMethods()
+        router.add(middleware: MethodNotAllowedMiddleware(methods: documented))
         do {
             try APIHandler(server: self).registerHandlers(
-                on: api, configuration: APIHandler.configuration, middlewares: [PlainResponseHeaders(), APIAuthentication(bearer: bearer)])
+                on: documented.recording(on: api), configuration: APIHandler.configuration, middlewares: [PlainResponseHeaders(), APIAuthentication(bearer: bearer), EmptyBodyIsNoBody()])
         } catch {
             // Only a malformed server URL in the document makes this fail; its paths are fixed at build time.
             preconditionFailure("openapi.yaml's server URL is not a URL: \(error)")

@@ -28,9 +28,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("allow-destination"),
             help: "A host (HOST or HOST:PORT) exports may send to over http or on a private address (repeatable; also $SUITEBRIDGE_ALLOW_DESTINATIONS).")
     var allowDestinations: [String] = []
+    @Flag(name: .customLong("only-allowed-destinations"),
+          help: "Reach nothing but the allowed destinations, NetSuite included: a sandbox such as a staging copy of the store (also $SUITEBRIDGE_ONLY_ALLOWED_DESTINATIONS=1).")
+    var onlyAllowedDestinations = false
     @Option(name: .customLong("trusted-proxy"),
             help: "A reverse proxy's address whose X-Forwarded-For names the client (repeatable; also $SUITEBRIDGE_TRUSTED_PROXIES, comma-separated).")
     var trustedProxies: [String] = []
+    @Option(name: .customLong("failed-login-limit"),
+            help: "Wrong tokens one client address may send in a minute before its further wrong tokens get 429 (1 to 100000; a valid token is never refused).")
+    var failedLoginLimit = 10
+
+    func validate() throws {
+        guard (1...100_000).contains(failedLoginLimit) else {
+            throw ValidationError("--failed-login-limit must be between 1 and 100000.")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "suitebridge.server")
@@ -48,8 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
             // The demo's instances talk to the local simulator: the operator allows it by asking for the demo.
             environment["SUITEBRIDGE_ALLOW_DESTINATIONS"] = ((environment["SUITEBRIDGE_ALLOW_DESTINATIONS"].map { [$0] } ?? []) + ["127.0.0.1"]).joined(separator: ",")
         }
-        let workspace = try await Workspace.open(databaseURL: database, filesRoot: filesRoot, allowDestinations: allowDestinations, environment: environment,
-                                                 actor: "server", logger: logger)
+        let workspace = try await Workspace.open(databaseURL: database, filesRoot: filesRoot, allowDestinations: allowDestinations,
+                                                 onlyAllowedDestinations: onlyAllowedDestinations, environment: environment, actor: "server", logger: logger)
         OpenWorkspaces.register(workspace)
         let banner = demo ? "Demo: connected to a local NetSuite simulator, not to NetSuite." : nil
         let metrics = ServerMetrics()
@@ -57,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         let proxies = Set(trustedProxies + (environment["SUITEBRIDGE_TRUSTED_PROXIES"] ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty })
-        let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(host: host, port: port, banner: banner, trustedProxies: proxies),
+        let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(host: host, port: port, banner: banner, trustedProxies: proxies,
+                                                                                      failedLoginLimit: failedLoginLimit),
                                            metrics: metrics)
         let firstToken = try await server.createFirstTokenIfNeeded()
         let shownHost = host.contains(":") ? "[\(host)]" : host

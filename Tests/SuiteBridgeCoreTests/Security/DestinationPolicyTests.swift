@@ -39,6 +39,25 @@ struct DestinationPolicyTests {
         #expect(DestinationPolicy.fromEnvironment(["SUITEBRIDGE_ALLOW_DESTINATIONS": "a.example:8080, B.example"]).allowlist == ["a.example:8080", "b.example"])
     }
 
+    @Test("a sandbox reaches only its allowlist: NetSuite requests to any other host fail at once, without a connection; exports too")
+    func sandbox() async throws {
+        let policy = DestinationPolicy.fromEnvironment(["SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1", "SUITEBRIDGE_ONLY_ALLOWED_DESTINATIONS": "1"])
+        #expect(policy.onlyAllowlisted)
+        #expect(await Self.refusal(policy, "https://93.184.216.34/in")?.contains("allowlist") == true)
+        #expect(await Self.refusal(policy, "http://127.0.0.1:9000/in") == nil)
+        #expect(policy.allowsNetSuiteRequest(to: URL(string: "http://127.0.0.1:8080/services/rest/record/v1/customer")!))
+        #expect(!policy.allowsNetSuiteRequest(to: URL(string: "https://1234567.suitetalk.api.netsuite.com/services/rest/record/v1/customer")!))
+        #expect(DestinationPolicy(allowlist: []).allowsNetSuiteRequest(to: URL(string: "https://1234567.suitetalk.api.netsuite.com/")!))
+        try await TestDatabases.withStore(.sqlite) { store, folder in
+            let core = CoreContext(store: store, secrets: SecretBox(masterKey: .generate(source: .environment)), actor: "test", logger: quietLogger, destinations: policy)
+            try await core.instances.add(InstanceDraft(name: "production", accountID: "1234567",
+                                                       credentials: .tokenBased(consumerKey: "k", consumerSecret: "s", tokenID: "t", tokenSecret: "u")))
+            let result = try await core.diagnostics.test("production")
+            #expect(!result.passed)
+            #expect("\(result.failure?.message ?? "") \(result.steps.map(\.detail))".contains("allowlist"), "\(String(describing: result.failure))")
+        }
+    }
+
     @Test("a redirect is not followed: the batch fails, naming the redirect, and nothing reaches where it pointed")
     func noRedirects() async throws {
         let router = Router()
