@@ -70,6 +70,18 @@ indirect enum RecordFilter: Sendable {
         var tokens: [String]
         var type: RecordType
         var position = 0
+        /// Parentheses open now, and conditions joined so far: both bounded, since parsing and matching recurse.
+        var depth = 0
+        var joins = 0
+
+        /// The deepest nesting of parentheses, and the most conditions joined by AND and OR.
+        static let maximumDepth = 50
+        static let maximumJoins = 500
+
+        mutating func join() throws(RecordError) {
+            joins += 1
+            if joins > Self.maximumJoins { throw invalid("The filter joins more than \(Self.maximumJoins) conditions.") }
+        }
 
         var atEnd: Bool { position >= tokens.count }
         var current: String? { atEnd ? nil : tokens[position] }
@@ -83,6 +95,7 @@ indirect enum RecordFilter: Sendable {
             var left = try parseAnd()
             while current?.uppercased() == "OR" {
                 position += 1
+                try join()
                 left = .or(left, try parseAnd())
             }
             return left
@@ -92,6 +105,7 @@ indirect enum RecordFilter: Sendable {
             var left = try parseTerm()
             while current?.uppercased() == "AND" {
                 position += 1
+                try join()
                 left = .and(left, try parseTerm())
             }
             return left
@@ -100,6 +114,9 @@ indirect enum RecordFilter: Sendable {
         mutating func parseTerm() throws(RecordError) -> RecordFilter {
             if current == "(" {
                 position += 1
+                depth += 1
+                defer { depth -= 1 }
+                if depth > Self.maximumDepth { throw invalid("The filter nests parentheses more than \(Self.maximumDepth) deep.") }
                 let inner = try parseOr()
                 guard next() == ")" else { throw invalid("Missing ).") }
                 return inner

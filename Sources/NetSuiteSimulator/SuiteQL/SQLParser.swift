@@ -11,6 +11,17 @@ struct SQLParser {
 
     private var tokens: [(token: Token, original: String)] = []
     private var position = 0
+    /// How deep the expression being parsed is nested (parentheses, NOT, unary signs, CASE, function arguments).
+    private var depth = 0
+    /// Expression nodes made so far: a chain `a OR b OR …` is as deep a tree as it is long.
+    private var nodes = 0
+
+    /// The deepest nesting parsed: far beyond real queries, far within a 512 KiB task stack.
+    static let maximumDepth = 100
+    /// The longest chain of one operator (`a OR b OR …`), which the evaluator walks as deep as it is long.
+    static let maximumChain = 500
+    /// The most expression nodes in one query.
+    static let maximumNodes = 20_000
 
     init(_ text: String) throws(SuiteQLError) {
         tokens = try Self.tokenize(text)
@@ -214,20 +225,52 @@ struct SQLParser {
 
     // MARK: Expressions
 
+    /// Enters one level of nesting, counting one node.
+    /// - Throws: ``SuiteQLError/tooComplex`` beyond ``maximumDepth`` or ``maximumNodes``.
+    private mutating func enter() throws(SuiteQLError) {
+        depth += 1
+        try count()
+        if depth > Self.maximumDepth { throw .tooComplex }
+    }
+
+    private mutating func count() throws(SuiteQLError) {
+        nodes += 1
+        if nodes > Self.maximumNodes { throw .tooComplex }
+    }
+
     mutating func parseExpression() throws(SuiteQLError) -> SQLExpr {
+        try enter()
+        defer { depth -= 1 }
         var left = try parseAnd()
-        while accept("OR") { left = .binary("OR", left, try parseAnd()) }
+        // A left-deep chain: each link makes the tree one level deeper for the evaluator.
+        var chain = 0
+        while accept("OR") {
+            chain += 1
+            if depth + chain > Self.maximumChain { throw .tooComplex }
+            try count()
+            left = .binary("OR", left, try parseAnd())
+        }
         return left
     }
 
     private mutating func parseAnd() throws(SuiteQLError) -> SQLExpr {
         var left = try parseNot()
-        while accept("AND") { left = .binary("AND", left, try parseNot()) }
+        var chain = 0
+        while accept("AND") {
+            chain += 1
+            if depth + chain > Self.maximumChain { throw .tooComplex }
+            try count()
+            left = .binary("AND", left, try parseNot())
+        }
         return left
     }
 
     private mutating func parseNot() throws(SuiteQLError) -> SQLExpr {
-        if accept("NOT") { return .not(try parseNot()) }
+        if accept("NOT") {
+            try enter()
+            defer { depth -= 1 }
+            return .not(try parseNot())
+        }
         return try parsePredicate()
     }
 
@@ -263,7 +306,11 @@ struct SQLParser {
 
     private mutating func parseAdditive() throws(SuiteQLError) -> SQLExpr {
         var left = try parseMultiplicative()
+        var chain = 0
         while true {
+            chain += 1
+            if depth + chain > Self.maximumChain { throw .tooComplex }
+            try count()
             if accept("+") { left = .binary("+", left, try parseMultiplicative()) }
             else if accept("-") { left = .binary("-", left, try parseMultiplicative()) }
             else if accept("||") { left = .binary("||", left, try parseMultiplicative()) }
@@ -273,7 +320,11 @@ struct SQLParser {
 
     private mutating func parseMultiplicative() throws(SuiteQLError) -> SQLExpr {
         var left = try parseUnary()
+        var chain = 0
         while true {
+            chain += 1
+            if depth + chain > Self.maximumChain { throw .tooComplex }
+            try count()
             if accept("*") { left = .binary("*", left, try parseUnary()) }
             else if accept("/") { left = .binary("/", left, try parseUnary()) }
             else { return left }
@@ -281,8 +332,13 @@ struct SQLParser {
     }
 
     private mutating func parseUnary() throws(SuiteQLError) -> SQLExpr {
-        if accept("-") { return .negate(try parseUnary()) }
-        if accept("+") { return try parseUnary() }
+        if accept("-") || accept("+") {
+            let negative = tokens[position - 1].token == .symbol("-")
+            try enter()
+            defer { depth -= 1 }
+            let operand = try parseUnary()
+            return negative ? .negate(operand) : operand
+        }
         return try parsePrimary()
     }
 

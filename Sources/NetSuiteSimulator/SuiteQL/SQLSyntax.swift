@@ -78,6 +78,10 @@ struct SuiteQLError: Error, Sendable, Equatable {
 
     static let unsupported = SuiteQLError(description: "Search error occurred: Invalid or unsupported search.")
 
+    /// An expression nested deeper, or longer, than ``SQLParser/maximumDepth`` / ``SQLParser/maximumNodes``: refused
+    /// before it could exhaust the stack of the parser or the evaluator (both recurse over the tree).
+    static let tooComplex = SuiteQLError(description: "Search error occurred: The query is too complex (nested too deeply or too many conditions).")
+
     static func unknownIdentifier(_ name: String, available: String) -> SuiteQLError {
         SuiteQLError(description: "Search error occurred: Unknown identifier '\(name)'. Available identifiers are: {\(available)}.")
     }
