@@ -43,6 +43,24 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", exact: "1.5.0"),
     ],
     targets: [
+        // Fuzzing: the targets (Fuzz/Sources/FuzzTargets) and their libFuzzer entry point; see Scripts/fuzz.sh.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["NetSuiteAuth", "NetSuiteClient", "NetSuiteSimulator", "SuiteBridgeCore"],
+            path: "Fuzz/Sources/FuzzTargets",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "suitebridge-fuzz",
+            dependencies: ["FuzzTargets"],
+            path: "Fuzz/Sources/suitebridge-fuzz",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FuzzTargetsTests",
+            dependencies: ["FuzzTargets"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "NetSuiteAuth",
             dependencies: [

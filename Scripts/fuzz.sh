@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets (Fuzz/Sources/FuzzTargets) with AddressSanitizer, each for SECONDS (default 30), from
+# the committed seed corpus (Fuzz/corpus/TARGET; new inputs go to .build-fuzz/corpus/TARGET, never into the repo).
+# Usage: Scripts/fuzz.sh [SECONDS] [TARGET…]   (all targets when none is named)
+# A crash stops with its input in .build-fuzz/artifacts/TARGET/: copy it to Fuzz/regressions/TARGET/ (replayed by
+# FuzzTargetsTests), fix the bug, run again. Exits non-zero when any target crashed, leaked or timed out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+shift || true
+scratch=.build-fuzz
+swift build --product suitebridge-fuzz --scratch-path "$scratch" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING 2>&1 | grep -E "error|Compiling|Build" | tail -3
+binary="$scratch/debug/suitebridge-fuzz"
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then targets=($(ls Fuzz/corpus)); fi
+failed=()
+for target in "${targets[@]}"; do
+    mkdir -p "$scratch/corpus/$target" "$scratch/artifacts/$target"
+    log="$scratch/artifacts/$target/fuzz.log"
+    # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: growing past 2 GiB is a bug.
+    if SUITEBRIDGE_FUZZ_TARGET="$target" "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+        -artifact_prefix="$scratch/artifacts/$target/" "$scratch/corpus/$target" "Fuzz/corpus/$target" > "$log" 2>&1; then
+        echo "$target: $(grep -E '^Done|#[0-9]+.*DONE' "$log" | tail -1)"
+    else
+        echo "$target: FAILED (see $log)"; grep -E 'ERROR|SUMMARY|crash-|timeout-|oom-' "$log" | head -5
+        failed+=("$target")
+    fi
+done
+if [ ${#failed[@]} -gt 0 ]; then echo "failed: ${failed[*]}"; exit 1; fi
