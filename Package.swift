@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "SuiteBridgeServer", targets: ["SuiteBridgeServer"]),
         .library(name: "SuiteBridgeAPIClient", targets: ["SuiteBridgeAPIClient"]),
         .executable(name: "suitebridge", targets: ["suitebridge"]),
+        // For Fuzz/Package.swift only (the libFuzzer build): not an API.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
@@ -43,17 +45,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", exact: "1.5.0"),
     ],
     targets: [
-        // Fuzzing: the targets (Fuzz/Sources/FuzzTargets) and their libFuzzer entry point; see Scripts/fuzz.sh.
+        // Fuzzing: the targets (Fuzz/Sources/FuzzTargets); Fuzz/Package.swift builds their libFuzzer entry point.
         .target(
             name: "FuzzTargets",
             dependencies: ["NetSuiteAuth", "NetSuiteClient", "NetSuiteSimulator", "SuiteBridgeCore"],
             path: "Fuzz/Sources/FuzzTargets",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "suitebridge-fuzz",
-            dependencies: ["FuzzTargets"],
-            path: "Fuzz/Sources/suitebridge-fuzz",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,14 +3,16 @@
 # the committed seed corpus (Fuzz/corpus/TARGET; new inputs go to .build-fuzz/corpus/TARGET, never into the repo).
 # Usage: Scripts/fuzz.sh [SECONDS] [TARGET…]   (all targets when none is named)
 # A crash stops with its input in .build-fuzz/artifacts/TARGET/: copy it to Fuzz/regressions/TARGET/ (replayed by
-# FuzzTargetsTests), fix the bug, run again. Exits non-zero when any target crashed, leaked or timed out.
+# FuzzTargetsTests in `swift test`), fix the bug, run again. Exits non-zero when any target crashed, leaked or timed out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 shift || true
 scratch=.build-fuzz
-swift build --product suitebridge-fuzz --scratch-path "$scratch" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING 2>&1 | grep -E "error|Compiling|Build" | tail -3
+mkdir -p "$scratch"
+# Fuzz/Package.swift: only the targets' code, instrumented by SwiftPM's sanitizers.
+swift build --package-path Fuzz --scratch-path "$scratch" --sanitize fuzzer --sanitize address > "$scratch/build.log" 2>&1 \
+    || { grep -E "error" "$scratch/build.log" | head -20; exit 1; }
 binary="$scratch/debug/suitebridge-fuzz"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=($(ls Fuzz/corpus)); fi
