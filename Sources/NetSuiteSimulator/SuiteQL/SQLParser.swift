@@ -149,8 +149,9 @@ struct SQLParser {
         if accept("DISTINCT") { distinct = true }
         var top: Int?
         if accept("TOP") {
-            guard case .number(let n) = advance().token, n >= 0 else { throw .unsupported }
-            top = Int(n)
+            // A whole number a row count can be (found by fuzzing: TOP 3555…5 trapped converting to Int).
+            guard case .number(let n) = advance().token, n >= 0, n == n.rounded(), let count = Int(exactly: min(n, 1e15)) else { throw .unsupported }
+            top = count
         }
         var items: [SQLSelectItem] = []
         repeat {

@@ -143,13 +143,15 @@ extension SuiteQLEvaluator {
             }
             return first.number.map { .number($0 < 0 ? ($0).rounded(.up) : ($0).rounded(.down)) } ?? .null
         case "SUBSTR":
-            guard !first.isNull, let start = values.count > 1 ? values[1].number : nil else { return .null }
+            // Positions and lengths are clamped to what a string can hold: a huge or non-finite number must not trap.
+            func position(_ value: Double) -> Int? { value.isFinite ? Int(max(-1e12, min(1e12, value)).rounded(.towardZero)) : nil }
+            guard !first.isNull, let startValue = values.count > 1 ? values[1].number : nil, let start = position(startValue) else { return .null }
             let characters = Array(first.text)
-            var from = Int(start) - 1
-            if Int(start) < 0 { from = characters.count + Int(start) }
+            var from = start - 1
+            if start < 0 { from = characters.count + start }
             from = max(0, from)
             guard from < characters.count else { return .null }
-            let length = values.count > 2 ? Int(values[2].number ?? 0) : characters.count - from
+            guard let length = values.count > 2 ? position(values[2].number ?? 0) : characters.count - from else { return .null }
             return .string(String(characters[from..<min(characters.count, from + max(0, length))]))
         case "TO_DATE":
             guard !first.isNull else { return .null }

@@ -133,7 +133,7 @@ struct SuiteQLEvaluator {
             if case .column(nil, let name) = order.expression, let index = names.firstIndex(of: name) {
                 orderKeys.append((.output(index), order.ascending))
             } else if case .literal(.number(let position)) = order.expression {
-                guard position >= 1, Int(position) <= names.count else { throw .unsupported }
+                guard position >= 1, position <= Double(names.count) else { throw .unsupported }
                 orderKeys.append((.output(Int(position) - 1), order.ascending))
             } else {
                 orderKeys.append((.source(try compile(order.expression, visible: scopes.count, allowAggregates: grouped)), order.ascending))
