@@ -155,10 +155,17 @@ struct SuiteQLPageParser {
             case UInt8(ascii: "f"): output.append(0x0C)
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
-                if (0xD800...0xDBFF).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                if (0xD800...0xDBFF).contains(scalar), index + 5 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                    // A high surrogate joins only a low one that follows (found by fuzzing: "\uDaf9\u1Def" underflowed);
+                    // otherwise it becomes U+FFFD and the next escape is read on its own.
+                    let saved = index
                     index += 2
                     let low = try hex4()
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    if (0xDC00...0xDFFF).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        index = saved
+                    }
                 }
                 output += Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
             default: output.append(escaped)
