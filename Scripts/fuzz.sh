@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets (Fuzz/Sources/FuzzTargets) with AddressSanitizer, each for SECONDS (default 30), from
 # the committed seed corpus (Fuzz/corpus/TARGET; new inputs go to .build-fuzz/corpus/TARGET, never into the repo).
-# Usage: [FUZZ_SEED=N] Scripts/fuzz.sh [SECONDS] [TARGET…]   (all targets when none is named; seed 0: a random one)
+# Usage: [FUZZ_SEED=N] [FUZZ_RUNS=N] Scripts/fuzz.sh [SECONDS] [TARGET…]   (all targets when none is named; seed 0 or
+# none: a random one)
 # A crash stops with its input in .build-fuzz/artifacts/TARGET/: copy it to Fuzz/regressions/TARGET/ (replayed by
 # FuzzTargetsTests in `swift test`), fix the bug, run again. Exits non-zero when any target crashed, leaked or timed out.
 set -euo pipefail
@@ -16,13 +17,19 @@ swift build --package-path Fuzz --scratch-path "$scratch" --sanitize fuzzer --sa
 binary="$scratch/debug/suitebridge-fuzz"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=($(ls Fuzz/corpus)); fi
+# CI's run is reproducible: FUZZ_SEED fixes libFuzzer's choices, FUZZ_RUNS caps the inputs per target (whichever of
+# it and SECONDS comes first), each target starts from the committed seeds alone, and Swift's hashing is fixed.
+export SWIFT_DETERMINISTIC_HASHING=1
+runs=()
+work="$scratch/corpus"
+if [ -n "${FUZZ_RUNS:-}" ]; then runs=(-runs="$FUZZ_RUNS"); work=$(mktemp -d); fi
 failed=()
 for target in "${targets[@]}"; do
-    mkdir -p "$scratch/corpus/$target" "$scratch/artifacts/$target"
+    mkdir -p "$work/$target" "$scratch/artifacts/$target"
     log="$scratch/artifacts/$target/fuzz.log"
     # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: growing past 2 GiB is a bug.
-    if SUITEBRIDGE_FUZZ_TARGET="$target" "$binary" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-        -artifact_prefix="$scratch/artifacts/$target/" "$scratch/corpus/$target" "Fuzz/corpus/$target" > "$log" 2>&1; then
+    if SUITEBRIDGE_FUZZ_TARGET="$target" "$binary" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 \
+        -max_len=65536 -artifact_prefix="$scratch/artifacts/$target/" "$work/$target" "Fuzz/corpus/$target" > "$log" 2>&1; then
         echo "$target: $(grep -E '^Done|#[0-9]+.*DONE' "$log" | tail -1)"
     else
         echo "$target: FAILED (see $log)"; grep -E 'ERROR|SUMMARY|crash-|timeout-|oom-' "$log" | head -5

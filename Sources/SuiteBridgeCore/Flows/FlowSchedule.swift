@@ -68,7 +68,8 @@ public struct FlowSchedule: Sendable, Hashable {
                 guard let low = Int(body[..<dash]), let high = Int(body[body.index(after: dash)...]), low <= high else { return nil }
                 bounds = low...high
             } else {
-                guard let value = Int(body) else { return nil }
+                // Checked before it makes a range: "69/36" as minutes trapped (69...59), found by fuzzing.
+                guard let value = Int(body), range.contains(value) else { return nil }
                 bounds = value...(step > 1 ? range.upperBound : value)
             }
             guard range.contains(bounds.lowerBound), range.contains(bounds.upperBound) else { return nil }

@@ -84,7 +84,7 @@ struct RunStateTests {
         let daily = try FlowSchedule(parsing: "30 2 * * 1-5").next(after: start)
         let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: daily)
         #expect(parts.hour == 2 && parts.minute == 30 && (2...6).contains(parts.weekday ?? 0))
-        for bad in ["every", "every 5x", "* * *", "61 * * * *", "every -1m", "every 30s", "every 0.001s", "every 400d", "every nanm", "every infm"] {
+        for bad in ["every", "every 5x", "* * *", "61 * * * *", "69/36 * * * *", "0 25/2 * * *", "every -1m", "every 30s", "every 0.001s", "every 400d", "every nanm", "every infm"] {
             #expect(throws: SuiteBridgeError.self) { try FlowSchedule(parsing: bad) }
         }
     }
