@@ -6,10 +6,16 @@ import FoundationNetworking
 
 @Suite("suitebridge serve --demo and tokens")
 struct ServeCommandTests {
-    /// GETs `url` with a bearer token; returns the status and body.
-    static func get(_ url: String, token: String?) -> (Int, String) {
+    /// Sends `method` to `url` with a bearer token (when given) and `json` as the body (when given); returns the
+    /// status and body.
+    static func send(_ method: String, _ url: String, token: String?, json: String? = nil) -> (Int, String) {
         var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result = (0, "")
         URLSession.shared.dataTask(with: request) { data, response, _ in
@@ -20,24 +26,9 @@ struct ServeCommandTests {
         return result
     }
 
-    /// POSTs `json` (or nothing) to `url` with a bearer token; returns the status and body.
-    static func post(_ url: String, token: String, json: String? = nil) -> (Int, String) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = "POST"
-        if let json {
-            request.httpBody = Data(json.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result = (0, "")
-        URLSession.shared.dataTask(with: request) { data, response, _ in
-            result = ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self))
-            done.signal()
-        }.resume()
-        done.wait()
-        return result
-    }
+    static func get(_ url: String, token: String?) -> (Int, String) { send("GET", url, token: token) }
+
+    static func post(_ url: String, token: String, json: String? = nil) -> (Int, String) { send("POST", url, token: token, json: json) }
 
     @Test("serve --demo prints the dashboard and a token once, serves the demo instances, takes new tokens, and stops on SIGTERM")
     func demo() throws {

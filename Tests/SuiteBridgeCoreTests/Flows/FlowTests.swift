@@ -167,19 +167,8 @@ struct FlowTests {
     func httpExport() async throws {
         try await LiveSetup.run(records: 30) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
-            let accepted = Mutex<(keys: Set<String>, rows: Int, repeats: Int)>(([], 0, 0))
-            let router = Router()
-            router.post("/ingest") { request, _ -> HTTPResponse.Status in
-                let body = try await request.body.collect(upTo: 1 << 24)
-                let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
-                let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
-                let rows = (object?["rows"] as? [Any])?.count ?? 0
-                accepted.withLock { state in
-                    if state.keys.insert(key).inserted { state.rows += rows } else { state.repeats += 1 }
-                }
-                return .ok
-            }
-            let endpoint = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
+            let receiver = DeduplicatingReceiver()
+            let endpoint = Application(router: receiver.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
             try await endpoint.test(.live) { client in
                 let flows = live.core.flows
                 try await flows.create(name: "push", definition: FlowDefinition(
@@ -191,7 +180,7 @@ struct FlowTests {
                     #expect(runs.map(\.state) == [.succeeded], "\(runs.map(\.error))")
                 }
             }
-            let state = accepted.withLock { $0 }
+            let state = receiver.state
             #expect(state.rows == 30 && state.keys.count == 5)
             #expect(state.repeats == 5)  // the second run's batches: the same rows, the same keys
         }
@@ -201,22 +190,9 @@ struct FlowTests {
     func httpExportTakeover(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind, records: 30) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
-            let accepted = Mutex<(keys: Set<String>, rows: Int, repeats: Int, requests: Int)>(([], 0, 0, 0))
-            let router = Router()
-            router.post("/ingest") { request, _ -> HTTPResponse.Status in
-                let body = try await request.body.collect(upTo: 1 << 24)
-                let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
-                let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
-                let rows = (object?["rows"] as? [Any])?.count ?? 0
-                let request = accepted.withLock { state in
-                    state.requests += 1
-                    if state.keys.insert(key).inserted { state.rows += rows } else { state.repeats += 1 }
-                    return state.requests
-                }
-                // The third batch is stored, but its worker dies before the reply reaches it: it stops right there.
-                return request == 3 ? .badRequest : .ok
-            }
-            let endpoint = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
+            // The third batch is stored, but its worker dies before the reply reaches it: it stops right there.
+            let receiver = DeduplicatingReceiver { request in request == 3 ? .badRequest : .ok }
+            let endpoint = Application(router: receiver.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: quietLogger)
             try await endpoint.test(.live) { client in
                 try await live.core.flows.create(name: "push", definition: FlowDefinition(
                     kind: .export, instance: live.oauth2Name,
@@ -227,12 +203,12 @@ struct FlowTests {
                 let connection = try await live.core.connections.client(forInstanceID: claimed.flow.instanceID)
                 // The dead worker runs the export without its heartbeat or its finish: as a process killed mid-run would.
                 await #expect(throws: SuiteBridgeError.self) { try await ExportRunner(context: RunContext(worker: dead, claimed: claimed), client: connection).run() }
-                #expect(accepted.withLock { $0.requests } == 3)
+                #expect(receiver.state.requests == 3)
                 try await Task.sleep(for: .milliseconds(1200))
                 let taken = try #require(try await FlowWorker(context: live.core, owner: "alive", leaseDuration: 30).runNext())
                 #expect(taken.id == claimed.runID && taken.state == .succeeded && taken.attempts == 2, "\(taken.error ?? "")")
             }
-            let state = accepted.withLock { $0 }
+            let state = receiver.state
             #expect(state.rows == 30 && state.keys.count == 5)
             #expect(state.repeats == 3)  // batches 1 to 3, sent again by the worker that took over, with the same keys
         }
@@ -508,5 +484,42 @@ struct FlowTests {
             #expect(try await a + b == 1)
             #expect(try await flows.runs(flow: "often").map(\.trigger) == ["schedule"])
         }
+    }
+}
+
+/// An export endpoint that keeps each `Idempotency-Key` once, as a de-duplicating receiver does: rows of a repeated
+/// key are counted as a repeat, not again. `answer` gives the status for the Nth request (from 1).
+final class DeduplicatingReceiver: Sendable {
+    struct State {
+        var keys: Set<String> = []
+        var rows = 0
+        var repeats = 0
+        var requests = 0
+    }
+
+    private let accepted = Mutex(State())
+    private let answer: @Sendable (Int) -> HTTPResponse.Status
+
+    init(answer: @escaping @Sendable (Int) -> HTTPResponse.Status = { _ in .ok }) {
+        self.answer = answer
+    }
+
+    var state: State { accepted.withLock { $0 } }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/ingest") { request, _ -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 24)
+            let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
+            let rows = (object?["rows"] as? [Any])?.count ?? 0
+            let number = self.accepted.withLock { state in
+                state.requests += 1
+                if state.keys.insert(key).inserted { state.rows += rows } else { state.repeats += 1 }
+                return state.requests
+            }
+            return self.answer(number)
+        }
+        return router
     }
 }
