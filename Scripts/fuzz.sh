@@ -23,13 +23,21 @@ export SWIFT_DETERMINISTIC_HASHING=1
 runs=()
 work="$scratch/corpus"
 if [ -n "${FUZZ_RUNS:-}" ]; then runs=(-runs="$FUZZ_RUNS"); work=$(mktemp -d); fi
+# Key seeds are not copied into Fuzz/corpus: the pem and der targets also start from the test fixtures' keys
+# (openssl-made, test-only), the der target from their DER bodies.
+fixtures=Tests/NetSuiteAuthTests/Fixtures/openssl
+mkdir -p "$scratch/der-seeds"
+for pem in "$fixtures"/*.pem; do
+    sed '/^-----/d' "$pem" | base64 -d > "$scratch/der-seeds/$(basename "$pem" .pem).der" 2>/dev/null || true
+done
+declare -A extra=([pem]="$fixtures" [der]="$scratch/der-seeds")
 failed=()
 for target in "${targets[@]}"; do
     mkdir -p "$work/$target" "$scratch/artifacts/$target"
     log="$scratch/artifacts/$target/fuzz.log"
     # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: growing past 2 GiB is a bug.
     if SUITEBRIDGE_FUZZ_TARGET="$target" "$binary" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=65536 -artifact_prefix="$scratch/artifacts/$target/" "$work/$target" "Fuzz/corpus/$target" > "$log" 2>&1; then
+        -max_len=65536 -artifact_prefix="$scratch/artifacts/$target/" "$work/$target" "Fuzz/corpus/$target" ${extra[$target]:-} > "$log" 2>&1; then
         echo "$target: $(grep -E '^Done|#[0-9]+.*DONE' "$log" | tail -1)"
     else
         echo "$target: FAILED (see $log)"; grep -E 'ERROR|SUMMARY|crash-|timeout-|oom-' "$log" | head -5

@@ -22,5 +22,17 @@ struct CorpusReplayTests {
         for input in seeds + Self.inputs("regressions", target) {
             run(Array(try Data(contentsOf: input)))
         }
+        // Key seeds stay in the test fixtures (Scripts/fuzz.sh adds them too): PEM as is, DER from their bodies.
+        if target == "pem" || target == "der" { #expect(Self.fixtureKeys().count >= 10) }
+        for pem in Self.fixtureKeys() {
+            if target == "pem" { run(Array(pem.utf8)) }
+            if target == "der", let der = Data(base64Encoded: pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()) { run(Array(der)) }
+        }
+    }
+
+    static func fixtureKeys() -> [String] {
+        let folder = fuzz.deletingLastPathComponent().appendingPathComponent("Tests/NetSuiteAuthTests/Fixtures/openssl")
+        let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+        return files.filter { $0.pathExtension == "pem" }.compactMap { try? String(contentsOf: $0, encoding: .utf8) }
     }
 }

@@ -78,43 +78,33 @@ final class CSVRecordReader {
                 if state == .quoted { throw UnclosedQuote(recordLine: recordLine, quoteLine: quoteLine) }
                 break reading
             }
-            switch state {
-            case .fieldStart, .unquoted:
-                if byte == Self.quote, state == .fieldStart {
-                    state = .quoted
-                    quoteLine = line
-                } else if byte == Self.comma {
+            // Outside quotes, a comma ends the field and a line end the record.
+            if state != .quoted {
+                if byte == Self.comma {
                     fields.append(field)
                     field = []
                     state = .fieldStart
-                } else if byte == Self.lineFeed {
-                    break reading
-                } else if byte == Self.carriageReturn, peek() == Self.lineFeed {
                     continue reading
-                } else {
-                    // A quote inside an unquoted field is kept as it is (as most readers do).
-                    keep(byte)
-                    state = .unquoted
                 }
+                if byte == Self.lineFeed { break reading }
+                if byte == Self.carriageReturn, peek() == Self.lineFeed { continue reading }
+            }
+            switch state {
+            case .fieldStart where byte == Self.quote:
+                state = .quoted
+                quoteLine = line
+            case .fieldStart, .unquoted:
+                // A quote inside an unquoted field is kept as it is (as most readers do).
+                keep(byte)
+                state = .unquoted
             case .quoted:
                 if byte == Self.quote { state = .afterClosingQuote } else { keep(byte) }
             case .afterClosingQuote:
-                if byte == Self.quote {
-                    keep(byte)
-                    state = .quoted
-                } else if byte == Self.comma {
-                    fields.append(field)
-                    field = []
-                    state = .fieldStart
-                } else if byte == Self.lineFeed {
-                    break reading
-                } else if byte == Self.carriageReturn, peek() == Self.lineFeed {
-                    continue reading
-                } else {
+                if byte != Self.quote {
                     problem = problem ?? "field \(fields.count + 1) goes on after its closing quote (a quote inside a quoted field must be doubled: \"\")"
-                    keep(byte)
-                    state = .unquoted
                 }
+                keep(byte)  // a doubled quote is one quote; after anything else the row is refused
+                state = byte == Self.quote ? .quoted : .unquoted
             }
         }
         fields.append(field)
