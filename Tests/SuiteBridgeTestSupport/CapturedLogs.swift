@@ -1,9 +1,9 @@
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Collects log lines (level, message and metadata) so a test can check what is logged, and that secrets are not.
 public final class CapturedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = NIOLockedValueBox<[String]>([])
 
     public init() {}
 
@@ -15,7 +15,7 @@ public final class CapturedLogs: Sendable {
     }
 
     /// Every line so far, one per log call.
-    public var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    public var text: String { lines.withLockedValue { $0.joined(separator: "\n") } }
 
     struct Handler: LogHandler {
         let sink: CapturedLogs
@@ -29,7 +29,7 @@ public final class CapturedLogs: Sendable {
 
         func log(event: LogEvent) {
             let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            sink.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
+            sink.lines.withLockedValue { $0.append("\(event.level) \(event.message) \(all)") }
         }
     }
 }

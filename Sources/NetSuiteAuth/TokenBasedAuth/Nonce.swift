@@ -1,5 +1,5 @@
 import Crypto
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// OAuth 1 nonces as NetSuite wants them: 6 to 64 letters and digits, unique per request.
 enum Nonce {
@@ -45,7 +45,7 @@ final class RandomBytes: Sendable {
         var bytes: [UInt8] = []
         var next = 0
     }
-    private let pool = Mutex(Pool())
+    private let pool = NIOLockedValueBox(Pool())
     private static let blockBits = 4096 * 8
 
     private static let zeros = [UInt8](repeating: 0, count: blockBits / 8)
@@ -64,7 +64,7 @@ final class RandomBytes: Sendable {
     /// Calls `body` with `count` (at most 4 KiB) unused random bytes.
     func fill(_ count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let count = min(count, Self.blockBits / 8)
-        pool.withLock { pool in
+        pool.withLockedValue { pool in
             if pool.bytes.count - pool.next < count {
                 pool.bytes = Self.block()
                 pool.next = 0

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Counters of one client's requests, for progress lines and metrics.
 public final class RequestStatistics: Sendable {
@@ -13,11 +13,11 @@ public final class RequestStatistics: Sendable {
         public var throttled = 0
     }
 
-    private let state = Mutex(Snapshot())
+    private let state = NIOLockedValueBox(Snapshot())
 
     public init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    public var snapshot: Snapshot { state.withLockedValue { $0 } }
 
-    func record(_ update: (inout Snapshot) -> Void) { state.withLock { update(&$0) } }
+    func record(_ update: (inout Snapshot) -> Void) { state.withLockedValue { update(&$0) } }
 }

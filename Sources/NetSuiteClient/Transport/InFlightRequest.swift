@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A request sent to NetSuite, running on its own until NetSuite answers, whatever happens to the task that sent it.
 ///
@@ -44,10 +44,10 @@ final class InFlightRequest: Sendable {
             var early: Result<NetSuiteHTTPResponse, any Error>?
             var done = false
         }
-        private let state = Mutex(State())
+        private let state = NIOLockedValueBox(State())
 
         func install(_ continuation: CheckedContinuation<NetSuiteHTTPResponse, any Error>) {
-            let early: Result<NetSuiteHTTPResponse, any Error>? = state.withLock { state in
+            let early: Result<NetSuiteHTTPResponse, any Error>? = state.withLockedValue { state in
                 if let early = state.early {
                     state.done = true
                     return early
@@ -59,7 +59,7 @@ final class InFlightRequest: Sendable {
         }
 
         func resume(with result: Result<NetSuiteHTTPResponse, any Error>) {
-            let continuation: CheckedContinuation<NetSuiteHTTPResponse, any Error>? = state.withLock { state in
+            let continuation: CheckedContinuation<NetSuiteHTTPResponse, any Error>? = state.withLockedValue { state in
                 guard !state.done else { return nil }
                 guard let continuation = state.continuation else {
                     if state.early == nil { state.early = result }

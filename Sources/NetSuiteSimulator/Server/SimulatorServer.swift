@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import NetSuiteAuth
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The HTTP face of a ``SimulatedNetSuite``: NetSuite's endpoints plus the admin API under `/simulator/v1`.
 ///
@@ -189,19 +189,19 @@ final class SuiteQLCache: Sendable {
         var order: [String] = []
         var running: [String: Task<Result<SuiteQLResult, SuiteQLError>, Never>] = [:]
     }
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     func catalog(realm: String, store: RecordStore) -> SuiteQLCatalog {
-        if let cached = state.withLock({ $0.catalogs[realm] }), cached.version == store.version { return cached.catalog }
+        if let cached = state.withLockedValue({ $0.catalogs[realm] }), cached.version == store.version { return cached.catalog }
         let catalog = SuiteQLCatalog(store: store)
-        state.withLock { $0.catalogs[realm] = (store.version, catalog) }
+        state.withLockedValue { $0.catalogs[realm] = (store.version, catalog) }
         return catalog
     }
 
     /// The cached result for `key`, or the result of `evaluate`, run once however many requests ask at the same
     /// time (parallel first pages of one query evaluate it once).
     func result(key: String, evaluate: @escaping @Sendable () throws(SuiteQLError) -> SuiteQLResult) async throws(SuiteQLError) -> SuiteQLResult {
-        let task: Task<Result<SuiteQLResult, SuiteQLError>, Never> = state.withLock { state in
+        let task: Task<Result<SuiteQLResult, SuiteQLError>, Never> = state.withLockedValue { state in
             if let cached = state.results[key] { return Task { .success(cached) } }
             if let running = state.running[key] { return running }
             let task = Task { () -> Result<SuiteQLResult, SuiteQLError> in
@@ -211,7 +211,7 @@ final class SuiteQLCache: Sendable {
             return task
         }
         let outcome = await task.value
-        state.withLock { state in
+        state.withLockedValue { state in
             state.running[key] = nil
             if case .success(let result) = outcome, state.results[key] == nil {
                 state.order.append(key)

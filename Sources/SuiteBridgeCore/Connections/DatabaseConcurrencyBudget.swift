@@ -1,7 +1,7 @@
 import Foundation
 import NetSuiteClient
 import SQLKit
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// An account's concurrency limit as rows in the shared PostgreSQL store: each request of any server holds one
 /// slot row (`FOR UPDATE SKIP LOCKED`), so the servers together never exceed the limit and together can use all of
@@ -84,7 +84,7 @@ public struct DatabaseConcurrencyBudget: ConcurrencyBudget {
 
 /// A flag set once, shared by copies of a value.
 final class PreparedFlag: Sendable {
-    private let value = Mutex(false)
-    var isSet: Bool { value.withLock { $0 } }
-    func set() { value.withLock { $0 = true } }
+    private let value = NIOLockedValueBox(false)
+    var isSet: Bool { value.withLockedValue { $0 } }
+    func set() { value.withLockedValue { $0 = true } }
 }

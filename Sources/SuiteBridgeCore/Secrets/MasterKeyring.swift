@@ -1,17 +1,17 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The master key a process seals and opens with, which it can exchange for the store's new key after a
 /// `keys rotate` by another process: a key read from `master.key` is re-read from that file (or from
 /// `master.key.next` while a rotation settles). A key from `SUITEBRIDGE_MASTER_KEY` cannot be re-read.
 final class MasterKeyring: Sendable {
-    private let key: Mutex<MasterKey>
+    private let key: NIOLockedValueBox<MasterKey>
 
     init(_ key: MasterKey) {
-        self.key = Mutex(key)
+        self.key = NIOLockedValueBox(key)
     }
 
-    var current: MasterKey { key.withLock { $0 } }
+    var current: MasterKey { key.withLockedValue { $0 } }
 
     /// The keys this process could switch to: those in its key file and the file a rotation writes first, other than
     /// the current one. Unreadable or malformed files are skipped (the caller reports the key that is missing).
@@ -28,12 +28,12 @@ final class MasterKeyring: Sendable {
     func switchTo(id: String) -> Bool {
         if current.id == id { return true }
         guard let found = candidates().first(where: { $0.id == id }) else { return false }
-        key.withLock { $0 = found }
+        key.withLockedValue { $0 = found }
         return true
     }
 
     /// Switches to `candidate` (one that just opened a value sealed under the store's key).
     func adopt(_ candidate: MasterKey) {
-        key.withLock { $0 = candidate }
+        key.withLockedValue { $0 = candidate }
     }
 }

@@ -2,18 +2,18 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import OpenAPIRuntime
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The methods the document gives each API path, recorded as the generated operations are registered (so they come
 /// from `openapi.yaml` itself, not from a second list): ``MethodNotAllowedMiddleware`` answers any other method on
 /// those paths with 405 and an `Allow` header.
 final class DocumentedMethods: Sendable {
-    private let methods = Mutex<[(template: [Substring], allowed: [HTTPRequest.Method])]>([])
+    private let methods = NIOLockedValueBox<[(template: [Substring], allowed: [HTTPRequest.Method])]>([])
 
     /// The methods of the path that matches `path` (`{name}` in a template matches any one segment), or `nil`.
     func allowed(forPath path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return methods.withLock { table in
+        return methods.withLockedValue { table in
             table.first { entry in
                 entry.template.count == segments.count && zip(entry.template, segments).allSatisfy { template, segment in
                     template.hasPrefix("{") ? !segment.isEmpty : template == segment
@@ -24,7 +24,7 @@ final class DocumentedMethods: Sendable {
 
     fileprivate func record(_ method: HTTPRequest.Method, path: String) {
         let template = path.split(separator: "/", omittingEmptySubsequences: false)
-        methods.withLock { table in
+        methods.withLockedValue { table in
             if let index = table.firstIndex(where: { $0.template == template }) {
                 table[index].allowed.append(method)
             } else {

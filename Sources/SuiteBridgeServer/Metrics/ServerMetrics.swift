@@ -2,7 +2,7 @@ import Foundation
 import Metrics
 import Prometheus
 import SuiteBridgeCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The server's Prometheus metrics: what `/metrics` serves.
 ///
@@ -32,7 +32,7 @@ public final class ServerMetrics: Sendable {
     }
 
     /// The expiry gauges last set, by their labels: those of certificates no longer active or pending are removed.
-    private let expiryGauges = Mutex<[String: Prometheus.Gauge]>([:])
+    private let expiryGauges = NIOLockedValueBox<[String: Prometheus.Gauge]>([:])
 
     /// The metrics as Prometheus text, with the certificate expiry gauges refreshed from the store.
     func render(core: CoreContext) async throws -> String {
@@ -45,7 +45,7 @@ public final class ServerMetrics: Sendable {
                 current[labels.map { "\($0.0)=\($0.1)" }.joined(separator: ","), default: (labels, 0)] = (labels, notAfter.timeIntervalSince(now) / 86_400)
             }
         }
-        expiryGauges.withLock { gauges in
+        expiryGauges.withLockedValue { gauges in
             for (key, gauge) in gauges where current[key] == nil {
                 registry.unregisterGauge(gauge)
                 gauges[key] = nil

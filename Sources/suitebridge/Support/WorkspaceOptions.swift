@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SuiteBridgeCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// `--database` for the commands that use the store.
 struct WorkspaceOptions: ParsableArguments {
@@ -31,27 +31,27 @@ extension Date {
 
 /// Workspaces this command line opened; closed before the process exits (a store must be closed, not dropped).
 enum OpenWorkspaces {
-    private static let opened = Mutex<[Workspace]>([])
-    private static let instanceInUse = Mutex<(name: String, workspace: Workspace)?>(nil)
+    private static let opened = NIOLockedValueBox<[Workspace]>([])
+    private static let instanceInUse = NIOLockedValueBox<(name: String, workspace: Workspace)?>(nil)
 
     /// Notes the stored instance a client command uses, so an authentication failure is recorded on it.
     static func using(_ name: String, of workspace: Workspace) {
-        instanceInUse.withLock { $0 = (name, workspace) }
+        instanceInUse.withLockedValue { $0 = (name, workspace) }
     }
 
     /// When a client command used a stored instance and NetSuite refused its credentials: marks the instance
     /// unhealthy and returns the diagnosis to print.
     static func recordAuthenticationFailure(_ error: any Error) async -> SuiteBridgeError? {
-        guard let (name, workspace) = instanceInUse.withLock({ $0 }) else { return nil }
+        guard let (name, workspace) = instanceInUse.withLockedValue({ $0 }) else { return nil }
         return await workspace.context.diagnostics.recordAuthenticationFailure(name, error)
     }
 
     static func register(_ workspace: Workspace) {
-        opened.withLock { $0.append(workspace) }
+        opened.withLockedValue { $0.append(workspace) }
     }
 
     static func closeAll() async {
-        for workspace in opened.withLock({ list in defer { list = [] }; return list }) {
+        for workspace in opened.withLockedValue({ list in defer { list = [] }; return list }) {
             await workspace.close()
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 import NetSuiteAuth
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// A token endpoint in memory: counts requests, answers from a script, optionally after a pause.
@@ -10,7 +10,7 @@ final class ScriptedTokenEndpoint: TokenEndpointTransport {
         var answers: [Result<TokenEndpointResponse, any Error>] = []
         var counter = 0
     }
-    let state = Mutex(State())
+    let state = NIOLockedValueBox(State())
     let delay: Duration
 
     init(delay: Duration = .zero) {
@@ -18,14 +18,14 @@ final class ScriptedTokenEndpoint: TokenEndpointTransport {
     }
 
     func enqueue(_ answer: Result<TokenEndpointResponse, any Error>) {
-        state.withLock { $0.answers.append(answer) }
+        state.withLockedValue { $0.answers.append(answer) }
     }
 
-    var requestCount: Int { state.withLock { $0.requests.count } }
-    var requests: [TokenEndpointRequest] { state.withLock { $0.requests } }
+    var requestCount: Int { state.withLockedValue { $0.requests.count } }
+    var requests: [TokenEndpointRequest] { state.withLockedValue { $0.requests } }
 
     func send(_ request: TokenEndpointRequest) async throws -> TokenEndpointResponse {
-        let answer = state.withLock { state -> Result<TokenEndpointResponse, any Error> in
+        let answer = state.withLockedValue { state -> Result<TokenEndpointResponse, any Error> in
             state.requests.append(request)
             state.counter += 1
             if state.answers.isEmpty {
@@ -46,10 +46,10 @@ final class ScriptedTokenEndpoint: TokenEndpointTransport {
 
 /// A clock the test moves by hand.
 final class ManualClock: Sendable {
-    private let current: Mutex<Date>
-    init(_ start: Date) { current = Mutex(start) }
-    var now: Date { current.withLock { $0 } }
-    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    private let current: NIOLockedValueBox<Date>
+    init(_ start: Date) { current = NIOLockedValueBox(start) }
+    var now: Date { current.withLockedValue { $0 } }
+    func advance(by seconds: TimeInterval) { current.withLockedValue { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 @Suite("Access token provider")

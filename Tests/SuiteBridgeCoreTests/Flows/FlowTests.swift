@@ -8,7 +8,7 @@ import NetSuiteSimulator
 import SQLKit
 @testable import SuiteBridgeCore
 import SuiteBridgeTestSupport
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite("Run state machine and schedules")
@@ -497,14 +497,14 @@ final class DeduplicatingReceiver: Sendable {
         var requests = 0
     }
 
-    private let accepted = Mutex(State())
+    private let accepted = NIOLockedValueBox(State())
     private let answer: @Sendable (Int) -> HTTPResponse.Status
 
     init(answer: @escaping @Sendable (Int) -> HTTPResponse.Status = { _ in .ok }) {
         self.answer = answer
     }
 
-    var state: State { accepted.withLock { $0 } }
+    var state: State { accepted.withLockedValue { $0 } }
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -513,7 +513,7 @@ final class DeduplicatingReceiver: Sendable {
             let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
             let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
             let rows = (object?["rows"] as? [Any])?.count ?? 0
-            let number = self.accepted.withLock { state in
+            let number = self.accepted.withLockedValue { state in
                 state.requests += 1
                 if state.keys.insert(key).inserted { state.rows += rows } else { state.repeats += 1 }
                 return state.requests
