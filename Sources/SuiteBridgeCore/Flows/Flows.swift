@@ -257,35 +257,53 @@ public struct Flows: Sendable {
     @discardableResult
     public func enqueueScheduledRuns() async throws -> Int {
         let date = context.now()
-        let now = StoreDate.string(date)
-        // The stored text is compared as stored: a date parsed and printed again may differ in its last digit.
-        let due = try await store.read { database in
-            try await database.raw("""
-                SELECT id, definition, next_run_at FROM flows WHERE state = \(bind: FlowState.active.rawValue) AND next_run_at IS NOT NULL AND next_run_at <= \(bind: now)
-                """).all().map {
-                (try $0.decode(column: "id", as: String.self), try $0.decode(column: "definition", as: String.self), try $0.decode(column: "next_run_at", as: String.self))
-            }
-        }
         var queued = 0
-        for (id, definitionText, dueText) in due {
-            let definition = try JSONDecoder().decode(FlowDefinition.self, from: Data(definitionText.utf8))
-            guard let schedule = definition.schedule else { continue }
-            let next = StoreDate.string(try FlowSchedule(parsing: schedule).next(after: date))
-            let runID = UUID().uuidString.lowercased()
-            let claimed: Bool = try await store.transaction { database in
-                // Only the server that moves next_run_at on queues the run.
-                let rows = try await database.raw("""
-                    UPDATE flows SET next_run_at = \(bind: next) WHERE id = \(bind: id) AND next_run_at = \(bind: dueText) RETURNING id
-                    """).all()
-                guard !rows.isEmpty else { return false }
-                try await database.raw("""
-                    INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: runID), \(bind: id), \(bind: RunState.queued.rawValue), 'schedule', \(bind: now))
-                    """).run()
-                return true
-            }
-            if claimed { queued += 1 }
+        for due in try await dueFlows(at: date) where try await claimScheduledRun(due, at: date) {
+            queued += 1
         }
         return queued
+    }
+
+    /// An active flow whose schedule is due, as read before claiming its run.
+    struct DueFlow: Sendable {
+        var id: String
+        var definition: FlowDefinition
+        /// `next_run_at` as stored: the claim compares the stored text (a date printed again may differ in its last digit).
+        var dueText: String
+    }
+
+    /// The active flows whose next run is due at `date`.
+    func dueFlows(at date: Date) async throws -> [DueFlow] {
+        let now = StoreDate.string(date)
+        return try await store.read { database in
+            try await database.raw("""
+                SELECT id, definition, next_run_at FROM flows WHERE state = \(bind: FlowState.active.rawValue) AND next_run_at IS NOT NULL AND next_run_at <= \(bind: now)
+                """).all().map { row in
+                DueFlow(id: try row.decode(column: "id", as: String.self),
+                        definition: try JSONDecoder().decode(FlowDefinition.self, from: Data(try row.decode(column: "definition", as: String.self).utf8)),
+                        dueText: try row.decode(column: "next_run_at", as: String.self))
+            }
+        }
+    }
+
+    /// Moves the flow's next run on and queues this one, unless another server did so first or the flow was paused
+    /// since it was read (the claim re-checks both in one statement, so a pause never lets a scheduled run in after it).
+    func claimScheduledRun(_ due: DueFlow, at date: Date) async throws -> Bool {
+        guard let schedule = due.definition.schedule else { return false }
+        let now = StoreDate.string(date)
+        let next = StoreDate.string(try FlowSchedule(parsing: schedule).next(after: date))
+        let runID = UUID().uuidString.lowercased()
+        return try await store.transaction { database in
+            let rows = try await database.raw("""
+                UPDATE flows SET next_run_at = \(bind: next)
+                WHERE id = \(bind: due.id) AND next_run_at = \(bind: due.dueText) AND state = \(bind: FlowState.active.rawValue) RETURNING id
+                """).all()
+            guard !rows.isEmpty else { return false }
+            try await database.raw("""
+                INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: runID), \(bind: due.id), \(bind: RunState.queued.rawValue), 'schedule', \(bind: now))
+                """).run()
+            return true
+        }
     }
 
 }

@@ -485,6 +485,28 @@ struct FlowTests {
             #expect(try await flows.runs(flow: "often").map(\.trigger) == ["schedule"])
         }
     }
+
+    @Test("a flow paused after its due schedule was read gets no scheduled run (found by the soak)", arguments: TestDatabases.kinds)
+    func pauseBeatsSchedule(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 5) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let flows = live.core.flows
+            try await flows.create(name: "often", definition: FlowDefinition(
+                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try live.newFolder())),
+                schedule: "every 1m"))
+            let past = StoreDate.string(Date().addingTimeInterval(-1))
+            try await live.store.read { try await $0.raw("UPDATE flows SET next_run_at = \(bind: past) WHERE name = 'often'").run() }
+            // A server reads the flow as due; the user pauses it; then the server claims the run.
+            let due = try await flows.dueFlows(at: Date())
+            #expect(due.map(\.definition.instance) == [live.tbaName])
+            try await flows.pause("often")
+            for flow in due { #expect(try await !flows.claimScheduledRun(flow, at: Date())) }
+            #expect(try await flows.runs(flow: "often").isEmpty, "paused: no scheduled run")
+            // Resumed, it is due again and queues exactly one.
+            try await flows.resume("often")
+            #expect(try await flows.enqueueScheduledRuns() == 1)
+        }
+    }
 }
 
 /// An export endpoint that keeps each `Idempotency-Key` once, as a de-duplicating receiver does: rows of a repeated
