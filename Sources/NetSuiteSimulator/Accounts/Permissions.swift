@@ -42,6 +42,8 @@ public enum Permission {
     public static let customerDeposit = "Customer deposit"
     public static let customerRefund = "Customer refund"
     public static let findTransaction = "Find transaction"
+    /// Setup subtab; reads `DeletedRecord` (not in the seed guide's role: an integration that wants deletions adds it).
+    public static let deletedRecords = "Deleted Records"
 
     /// The integration role of the seed guide ("Preparing your NetSuite environment"), stage 3, plus the two
     /// OAuth 2.0 permissions client credentials need.

@@ -219,10 +219,11 @@ extension SimulatorServer {
         case .failure(let refusal): return refusal.response
         case .success(let value): type = value
         }
-        let outcome = try await netsuite.mutateRecords(call.principal.realm) { store, _ throws(RecordError) in
+        let entity = call.principal.entityID
+        let outcome = try await netsuite.mutateRecords(call.principal.realm) { store, now throws(RecordError) in
             let id = idText.hasPrefix("eid:") ? store.id(of: type, externalID: String(idText.dropFirst(4))) : Int(idText)
             guard let id else { throw RecordError.nonexistent }
-            try store.delete(type, id: id)
+            try store.delete(type, id: id, now: now, by: entity)
         }
         if case .failure(let error) = outcome { return NetSuiteResponse.error(error) }
         return NetSuiteResponse.noContent()

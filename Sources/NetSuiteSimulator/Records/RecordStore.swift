@@ -41,6 +41,8 @@ struct RecordStore: Sendable {
     var generatedNotAfter: Date?
     /// Grows with every change, so caches of derived data (SuiteQL tables) know when to rebuild.
     private(set) var version = 0
+    /// Every deletion, oldest first: SuiteQL's `DeletedRecord` table.
+    private(set) var deletions: [DeletedRecordEntry] = []
 
     func record(_ type: RecordType, _ id: Int) -> StoredRecord? { records[type]?[id] }
 
@@ -123,9 +125,9 @@ struct RecordStore: Sendable {
         insert(type, record)
     }
 
-    /// Deletes a record.
+    /// Deletes a record, and logs the deletion for `DeletedRecord`.
     /// - Throws: ``RecordError/nonexistent``, or `USER_ERROR` when other records refer to it.
-    mutating func delete(_ type: RecordType, id: Int) throws(RecordError) {
+    mutating func delete(_ type: RecordType, id: Int, now: Date, by entity: Int? = nil) throws(RecordError) {
         guard let record = records[type]?[id] else { throw .nonexistent }
         if hasDependents(type, id: id) {
             throw .userError("This record cannot be deleted because it has dependent records.")
@@ -133,6 +135,7 @@ struct RecordStore: Sendable {
         records[type]?[id] = nil
         if let index = ids[type]?.firstIndex(of: id) { ids[type]?.remove(at: index) }
         if let external = record.fields["externalId"]?.stringValue { externalIDs[type]?[external] = nil }
+        deletions.append(DeletedRecordEntry(type: type, recordID: id, name: record.fields[type.displayField]?.scalarText, deletedAt: now, deletedBy: entity))
         version += 1
     }
 

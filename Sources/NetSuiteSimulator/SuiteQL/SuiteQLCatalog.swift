@@ -133,6 +133,9 @@ struct SuiteQLCatalog: Sendable {
                         flag(f["isElimination"]), flag(f["isInactive"]), .date(r.lastModified), text(f["name"]), text(f["legalName"])]
             },
             permission: Permission.subsidiaries)
+
+        tables["deletedrecord"] = SQLTable(
+            name: "deletedrecord", columns: DeletedRecordEntry.columns, rows: store.deletions.map(\.row), permission: Permission.deletedRecords)
         self.tables = tables
     }
 }

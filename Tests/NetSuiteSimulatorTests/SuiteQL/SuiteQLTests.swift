@@ -267,4 +267,39 @@ struct SuiteQLTests {
             #expect(keyset["totalResults"] == .number(total - 100_000))
         }
     }
+
+    @Test("DeletedRecord: each REST deletion appears with type, record id, name, who and when; the table needs the Deleted Records permission")
+    func deletedRecords() async throws {
+        let harness = try await SimulatorHarness.make(records: 20)
+        let realm = harness.credentials.accountId
+        try await harness.withClient { client in
+            let created = try await harness.signed(client, .put, "/services/rest/record/v1/customer/eid:GONE-1",
+                                                   body: #"{"companyName":"Gone Ltd","subsidiary":{"id":"1"}}"#)
+            #expect(created.status == 204)
+            let id = try #require(created.headers[.location]?.split(separator: "/").last.map(String.init))
+            // Without the permission (the seed guide's role lacks it): refused, naming it.
+            let refused = try await harness.suiteQL(client, "SELECT recordid FROM DeletedRecord")
+            #expect(refused.status == 403)
+            #expect(refused.body.contains(Permission.deletedRecords))
+            try await harness.netsuite.setRolePermission(realm, roleID: 1, permission: Permission.deletedRecords, level: .view)
+            let none = try #require(try await harness.suiteQL(client, "SELECT recordid FROM DeletedRecord").object)
+            #expect(none["totalResults"] == .number(0))
+
+            #expect(try await harness.signed(client, .delete, "/services/rest/record/v1/customer/\(id)").status == 204)
+            #expect(try await harness.signed(client, .delete, "/services/rest/record/v1/customer/\(id)").status == 404, "deleted once only")
+            let page = try #require(try await harness.suiteQL(
+                client, "SELECT recordid, type, name, deletedby, context, TO_CHAR(deleteddate, 'YYYY-MM-DD') AS day FROM DeletedRecord WHERE type = 'customer'").object)
+            let rows = try #require(page["items"]?.arrayValue)
+            #expect(rows.count == 1)
+            let row = try #require(rows.first?.objectValue)
+            #expect(row["recordid"] == .string(id))
+            #expect(row["type"] == .string("customer"))
+            #expect(row["name"] == .string("Gone Ltd"))
+            #expect(row["deletedby"] != nil && row["context"] == .string("REST Web Services"))
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd"
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            #expect(row["day"] == .string(formatter.string(from: await harness.netsuite.now())))
+        }
+    }
 }
