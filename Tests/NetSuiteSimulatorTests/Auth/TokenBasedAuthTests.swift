@@ -24,47 +24,55 @@ struct SimulatorTBATests {
         let harness = try await SimulatorHarness.make(records: 5)
         let c = harness.credentials.tba!
         let url = SimulatorHarness.origin + Self.path
-        let now = Int(Date().timeIntervalSince1970)
-        func header(
+        // Timestamps are taken when each header is made, just before it is sent: however slowly the test runs (under
+        // ThreadSanitizer it took minutes), "400 s ahead" stays outside NetSuite's 300 s window.
+        @Sendable func header(
             realm: String = "1234567_SB1", consumerKey: String? = nil, consumerSecret: String? = nil, tokenID: String? = nil,
-            timestamp: Int? = nil, nonce: String? = nil, method: String = "GET", url: String = url
+            secondsFromNow: Int = 0, nonce: String? = nil, method: String = "GET", url: String = url
         ) throws -> String {
+            let timestamp = Int(Date().timeIntervalSince1970) + secondsFromNow
             let account = try AccountID(parsing: "1234567_SB1")
             let signer = try TokenBasedAuth(account: account, credentials: .init(
                 consumerKey: consumerKey ?? c.consumerKey, consumerSecret: consumerSecret ?? c.consumerSecret,
                 tokenID: tokenID ?? c.tokenId, tokenSecret: c.tokenSecret))
-            var signed = try signer.sign(method: method, url: url, timestamp: timestamp ?? now, nonce: nonce)
+            var signed = try signer.sign(method: method, url: url, timestamp: timestamp, nonce: nonce)
             signed.authorization.realm = realm
             return signed.authorization.description
         }
-        let reused = try header(nonce: "samenonce123")
-        var sha1 = try AuthorizationHeader(parsing: try header())
-        sha1.parameters = sha1.parameters.map { $0.name == "oauth_signature_method" ? .init(name: $0.name, value: "HMAC-SHA1") : $0 }
-        var missing = try AuthorizationHeader(parsing: try header())
-        missing.parameters.removeAll { $0.name == "oauth_nonce" }
-        let cases: [(String, String)] = [
-            ("lower-case dash realm", try header(realm: "1234567-sb1")),
-            ("wrong consumer secret", try header(consumerSecret: "wrong")),
-            ("signed over another URL", try header(url: SimulatorHarness.origin + "/services/rest/record/v1/customer/101")),
-            ("signed as POST", try header(method: "POST")),
-            ("old timestamp", try header(timestamp: now - 301)),
-            ("future timestamp", try header(timestamp: now + 400)),
-            ("unknown consumer key", try header(consumerKey: "unknown")),
-            ("unknown token", try header(tokenID: "unknown")),
-            ("HMAC-SHA1", sha1.description),
-            ("missing nonce", missing.description),
+        @Sendable func sha1() throws -> String {
+            var sha1 = try AuthorizationHeader(parsing: try header())
+            sha1.parameters = sha1.parameters.map { $0.name == "oauth_signature_method" ? .init(name: $0.name, value: "HMAC-SHA1") : $0 }
+            return sha1.description
+        }
+        @Sendable func missingNonce() throws -> String {
+            var missing = try AuthorizationHeader(parsing: try header())
+            missing.parameters.removeAll { $0.name == "oauth_nonce" }
+            return missing.description
+        }
+        let cases: [(String, @Sendable () throws -> String)] = [
+            ("lower-case dash realm", { try header(realm: "1234567-sb1") }),
+            ("wrong consumer secret", { try header(consumerSecret: "wrong") }),
+            ("signed over another URL", { try header(url: SimulatorHarness.origin + "/services/rest/record/v1/customer/101") }),
+            ("signed as POST", { try header(method: "POST") }),
+            ("old timestamp", { try header(secondsFromNow: -301) }),
+            ("future timestamp", { try header(secondsFromNow: 400) }),
+            ("unknown consumer key", { try header(consumerKey: "unknown") }),
+            ("unknown token", { try header(tokenID: "unknown") }),
+            ("HMAC-SHA1", { try sha1() }),
+            ("missing nonce", { try missingNonce() }),
         ]
         let details = ["InvalidSignature", "InvalidSignature", "InvalidSignature", "InvalidSignature", "InvalidTimestamp",
                        "InvalidTimestamp", "consumer_key_unknown", "InvalidToken", "InvalidSignature", "MissingTokenPassportRequiredFields"]
         try await harness.withClient { client in
-            for ((name, value), detail) in zip(cases, details) {
-                let reply = try await SimulatorHarness.send(client, .get, Self.path, headers: ["Authorization": value])
+            for ((name, makeHeader), detail) in zip(cases, details) {
+                let reply = try await SimulatorHarness.send(client, .get, Self.path, headers: ["Authorization": try makeHeader()])
                 #expect(reply.status == 401, "\(name)")
                 #expect(reply.errorCode == "INVALID_LOGIN", "\(name)")
                 #expect(reply.headers[.wwwAuthenticate]?.hasPrefix("OAuth realm=\"") == true, "\(name)")
                 #expect(reply.headers[.wwwAuthenticate]?.hasSuffix("error=\"token_rejected\", error_description=\"Invalid login attempt.\"") == true)
                 #expect(try await harness.lastAuditDetail() == detail, "\(name)")
             }
+            let reused = try header(nonce: "samenonce123")
             #expect(try await SimulatorHarness.send(client, .get, Self.path, headers: ["Authorization": reused]).status == 200)
             #expect(try await SimulatorHarness.send(client, .get, Self.path, headers: ["Authorization": reused]).status == 401)
             #expect(try await harness.lastAuditDetail() == "NonceRejected")
