@@ -235,6 +235,25 @@ public actor SimulatedNetSuite {
         try withAccount(realm) { $0.datePreference = preference }
     }
 
+    /// Adds a custom field to a record type of the account (as an administrator would in Customization > Lists,
+    /// Records & Fields): from then on records take and show it, SuiteQL has its column and the metadata catalog
+    /// describes it with `x-ns-custom-field`.
+    /// - Throws: ``SimulatorError`` for an unknown record type, or an id that is not the family's form or is taken.
+    public func addCustomField(_ realm: String, _ field: CustomField) throws(SimulatorError) {
+        guard let type = RecordType(pathName: field.recordType) else {
+            throw .badRequest("recordType \(field.recordType) is not one of \(RecordType.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard !field.label.trimmingCharacters(in: .whitespaces).isEmpty else { throw .badRequest("label must not be empty.") }
+        let outcome = try mutateRecords(realm) { store, _ throws(RecordError) in try store.addCustomField(field, to: type) }
+        if case .failure(let error) = outcome { throw .badRequest(error.detail.replacingOccurrences(of: "Error while accessing a resource. ", with: "")) }
+    }
+
+    /// The account's custom fields.
+    public func customFields(_ realm: String) throws(SimulatorError) -> [CustomField] {
+        let store = try account(realm).records
+        return RecordType.allCases.flatMap { store.customFields[$0] ?? [] }
+    }
+
     // MARK: Audit and counters
 
     public func loginAudit(_ realm: String) throws(SimulatorError) -> [LoginAuditEntry] { try account(realm).audit }

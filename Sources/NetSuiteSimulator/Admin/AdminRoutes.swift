@@ -113,6 +113,16 @@ extension SimulatorServer {
                 return try await Self.summary(netsuite, realm)
             }
         }
+        group.post("/accounts/{acct}/custom-fields") { request, context -> Response in
+            try await Self.admin(request, context) { (body: CustomField) in
+                let realm = try await Self.realm(netsuite, context)
+                try await netsuite.addCustomField(realm, body)
+                return .array(try await netsuite.customFields(realm).map { field in
+                    .object(JSONObject([("recordType", .string(field.recordType)), ("id", .string(field.id)), ("type", .string(field.type.rawValue)),
+                                        ("label", .string(field.label))]))
+                })
+            }
+        }
         group.post("/accounts/{acct}/data") { request, context -> Response in
             try await Self.admin(request, context) { (body: DataInput) in
                 let realm = try await Self.realm(netsuite, context)

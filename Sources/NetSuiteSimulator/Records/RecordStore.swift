@@ -43,6 +43,35 @@ struct RecordStore: Sendable {
     private(set) var version = 0
     /// Every deletion, oldest first: SuiteQL's `DeletedRecord` table.
     private(set) var deletions: [DeletedRecordEntry] = []
+    /// Custom fields by record type, in the order they were added.
+    private(set) var customFields: [RecordType: [CustomField]] = [:]
+
+    /// The fields of `type` a client may send: the standard ones and its custom fields.
+    func schema(of type: RecordType) -> [String: FieldKind] {
+        var fields = type.schema
+        for field in customFields[type] ?? [] { fields[field.id] = field.fieldKind }
+        return fields
+    }
+
+    /// Adds a custom field to a record type; its values then appear in records, SuiteQL and the metadata catalog.
+    /// - Throws: `USER_ERROR` for an id without the family's prefix (`custentity_`, `custbody_`, `custitem_`), an id
+    ///   that is not lower-case letters, digits and underscores, or one already in use.
+    mutating func addCustomField(_ field: CustomField, to type: RecordType) throws(RecordError) {
+        guard let prefix = CustomField.prefix(for: type.family) else {
+            throw .userError("Custom fields cannot be added to \(type.rawValue) records here.", path: "recordType")
+        }
+        guard field.id.hasPrefix(prefix), field.id.count > prefix.count, field.id.count <= 40,
+            field.id.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_") })
+        else {
+            throw .userError("The id of a custom field of \(type.rawValue) starts with \(prefix) and holds only lower-case letters, digits and underscores (at most 40).", path: "id")
+        }
+        let family = RecordType.allCases.filter { $0.family == type.family }
+        guard !family.contains(where: { other in (customFields[other] ?? []).contains { $0.id == field.id } }) else {
+            throw .userError("A custom field with the id \(field.id) already exists.", path: "id")
+        }
+        customFields[type, default: []].append(field)
+        version += 1
+    }
 
     func record(_ type: RecordType, _ id: Int) -> StoredRecord? { records[type]?[id] }
 
@@ -180,7 +209,7 @@ struct RecordStore: Sendable {
     // MARK: Validation
 
     private func validate(_ type: RecordType, body: JSONObject, isCreate: Bool) throws(RecordError) -> (JSONObject, [JSONObject]) {
-        let schema = type.schema
+        let schema = schema(of: type)
         var fields = JSONObject()
         var lines: [JSONObject] = []
         let ignored: Set<String> = ["id", "links", "refName", "dateCreated", "createdDate", "lastModifiedDate"]
@@ -256,6 +285,15 @@ struct RecordStore: Sendable {
                 throw wrong("a date (YYYY-MM-DD)")
             }
             return .string(SimulatorDates.dateString(date))
+        case .integer:
+            let number = value.doubleValue ?? value.stringValue.flatMap(Double.init)
+            guard let number, number == number.rounded(), abs(number) < 9.0e15 else { throw wrong("an integer") }
+            return .number(number)
+        case .dateTime:
+            guard let text = value.stringValue, let date = SimulatorDates.parseDateTime(text) else {
+                throw wrong("a date and time (ISO 8601, such as 2026-12-02T10:30:00Z)")
+            }
+            return .string(SimulatorDates.dateTimeString(date))
         case .reference(let target):
             guard let id = resolve(value, target: target) else {
                 let shown = value.objectValue?["id"]?.scalarText ?? value.objectValue?["externalId"]?.scalarText

@@ -161,6 +161,10 @@ enum RecordType: String, Sendable, CaseIterable, Codable {
 /// The kind of a record field, for validating what clients send.
 enum FieldKind: Sendable, Hashable {
     case string, number, bool, date
+    /// A whole number (custom integer fields).
+    case integer
+    /// An ISO 8601 date and time (custom date/time fields).
+    case dateTime
     /// A reference to a record the simulator holds.
     case reference(RecordType)
     /// A reference to a list the simulator does not model (currency, terms); href type given.

@@ -45,6 +45,27 @@ enum SimulatorDates {
         return make(year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: minute, second: second)
     }
 
+    /// Reads an ISO 8601 date and time (`2024-01-15T10:22:00Z`); a date alone is not one.
+    static func parseDateTime(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.contains("T"), !trimmed.contains("/") else { return nil }
+        return parseDate(trimmed)
+    }
+
+    /// Reads a date written in an account's date-format preference (what `q=` date filters take), or nil when the
+    /// text is not in that form.
+    static func parse(_ text: String, preference: String) -> Date? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: preference == "YYYY-MM-DD" ? "-" : "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return nil }
+        let numbers = parts.compactMap { Int($0) }
+        guard numbers.count == 3 else { return nil }
+        switch preference {
+        case "D/M/YYYY": return parts[2].count == 4 ? make(year: numbers[2], month: numbers[1], day: numbers[0]) : nil
+        case "YYYY-MM-DD": return parts[0].count == 4 ? make(year: numbers[0], month: numbers[1], day: numbers[2]) : nil
+        default: return parts[2].count == 4 ? make(year: numbers[2], month: numbers[0], day: numbers[1]) : nil
+        }
+    }
+
     static func make(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) -> Date? {
         guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
             (0...60).contains(second)

@@ -43,6 +43,7 @@ public struct SimulatorServer: Sendable {
         let router = Router()
         addTokenRoutes(to: router)
         addCertificateRoutes(to: router)
+        addMetadataCatalogRoutes(to: router)
         addRecordRoutes(to: router)
         addSuiteQLRoutes(to: router)
         addRestletRoutes(to: router)

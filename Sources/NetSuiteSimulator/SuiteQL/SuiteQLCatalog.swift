@@ -40,41 +40,62 @@ struct SuiteQLCatalog: Sendable {
         func records(_ type: RecordType) -> [StoredRecord] {
             (store.ids[type] ?? []).compactMap { store.record(type, $0) }
         }
+        /// The custom fields of these types, once each: SuiteQL columns named by their ids.
+        func custom(_ types: [RecordType]) -> [CustomField] {
+            var seen: Set<String> = []
+            return types.flatMap { store.customFields[$0] ?? [] }.filter { seen.insert($0.id).inserted }
+        }
+        func customValues(_ fields: [CustomField], _ record: StoredRecord) -> [SQLValue] {
+            fields.map { field in
+                let value = record.fields[field.id]
+                switch field.type {
+                case .text: return text(value)
+                case .integer, .decimal: return number(value)
+                case .checkbox: return flag(value)
+                case .date: return date(value)
+                case .datetime:
+                    guard let text = value?.stringValue, let date = SimulatorDates.parseDateTime(text) else { return .null }
+                    return .date(date)
+                }
+            }
+        }
 
         tables["customer"] = SQLTable(
             name: "customer",
             columns: ["id", "entityid", "companyname", "altname", "isperson", "firstname", "lastname", "email", "phone",
-                      "isinactive", "datecreated", "lastmodifieddate", "externalid", "subsidiary", "currency", "terms", "comments"],
+                      "isinactive", "datecreated", "lastmodifieddate", "externalid", "subsidiary", "currency", "terms", "comments"]
+                + custom([.customer]).map(\.id),
             rows: records(.customer).map { r in
                 let f = r.fields
                 return [.number(Double(r.id)), text(f["entityId"]), text(f["companyName"]), text(f["companyName"] ?? f["entityId"]),
                         flag(f["isPerson"]), text(f["firstName"]), text(f["lastName"]), text(f["email"]), text(f["phone"]),
                         flag(f["isInactive"]), .date(r.created), .date(r.lastModified), text(f["externalId"]), ref(f["subsidiary"]),
-                        ref(f["currency"]), ref(f["terms"]), text(f["comments"])]
+                        ref(f["currency"]), ref(f["terms"]), text(f["comments"])] + customValues(custom([.customer]), r)
             },
             permission: Permission.customers)
 
         tables["contact"] = SQLTable(
             name: "contact",
             columns: ["id", "entityid", "firstname", "lastname", "email", "phone", "title", "company", "subsidiary",
-                      "isinactive", "datecreated", "lastmodifieddate", "externalid"],
+                      "isinactive", "datecreated", "lastmodifieddate", "externalid"] + custom([.contact]).map(\.id),
             rows: records(.contact).map { r in
                 let f = r.fields
                 return [.number(Double(r.id)), text(f["entityId"]), text(f["firstName"]), text(f["lastName"]), text(f["email"]),
                         text(f["phone"]), text(f["title"]), ref(f["company"]), ref(f["subsidiary"]), flag(f["isInactive"]),
-                        .date(r.created), .date(r.lastModified), text(f["externalId"])]
+                        .date(r.created), .date(r.lastModified), text(f["externalId"])] + customValues(custom([.contact]), r)
             },
             permission: Permission.contacts)
 
         tables["item"] = SQLTable(
             name: "item",
             columns: ["id", "itemid", "displayname", "description", "itemtype", "isinactive", "subsidiary", "cost",
-                      "baseprice", "createddate", "lastmodifieddate", "externalid", "fullname"],
+                      "baseprice", "createddate", "lastmodifieddate", "externalid", "fullname"] + custom([.inventoryItem]).map(\.id),
             rows: records(.inventoryItem).map { r in
                 let f = r.fields
                 return [.number(Double(r.id)), text(f["itemId"]), text(f["displayName"]), text(f["description"]),
                         .string("InvtPart"), flag(f["isInactive"]), ref(f["subsidiary"]), number(f["cost"]),
                         number(f["basePrice"]), .date(r.created), .date(r.lastModified), text(f["externalId"]), text(f["itemId"])]
+                    + customValues(custom([.inventoryItem]), r)
             },
             permission: Permission.items)
 
@@ -83,16 +104,18 @@ struct SuiteQLCatalog: Sendable {
             transactions += records(type).map { (type, $0) }
         }
         transactions.sort { $0.1.id < $1.1.id }
+        let transactionCustom = custom([.salesOrder, .customerPayment, .customerDeposit, .customerRefund])
         tables["transaction"] = SQLTable(
             name: "transaction",
             columns: ["id", "tranid", "trandate", "type", "status", "entity", "currency", "exchangerate", "foreigntotal",
-                      "memo", "createddate", "lastmodifieddate", "externalid"],
+                      "memo", "createddate", "lastmodifieddate", "externalid"] + transactionCustom.map(\.id),
             rows: transactions.map { type, r in
                 let f = r.fields
                 let status = type == .salesOrder ? (f["orderStatus"]?.objectValue?["id"]?.stringValue ?? "B") : (type == .customerRefund ? "B" : "A")
                 return [.number(Double(r.id)), text(f["tranId"]), date(f["tranDate"]), .string(type.transactionTypeCode ?? ""),
                         .string(status), ref(type.customerField.flatMap { f[$0] }), ref(f["currency"]), number(f["exchangeRate"]),
                         number(f["total"]), text(f["memo"]), .date(r.created), .date(r.lastModified), text(f["externalId"])]
+                    + customValues(transactionCustom, r)
             },
             permission: Permission.findTransaction)
 
