@@ -19,10 +19,18 @@ indirect enum RecordFilter: Sendable {
         return stringOperators.contains(base) || numberOperators.contains(base) || dateOperators.contains(base)
     }
 
-    /// Parses a `q` value.
-    /// - Throws: a `RecordError` with NetSuite's "Invalid search query" wording and `o:errorQueryParam` `q`.
-    static func parse(_ text: String, type: RecordType) throws(RecordError) -> RecordFilter {
-        var parser = Parser(tokens: try tokenize(text), type: type)
+    /// Parses a `q` value. Date operators take dates in the account's date-format preference (`1/15/2024` for
+    /// `M/D/YYYY`), as N/query does.
+    /// - Parameters:
+    ///   - fields: the fields that may be named (default: the type's standard fields; pass the store's schema to
+    ///     include custom fields).
+    ///   - datePreference: `M/D/YYYY` (NetSuite's default), `D/M/YYYY` or `YYYY-MM-DD`.
+    /// - Throws: a `RecordError` with NetSuite's "Invalid search query" wording and `o:errorQueryParam` `q`; a date
+    ///   in another format names the format to use.
+    static func parse(
+        _ text: String, type: RecordType, fields: [String: FieldKind]? = nil, datePreference: String = "M/D/YYYY"
+    ) throws(RecordError) -> RecordFilter {
+        var parser = Parser(tokens: try tokenize(text), type: type, fields: fields ?? type.schema, datePreference: datePreference)
         let filter = try parser.parseOr()
         guard parser.atEnd else { throw invalid("Unexpected \(parser.current ?? "end").") }
         return filter
@@ -69,6 +77,8 @@ indirect enum RecordFilter: Sendable {
     private struct Parser {
         var tokens: [String]
         var type: RecordType
+        var fields: [String: FieldKind]
+        var datePreference: String
         var position = 0
         /// Parentheses open now, and conditions joined so far: both bounded, since parsing and matching recurse.
         var depth = 0
@@ -122,7 +132,7 @@ indirect enum RecordFilter: Sendable {
                 return inner
             }
             guard let field = next(), field.first?.isLetter == true else { throw invalid("Expected a field name.") }
-            guard type.schema[field] != nil || ["id", "lastModifiedDate", type.createdField, "itemType", "total"].contains(field) else {
+            guard fields[field] != nil || ["id", "lastModifiedDate", type.createdField, "itemType", "total"].contains(field) else {
                 throw invalid("Search error occurred: Unknown identifier '\(field)'. Available identifiers are: {\(type.rawValue.lowercased())=\(type.rawValue.lowercased())}.")
             }
             guard let op = next()?.uppercased(), RecordFilter.isKnown(op) else {
@@ -142,6 +152,15 @@ indirect enum RecordFilter: Sendable {
                 values.append(value.hasPrefix("\"") ? String(value.dropFirst()) : value)
             }
             if values.isEmpty { throw invalid("Missing value after \(op).") }
+            if RecordFilter.dateOperators.contains(op.hasSuffix("_NOT") ? String(op.dropLast(4)) : op) {
+                // Kept as ISO dates once read in the account's format.
+                values = try values.map { value throws(RecordError) in
+                    guard let date = SimulatorDates.parse(value, preference: datePreference) else {
+                        throw invalid("Invalid date value '\(value)' for \(field). Enter dates in your date format preference, \(datePreference).")
+                    }
+                    return SimulatorDates.dateString(date)
+                }
+            }
             return .condition(field: field, op: op, values: values)
         }
     }

@@ -93,11 +93,15 @@ extension SimulatorServer {
         if offset + limit > 100_000 {
             return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: "The maximum number of results is 100000.", queryParam: "offset")
         }
-        let (store, _) = try await netsuite.records(call.principal.realm)
+        let (store, datePreference) = try await netsuite.records(call.principal.realm)
         var ids = store.ids[type] ?? []
         if let q = query["q"].map(String.init), !q.isEmpty {
             let filter: RecordFilter
-            do throws(RecordError) { filter = try RecordFilter.parse(q, type: type) } catch { return NetSuiteResponse.error(error) }
+            do throws(RecordError) {
+                filter = try RecordFilter.parse(q, type: type, fields: store.schema(of: type), datePreference: datePreference)
+            } catch {
+                return NetSuiteResponse.error(error)
+            }
             ids = ids.filter { id in store.record(type, id).map { filter.matches($0, type: type) } ?? false }
         }
         let page = ids.dropFirst(offset).prefix(limit)

@@ -201,8 +201,10 @@ struct RecordTests {
             FilterCase(q: "id BETWEEN [105, 110] AND isInactive IS false", expected: { @Sendable (r: StoredRecord) in (105...110).contains(r.id) && r.fields["isInactive"] == .bool(false) }),
             FilterCase(q: "isInactive IS true", expected: { @Sendable (r: StoredRecord) in r.fields["isInactive"] == .bool(true) }),
             FilterCase(q: "(id LESS 103 OR id GREATER 145) AND companyName CONTAIN_NOT \"Acme\"", expected: { @Sendable (r: StoredRecord) in (r.id < 103 || r.id > 145) && r.fields["companyName"]?.stringValue?.lowercased().contains("acme") != true }),
-            FilterCase(q: "dateCreated AFTER \"2025-06-01\"", expected: { @Sendable (r: StoredRecord) in r.created >= SimulatorDates.make(year: 2025, month: 6, day: 2)! }),
+            FilterCase(q: "dateCreated AFTER \"6/1/2025\"", expected: { @Sendable (r: StoredRecord) in r.created >= SimulatorDates.make(year: 2025, month: 6, day: 2)! }),
             FilterCase(q: "lastModifiedDate BEFORE \"3/1/2025\"", expected: { @Sendable (r: StoredRecord) in r.lastModified < SimulatorDates.make(year: 2025, month: 3, day: 1)! }),
+            FilterCase(q: "lastModifiedDate ON_OR_AFTER \"3/1/2025\"", expected: { @Sendable (r: StoredRecord) in r.lastModified >= SimulatorDates.make(year: 2025, month: 3, day: 1)! }),
+            FilterCase(q: "dateCreated AFTER_NOT \"6/1/2025\"", expected: { @Sendable (r: StoredRecord) in r.created < SimulatorDates.make(year: 2025, month: 6, day: 2)! }),
         ]
 
     @Test("q= filters select what a direct evaluation selects", arguments: filterCases)
@@ -232,5 +234,34 @@ struct RecordTests {
                 #expect(detail?["detail"]?.stringValue?.hasPrefix("Invalid search query. Detailed unprocessed description follows.") == true)
             }
         }
+    }
+
+    @Test("q= dates are read in the account's date format; another format is refused naming the one to use")
+    func filterDateFormats() async throws {
+        let harness = try await SimulatorHarness.make(records: 20)
+        let realm = harness.credentials.accountId
+        let (store, _) = try await harness.netsuite.records(realm)
+        let cut = try #require(SimulatorDates.make(year: 2025, month: 6, day: 13))
+        let want = (store.ids[.customer] ?? []).filter { store.record(.customer, $0)!.lastModified >= cut }.map(String.init)
+        try await harness.withClient { client in
+            func ids(_ q: String) async throws -> SimulatorHarness.Reply {
+                try await harness.signed(client, .get, Self.base + "/customer?q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+            }
+            // M/D/YYYY, NetSuite's default.
+            let american = try await ids("lastModifiedDate ON_OR_AFTER \"6/13/2025\"")
+            #expect(american.object?["items"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue } == want)
+            for wrong in ["2025-06-13", "13/6/2025", "June 13", "6/13/25"] {
+                let refused = try await ids("lastModifiedDate ON_OR_AFTER \"\(wrong)\"")
+                #expect(refused.status == 400 && refused.errorCode == "INVALID_PARAMETER", "\(wrong)")
+                #expect(refused.body.contains("M/D/YYYY"), "\(wrong)")
+            }
+            try await harness.netsuite.setDatePreference(realm, "D/M/YYYY")
+            let european = try await ids("lastModifiedDate ON_OR_AFTER \"13/6/2025\"")
+            #expect(european.object?["items"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue } == want)
+            #expect(try await ids("lastModifiedDate ON_OR_AFTER \"6/13/2025\"").status == 400)
+            try await harness.netsuite.setDatePreference(realm, "YYYY-MM-DD")
+            #expect(try await ids("lastModifiedDate ON_OR_AFTER \"2025-06-13\"").object?["items"]?.arrayValue?.count == want.count)
+        }
+        #expect(!want.isEmpty)
     }
 }
