@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import NetSuiteClient
+@testable import NetSuiteSimulator
 
 @Suite("Limiter, retry policy and keyset planning (no I/O)")
 struct GovernanceUnitTests {
@@ -58,19 +59,6 @@ struct GovernanceUnitTests {
         #expect(await limiter.maxInFlight == 2)
     }
 
-    /// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator for repeatable draws.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     actor OrderLog {
         var values: [Int] = []
         func add(_ value: Int) { values.append(value) }
@@ -81,7 +69,7 @@ struct GovernanceUnitTests {
         let policy = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
         // Seeded, so a failure repeats. (Not the system generator: an inout of that empty struct captured by a closure
         // crashes ThreadSanitizer's own bookkeeping when tests run in parallel; Scripts/tsan.sh.)
-        var generator = SplitMix64(seed: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         for retry in 1...8 {
             let ceiling = min(1.0, 0.1 * pow(2, Double(retry - 1)))
             let delays = (0..<200).map { _ in policy.delay(beforeRetry: retry, using: &generator) }

@@ -468,17 +468,22 @@ struct FlowTests {
         }
     }
 
+    /// An export flow `name` scheduled every minute and due now, as if the minute had passed.
+    static func dueEveryMinuteFlow(_ name: String, _ live: LiveSetup) async throws -> Flows {
+        try await live.core.instances.importCredentials(live.credentialsFile)
+        let flows = live.core.flows
+        try await flows.create(name: name, definition: FlowDefinition(
+            kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try live.newFolder())),
+            schedule: "every 1m"))
+        let past = StoreDate.string(Date().addingTimeInterval(-1))
+        try await live.store.read { try await $0.raw("UPDATE flows SET next_run_at = \(bind: past) WHERE name = \(bind: name)").run() }
+        return flows
+    }
+
     @Test("a schedule queues one run when due, even with two workers")
     func schedule() async throws {
         try await LiveSetup.run(records: 5) { live in
-            try await live.core.instances.importCredentials(live.credentialsFile)
-            let flows = live.core.flows
-            try await flows.create(name: "often", definition: FlowDefinition(
-                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try live.newFolder())),
-                schedule: "every 1m"))
-            // Due now: as if the minute had passed.
-            let past = StoreDate.string(Date().addingTimeInterval(-1))
-            try await live.store.read { try await $0.raw("UPDATE flows SET next_run_at = \(bind: past) WHERE name = 'often'").run() }
+            let flows = try await Self.dueEveryMinuteFlow("often", live)
             async let a = flows.enqueueScheduledRuns()
             async let b = live.core.flows.enqueueScheduledRuns()
             #expect(try await a + b == 1)
@@ -489,13 +494,7 @@ struct FlowTests {
     @Test("a flow paused after its due schedule was read gets no scheduled run (found by the soak)", arguments: TestDatabases.kinds)
     func pauseBeatsSchedule(kind: Store.Kind) async throws {
         try await LiveSetup.run(kind, records: 5) { live in
-            try await live.core.instances.importCredentials(live.credentialsFile)
-            let flows = live.core.flows
-            try await flows.create(name: "often", definition: FlowDefinition(
-                kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer", destination: .folder(try live.newFolder())),
-                schedule: "every 1m"))
-            let past = StoreDate.string(Date().addingTimeInterval(-1))
-            try await live.store.read { try await $0.raw("UPDATE flows SET next_run_at = \(bind: past) WHERE name = 'often'").run() }
+            let flows = try await Self.dueEveryMinuteFlow("often", live)
             // A server reads the flow as due; the user pauses it; then the server claims the run.
             let due = try await flows.dueFlows(at: Date())
             #expect(due.map(\.definition.instance) == [live.tbaName])
