@@ -1,0 +1,60 @@
+import Foundation
+@testable import SuiteBridgeCore
+import Testing
+
+@Suite("Mirror column types and values")
+struct MirrorValueTests {
+    typealias Property = MirrorColumnType.SchemaProperty
+
+    @Test("catalog properties become column types; references are their integer id; no type is text")
+    func columnTypes() {
+        let cases: [(Property?, MirrorColumnType)] = [
+            (Property(type: "integer", format: "int64"), .integer), (Property(type: "number", format: "double"), .number),
+            (Property(type: "boolean"), .boolean), (Property(type: "string", format: "date"), .date),
+            (Property(type: "string", format: "date-time"), .dateTime), (Property(type: "object"), .integer),
+            (Property(type: "string"), .text), (Property(type: "array"), .text), (nil, .text),
+        ]
+        for (property, expected) in cases { #expect(MirrorColumnType(property) == expected, "\(String(describing: property))") }
+        #expect(MirrorColumnType.allCases.map { $0.sqlType(for: .postgres) } == ["bigint", "numeric", "boolean", "date", "timestamptz", "text"])
+        #expect(MirrorColumnType.allCases.map { $0.sqlType(for: .sqlite) } == ["INTEGER", "REAL", "INTEGER", "TEXT", "TEXT", "TEXT"])
+        #expect(MirrorColumnType.allCases.filter(\.readsAsISOText) == [.date, .dateTime])
+    }
+
+    @Test("SuiteQL's text converts to each type; NULL (an omitted column) stays NULL")
+    func conversions() throws {
+        func value(_ text: String?, _ type: MirrorColumnType, zone: TimeZone = .gmt) throws -> MirrorValue {
+            try MirrorValue.converting(text, to: type, table: "customer", column: "c", timeZone: zone)
+        }
+        #expect(try value(nil, .integer) == .null)
+        #expect(try value("404", .integer) == .integer(404))
+        #expect(try value("-12", .integer) == .integer(-12))
+        #expect(try value("1234.50", .number) == .number("1234.50"), "kept as written, so numeric stays exact")
+        #expect(try value("T", .boolean) == .boolean(true))
+        #expect(try value("F", .boolean) == .boolean(false))
+        #expect(try value("2024-02-29", .date) == .date("2024-02-29"))
+        #expect(try value("2026-12-02T00:00:00", .date) == .date("2026-12-02"), "a TO_CHAR date-time read as a date")
+        #expect(try value("Acme, Inc.", .text) == .text("Acme, Inc."))
+        let utc = try #require(ISO8601DateFormatter().date(from: "2026-12-02T09:30:00Z"))
+        #expect(try value("2026-12-02T09:30:00", .dateTime) == .dateTime(utc))
+        #expect(try value("2026-12-02T10:30:00", .dateTime, zone: try #require(TimeZone(identifier: "Europe/Berlin"))) == .dateTime(utc),
+                "read in the account's zone, stored as the instant")
+        #expect(try value("2026-12-02T09:30:00Z", .dateTime, zone: try #require(TimeZone(identifier: "America/Los_Angeles"))) == .dateTime(utc))
+        #expect(try value("2026-12-02T09:30:00.250", .dateTime) == .dateTime(utc.addingTimeInterval(0.25)))
+    }
+
+    @Test("a value that is not its column's type is an error naming table, column and value")
+    func refusals() {
+        let cases: [(String, MirrorColumnType)] = [
+            ("12a", .integer), ("1.5", .integer), ("", .integer), ("NaN", .number), ("1e999", .number), ("abc", .number),
+            ("yes", .boolean), ("12/2/2026", .date), ("2026-02-30", .date), ("2026-13-01", .date), ("2026-12-02", .dateTime),
+            ("2026-12-02T25:00:00", .dateTime), ("2026-12-02 10:00:00", .dateTime),
+        ]
+        for (text, type) in cases {
+            #expect(throws: MirrorValue.ConversionError.self, "\(text) as \(type)") {
+                try MirrorValue.converting(text, to: type, table: "transaction", column: "trandate")
+            }
+        }
+        let error = MirrorValue.ConversionError(table: "customer", column: "datecreated", value: "13/45/2024", expected: .date)
+        #expect(error.description.hasPrefix("customer.datecreated: '13/45/2024' is not a date"))
+    }
+}
