@@ -219,7 +219,8 @@ def main():
                 if api("GET", "/flows")[0] == 200 and api("GET", "/flows", server=1)[0] == 200:
                     break
             except OSError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         for name in flows:
             api("POST", f"/flows/{name}/run")
         admin("PUT", f"/accounts/{REALM}/faults", {"latencyMs": 20, "jitterMs": 40, "errorRate": args.error_rate, "dropRate": args.drop_rate, "seed": 7})

@@ -244,8 +244,7 @@ public actor SimulatedNetSuite {
             throw .badRequest("recordType \(field.recordType) is not one of \(RecordType.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         guard !field.label.trimmingCharacters(in: .whitespaces).isEmpty else { throw .badRequest("label must not be empty.") }
-        let outcome = try mutateRecords(realm) { store, _ throws(RecordError) in try store.addCustomField(field, to: type) }
-        if case .failure(let error) = outcome { throw .badRequest(error.detail.replacingOccurrences(of: "Error while accessing a resource. ", with: "")) }
+        try withAccount(realm) { account throws(SimulatorError) in try account.records.addCustomField(field, to: type) }
     }
 
     /// The account's custom fields.

@@ -135,9 +135,7 @@ struct MetadataCatalog: Sendable {
             ("id", property("Internal ID", ["type": "string"], readOnly: true)),
         ]
         var filterable = ["id"]
-        let custom = store.customFields[type] ?? []
-        let customIDs = Set(custom.map(\.id))
-        for (field, kind) in type.schema.sorted(by: { $0.key < $1.key }) where !customIDs.contains(field) {
+        for (field, kind) in type.schema.sorted(by: { $0.key < $1.key }) {
             properties.append((field, property(Self.title(field), kind, type: type)))
             if Self.isFilterable(kind) { filterable.append(field) }
         }
@@ -145,7 +143,7 @@ struct MetadataCatalog: Sendable {
             properties.append((field, property(title, ["type": "string", "format": "date-time"], readOnly: true)))
             filterable.append(field)
         }
-        for field in custom {
+        for field in store.customFields[type] ?? [] {
             var value = property(field.label, field.fieldKind, type: type)
             if case .object(var object) = value {
                 object["x-ns-custom-field"] = .bool(true)

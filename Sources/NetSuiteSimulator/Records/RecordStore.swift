@@ -54,20 +54,20 @@ struct RecordStore: Sendable {
     }
 
     /// Adds a custom field to a record type; its values then appear in records, SuiteQL and the metadata catalog.
-    /// - Throws: `USER_ERROR` for an id without the family's prefix (`custentity_`, `custbody_`, `custitem_`), an id
-    ///   that is not lower-case letters, digits and underscores, or one already in use.
-    mutating func addCustomField(_ field: CustomField, to type: RecordType) throws(RecordError) {
+    /// - Throws: ``SimulatorError`` (an admin refusal) for an id without the family's prefix (`custentity_`,
+    ///   `custbody_`, `custitem_`), an id that is not lower-case letters, digits and underscores, or one in use.
+    mutating func addCustomField(_ field: CustomField, to type: RecordType) throws(SimulatorError) {
         guard let prefix = CustomField.prefix(for: type.family) else {
-            throw .userError("Custom fields cannot be added to \(type.rawValue) records here.", path: "recordType")
+            throw .badRequest("recordType: custom fields cannot be added to \(type.rawValue) records here.")
         }
         guard field.id.hasPrefix(prefix), field.id.count > prefix.count, field.id.count <= 40,
             field.id.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_") })
         else {
-            throw .userError("The id of a custom field of \(type.rawValue) starts with \(prefix) and holds only lower-case letters, digits and underscores (at most 40).", path: "id")
+            throw .badRequest("id: the id of a custom field of \(type.rawValue) starts with \(prefix) and holds only lower-case letters, digits and underscores (at most 40).")
         }
         let family = RecordType.allCases.filter { $0.family == type.family }
         guard !family.contains(where: { other in (customFields[other] ?? []).contains { $0.id == field.id } }) else {
-            throw .userError("A custom field with the id \(field.id) already exists.", path: "id")
+            throw .badRequest("id: a custom field with the id \(field.id) already exists.")
         }
         customFields[type, default: []].append(field)
         version += 1
