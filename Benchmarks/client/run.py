@@ -94,6 +94,19 @@ async def netsuite_sequential(sim, queries):
             offset += 1000
     return rows
 
+def key_at(sim, n):
+    """The uniquekey of the n-th transaction line in key order (keys are stable, not 1..N): keyset hops of 100,000."""
+    async def go():
+        api, last, remaining = netsuite_api(sim), None, n
+        while True:
+            where = f" WHERE uniquekey > {last}" if last is not None else ""
+            step = min(remaining, 100_000)
+            page = await api.suiteql(q=f"SELECT uniquekey FROM transactionline{where} ORDER BY uniquekey", limit=1, offset=step - 1)
+            last, remaining = int(page["items"][0]["uniquekey"]), remaining - step
+            if remaining == 0:
+                return last
+    return asyncio.run(go())
+
 async def netsuite_gather(sim, queries):
     api, rows, semaphore = netsuite_api(sim), 0, asyncio.Semaphore(LIMIT)
     async def page(q, offset):
@@ -172,8 +185,9 @@ def main():
 def run_export_benchmarks(sim, report):
     profile = sim.credentials
     base = "SELECT uniquekey, transaction, item, quantity, netamount FROM transactionline"
-    full = f"{base} WHERE uniquekey <= 200000 ORDER BY uniquekey"
-    halves = [f"{base} WHERE uniquekey <= 100000 ORDER BY uniquekey", f"{base} WHERE uniquekey > 100000 AND uniquekey <= 200000 ORDER BY uniquekey"]
+    k100, k200 = key_at(sim, 100_000), key_at(sim, 200_000)
+    full = f"{base} WHERE uniquekey <= {k200} ORDER BY uniquekey"
+    halves = [f"{base} WHERE uniquekey <= {k100} ORDER BY uniquekey", f"{base} WHERE uniquekey > {k100} AND uniquekey <= {k200} ORDER BY uniquekey"]
     out = os.path.join(sim.dir, "export.jsonl")
 
     if wanted("export"):
@@ -242,7 +256,7 @@ def run_memory(sim, report):
     base = "SELECT uniquekey, transaction, item, quantity, netamount, mainline FROM transactionline"
     results = []
     for n in (10_000, 1_000_000):
-        seconds, rss, stdout = timed([BIN, "export", "--profile", sim.credentials, "--auth", "tba", "--query", f"{base} WHERE uniquekey <= {n} ORDER BY uniquekey",
+        seconds, rss, stdout = timed([BIN, "export", "--profile", sim.credentials, "--auth", "tba", "--query", f"{base} WHERE uniquekey <= {key_at(sim, n)} ORDER BY uniquekey",
                                       "--out", out, "--key", "uniquekey"])
         results.append((n, seconds, rss, stdout.strip()))
     report.append("\n### 6. Memory of `export` (peak RSS)\n\n| rows | seconds | peak RSS | summary |\n|---:|---:|---:|---|")

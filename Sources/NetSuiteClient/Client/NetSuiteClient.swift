@@ -39,6 +39,8 @@ public struct NetSuiteClient: Sendable {
         var url: String
         var body: [UInt8]?
         var contentType: String?
+        /// The media type asked for (the metadata catalog serves schemas as `application/schema+json`).
+        var accept = "application/json"
         var extraHeaders: [(name: String, value: String)] = []
         var idempotent: Bool
         var surface: Surface = .rest
@@ -138,7 +140,7 @@ public struct NetSuiteClient: Sendable {
         } catch {
             return .failure(NetSuiteError(code: .transport, request: call.label, message: "The request was cancelled.", remedy: "Nothing to fix."))
         }
-        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        var headers: [(name: String, value: String)] = [("Accept", call.accept)]
         if let contentType = call.contentType { headers.append(("Content-Type", contentType)) }
         headers += call.extraHeaders
         var bearer: AccessToken?

@@ -88,7 +88,7 @@ enum RecordType: String, Sendable, CaseIterable, Codable {
         case .salesOrder:
             fields.merge([
                 "tranId": .string, "tranDate": .date, "entity": .reference(.customer), "subsidiary": .reference(.subsidiary),
-                "currency": .listValue("currency"), "memo": .string, "item": .sublist,
+                "currency": .listValue("currency"), "exchangeRate": .number, "memo": .string, "item": .sublist,
             ]) { $1 }
         case .customerPayment:
             fields.merge([

@@ -119,30 +119,31 @@ struct SuiteQLCatalog: Sendable {
             },
             permission: Permission.findTransaction)
 
+        // A line's unique key stays the same while the account changes (as NetSuite's does): the transaction's id
+        // and the line's sequence number, so keyset paging by it resumes where it stopped.
         var lines: [[SQLValue]] = []
-        var uniqueKey = 0
         for (type, r) in transactions {
             let f = r.fields
             let entity = ref(type.customerField.flatMap { f[$0] })
             let subsidiary = ref(f["subsidiary"])
-            uniqueKey += 1
-            lines.append([.number(0), .number(Double(r.id)), .number(0), .number(Double(uniqueKey)), .null, .null, .null,
-                          .null, number(f["total"]), .string("T"), .string("F"), text(f["memo"]), entity, subsidiary, .string("F")])
+            let modified = SQLValue.date(r.lastModified)
+            func uniqueKey(_ sequence: Double) -> SQLValue { .number(Double(r.id) * 10_000 + sequence) }
+            lines.append([.number(0), .number(Double(r.id)), .number(0), uniqueKey(0), .null, .null, .null,
+                          .null, number(f["total"]), .string("T"), .string("F"), text(f["memo"]), entity, subsidiary, .string("F"), modified])
             for line in r.lines {
-                uniqueKey += 1
                 let quantity = line["quantity"]?.doubleValue ?? 0
                 let amount = line["amount"]?.doubleValue ?? 0
                 let sequence = line["line"]?.doubleValue ?? 0
-                lines.append([.number(sequence), .number(Double(r.id)), .number(sequence), .number(Double(uniqueKey)),
+                lines.append([.number(sequence), .number(Double(r.id)), .number(sequence), uniqueKey(sequence),
                               ref(line["item"]), .number(-quantity), number(line["rate"]), .number(-amount),
                               .number(-amount), .string("F"), .string("F"), text(line["description"]), entity, subsidiary,
-                              flag(line["isClosed"])])
+                              flag(line["isClosed"]), modified])
             }
         }
         tables["transactionline"] = SQLTable(
             name: "transactionline",
             columns: ["id", "transaction", "linesequencenumber", "uniquekey", "item", "quantity", "rate", "netamount",
-                      "foreignamount", "mainline", "taxline", "memo", "entity", "subsidiary", "isclosed"],
+                      "foreignamount", "mainline", "taxline", "memo", "entity", "subsidiary", "isclosed", "linelastmodifieddate"],
             rows: lines,
             permission: Permission.findTransaction)
 

@@ -1,11 +1,13 @@
 import Foundation
 
-/// What a flow does: an export (SuiteQL to files or an HTTP endpoint) or an import (CSV or JSON Lines rows to
-/// NetSuite records by upsert on external id), with the connector instance it uses.
+/// What a flow does: an export (SuiteQL to files or an HTTP endpoint), an import (CSV or JSON Lines rows to
+/// NetSuite records by upsert on external id) or a mirror (NetSuite tables into the user's database), with the
+/// connector instance it uses.
 public struct FlowDefinition: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, Hashable {
         case export
         case `import`
+        case mirror
     }
 
     public var kind: Kind
@@ -13,15 +15,79 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
     public var instance: String
     public var export: Export?
     public var `import`: Import?
+    public var mirror: Mirror?
     /// When it runs on its own; `nil` for on demand only.
     public var schedule: String?
 
-    public init(kind: Kind, instance: String, export: Export? = nil, import: Import? = nil, schedule: String? = nil) {
+    public init(kind: Kind, instance: String, export: Export? = nil, import: Import? = nil, mirror: Mirror? = nil, schedule: String? = nil) {
         self.kind = kind
         self.instance = instance
         self.export = export
         self.import = `import`
+        self.mirror = mirror
         self.schedule = schedule
+    }
+
+    /// A mirror of NetSuite tables into the user's database: typed tables, a first load, then changes and deletions.
+    public struct Mirror: Codable, Sendable, Hashable {
+        /// The PostgreSQL schema the tables go into unless another is given.
+        public static let defaultSchema = "netsuite"
+
+        /// SuiteQL table names, lower case (`customer`, `transaction`, `transactionline`).
+        public var tables: [String]
+        /// `postgres://USER@HOST:PORT/DATABASE` or `sqlite:PATH` (under the files root). A password given in the URL
+        /// is sealed in the store and removed from here.
+        public var database: String
+        /// PostgreSQL only; default `netsuite`.
+        public var schema: String?
+        /// Keep deleted records' rows with `_deleted_at` set instead of removing them.
+        public var keepDeleted: Bool?
+        /// How far before the saved watermark the next run reads again (default 300 s).
+        public var overlapSeconds: Int?
+        /// The time zone NetSuite writes date-times in for the integration's user (IANA name; default UTC).
+        public var timeZone: String?
+
+        public init(tables: [String], database: String, schema: String? = nil, keepDeleted: Bool? = nil, overlapSeconds: Int? = nil, timeZone: String? = nil) {
+            self.tables = tables
+            self.database = database
+            self.schema = schema
+            self.keepDeleted = keepDeleted
+            self.overlapSeconds = overlapSeconds
+            self.timeZone = timeZone
+        }
+
+        /// The tables, each as SuiteBridge mirrors it.
+        func mirrorTables() throws -> [MirrorTable] { try tables.map(MirrorTable.named) }
+
+        /// The zone date-times are read in.
+        var zone: TimeZone { timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt }
+
+        func validate() throws {
+            guard !tables.isEmpty else {
+                throw SuiteBridgeError(.invalidInput, "The mirror names no table.", remedy: "Give tables such as customer,transaction (`suitebridge mirror tables` lists them).",
+                                       field: "mirror.tables")
+            }
+            let named = try mirrorTables()
+            if let duplicate = Dictionary(grouping: named, by: \.name).first(where: { $0.value.count > 1 })?.key {
+                throw SuiteBridgeError(.invalidInput, "The table \(duplicate) is named twice.", remedy: "Name each table once.", field: "mirror.tables")
+            }
+            _ = try MirrorDatabaseURL(database)
+            if let schema {
+                guard let first = schema.first, first.isLetter || first == "_", schema.count <= 63,
+                    schema.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "_") && $0.isASCII })
+                else {
+                    throw SuiteBridgeError(.invalidInput, "\"\(schema)\" is not a schema name.", remedy: "Use letters, digits and _, e.g. netsuite.", field: "mirror.schema")
+                }
+            }
+            if let overlap = overlapSeconds, !FlowDefinition.overlapRange.contains(overlap) {
+                throw SuiteBridgeError(.invalidInput, "An overlap of \(overlap) s is outside 0 to 86,400 s.",
+                                       remedy: "Give overlapSeconds from 0 to 86400 (300 is the default).", field: "mirror.overlapSeconds")
+            }
+            if let timeZone, TimeZone(identifier: timeZone) == nil {
+                throw SuiteBridgeError(.invalidInput, "\"\(timeZone)\" is not a time zone.",
+                                       remedy: "Give the IANA name of the integration user's time zone, e.g. America/Los_Angeles.", field: "mirror.timeZone")
+            }
+        }
     }
 
     /// A SuiteQL export.
@@ -124,6 +190,9 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
         if let export, export.destination.type == .folder, let path = export.destination.path {
             _ = try files.resolve(path, field: "export.destination.path")
         }
+        if let mirror, case .sqlite(let path) = try MirrorDatabaseURL(mirror.database) {
+            _ = try files.resolve(path, field: "mirror.database")
+        }
         if let spec = `import` {
             _ = try files.sourceFile(spec.source, field: "import.source")
             if let errorFile = spec.errorFile { _ = try files.resolve(errorFile, field: "import.errorFile") }
@@ -135,6 +204,9 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
     func checkDestinations(_ policy: DestinationPolicy) async throws {
         if let export, export.destination.type == .http {
             try await policy.check(export.destination.url ?? "", field: "export.destination.url")
+        }
+        if let mirror, let server = try MirrorDatabaseURL(mirror.database).hostAndPort {
+            try await policy.checkDatabase(host: server.host, port: server.port, field: "mirror.database")
         }
     }
 
@@ -178,6 +250,11 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
                     throw SuiteBridgeError(.invalidInput, "An HTTP destination needs an http(s) URL.", remedy: "Give destination.url.", field: "export.destination.url")
                 }
             }
+        case .mirror:
+            guard let mirror else {
+                throw SuiteBridgeError(.invalidInput, "A mirror flow needs its mirror settings.", remedy: "Give \"mirror\": {\"tables\", \"database\"}.", field: "mirror")
+            }
+            try mirror.validate()
         case .import:
             guard let `import` else {
                 throw SuiteBridgeError(.invalidInput, "An import flow needs its import settings.", remedy: "Give \"import\": {\"source\", \"recordType\", \"externalIdColumn\", \"mapping\"}.", field: "import")

@@ -127,6 +127,7 @@ public struct FlowWorker: Sendable {
                     switch claimed.flow.definition.kind {
                     case .export: return .success(try await ExportRunner(context: context, client: client).run())
                     case .import: return .success(try await ImportRunner(context: context, client: client).run())
+                    case .mirror: return .success(try await MirrorRunner(context: context, client: client).run())
                     }
                 } catch {
                     return .failure(error)

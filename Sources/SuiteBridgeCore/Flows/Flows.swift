@@ -53,34 +53,56 @@ public struct Flows: Sendable {
         return try decodeFlow(row)
     }
 
-    /// Adds a flow after checking its definition and that its instance exists.
+    /// Adds a flow after checking its definition and that its instance exists. A mirror's database password is
+    /// sealed in the store and removed from the definition.
     @discardableResult
     public func create(name: String, definition: FlowDefinition) async throws -> Flow {
+        try await context.secrets.sealing { try await create(name: name, definition: definition, sealingWith: $0) }
+    }
+
+    private func create(name: String, definition: FlowDefinition, sealingWith secrets: SecretBox) async throws -> Flow {
         let name = try InstanceValidation.name(name)
+        var definition = definition
         try definition.validate()
+        var password: String?
+        if var mirror = definition.mirror {
+            (mirror.database, password) = try MirrorDatabaseURL.splittingPassword(mirror.database)
+            definition.mirror = mirror
+        }
         try definition.checkFiles(context.files)
         try await definition.checkDestinations(context.destinations)
         let instance = try await context.instances.instance(named: definition.instance)
         let date = context.now()
         let id = UUID().uuidString.lowercased()
+        let sealed = try password.map { try secrets.seal($0, for: SecretBinding(instanceID: id, field: .databasePassword)) }
         let encoded = String(decoding: try JSONEncoder().encode(definition), as: UTF8.self)
         let next = try definition.schedule.map { try FlowSchedule(parsing: $0).next(after: date) }
         let actor = context.actor
+        let stored = definition
         try await store.transaction { database in
+            if sealed != nil { try await secrets.checkStillSealing(in: database) }
             if try await database.raw("SELECT id FROM flows WHERE name = \(bind: name)").first() != nil {
                 throw SuiteBridgeError(.conflict, "A flow named \"\(name)\" exists.", remedy: "Choose another name.", field: "name")
             }
             // The instance read above must still be the one by that name when the flow is stored.
-            guard try await InstanceRows.instance(id: instance.id, in: database)?.instance.name == definition.instance else {
-                throw SuiteBridgeError(.conflict, "The instance \(definition.instance) changed while the flow was created.", remedy: "Try again.", field: "instance")
+            guard try await InstanceRows.instance(id: instance.id, in: database)?.instance.name == stored.instance else {
+                throw SuiteBridgeError(.conflict, "The instance \(stored.instance) changed while the flow was created.", remedy: "Try again.", field: "instance")
             }
             try await database.raw("""
-                INSERT INTO flows (id, name, instance, instance_id, definition, state, next_run_at, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: name), \(bind: definition.instance), \(bind: instance.id), \(bind: encoded), \(bind: FlowState.active.rawValue), \(bind: next.map(StoreDate.string)), \(bind: StoreDate.string(date)), \(bind: StoreDate.string(date)))
+                INSERT INTO flows (id, name, instance, instance_id, definition, state, next_run_at, created_at, updated_at, secret)
+                VALUES (\(bind: id), \(bind: name), \(bind: stored.instance), \(bind: instance.id), \(bind: encoded), \(bind: FlowState.active.rawValue), \(bind: next.map(StoreDate.string)), \(bind: StoreDate.string(date)), \(bind: StoreDate.string(date)), \(bind: sealed))
                 """).run()
-            try await AuditLog.append(database, actor: actor, instance: definition.instance, action: .flowCreate, detail: "\(name): \(definition.kind.rawValue)", at: date)
+            try await AuditLog.append(database, actor: actor, instance: stored.instance, action: .flowCreate, detail: "\(name): \(stored.kind.rawValue)", at: date)
         }
         return try await flow(named: name)
+    }
+
+    /// A mirror flow's database password, opened; `nil` when its URL had none.
+    func databasePassword(flowID: String) async throws -> String? {
+        let sealed = try await store.read { database in
+            try await database.raw("SELECT secret FROM flows WHERE id = \(bind: flowID)").first()?.decode(column: "secret", as: String?.self)
+        }
+        return try sealed.map { try context.secrets.open($0, for: SecretBinding(instanceID: flowID, field: .databasePassword)) }
     }
 
     public func list() async throws -> [Flow] {

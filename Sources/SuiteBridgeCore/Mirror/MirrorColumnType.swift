@@ -19,8 +19,9 @@ public enum MirrorColumnType: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// The column type of a catalog property: integers, numbers, booleans, dates and date-times as typed; a reference
-    /// (an object) as the integer id SuiteQL gives; anything else, or nothing, as text.
+    /// The column type of a catalog property: integers, numbers, booleans, dates and date-times as typed; anything else,
+    /// or nothing, as text — references and lists included (the catalog types both as objects, and SuiteQL gives a
+    /// list's value as a code such as a transaction status `B`, not an id).
     public init(_ property: SchemaProperty?) {
         switch (property?.type, property?.format) {
         case ("integer", _): self = .integer
@@ -28,7 +29,6 @@ public enum MirrorColumnType: String, Sendable, Codable, CaseIterable {
         case ("boolean", _): self = .boolean
         case ("string", "date"): self = .date
         case ("string", "date-time"): self = .dateTime
-        case ("object", _): self = .integer
         default: self = .text
         }
     }

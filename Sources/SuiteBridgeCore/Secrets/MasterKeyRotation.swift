@@ -43,6 +43,13 @@ public enum MasterKeyRotation {
                 try await CertificateRows.updateSealedKey(certificateRowID: row.certificate.id, sealed: resealed, in: database)
                 count += 1
             }
+            for row in try await database.raw("SELECT id, secret FROM flows WHERE secret IS NOT NULL").all() {
+                let id = try row.decode(column: "id", as: String.self)
+                let binding = SecretBinding(instanceID: id, field: .databasePassword)
+                let resealed = try new.seal(try old.open(try row.decode(column: "secret", as: String.self), for: binding), for: binding)
+                try await database.raw("UPDATE flows SET secret = \(bind: resealed) WHERE id = \(bind: id)").run()
+                count += 1
+            }
             try await Workspace.recordKeyID(new.masterKey.id, in: database)
             try await AuditLog.append(database, actor: actor, instance: nil, action: .keysRotate,
                                       detail: "\(count) secrets re-sealed; master key \(old.masterKey.id) -> \(new.masterKey.id)", at: date)

@@ -10,6 +10,8 @@ public struct SecretBinding: Sendable, Hashable, CustomStringConvertible {
         case consumerSecret = "consumer secret"
         case tokenSecret = "token secret"
         case privateKey = "private key"
+        /// A mirror flow's database password; the binding's ``SecretBinding/instanceID`` is then the flow's id.
+        case databasePassword = "database password"
     }
 
     /// The instance's id.
@@ -29,7 +31,8 @@ public struct SecretBinding: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(field.rawValue) of instance \(instanceID)" + (certificateID.map { ", certificate \($0)" } ?? "")
+        if field == .databasePassword { return "\(field.rawValue) of flow \(instanceID)" }
+        return "\(field.rawValue) of instance \(instanceID)" + (certificateID.map { ", certificate \($0)" } ?? "")
     }
 }
 

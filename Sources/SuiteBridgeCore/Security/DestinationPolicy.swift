@@ -69,6 +69,26 @@ public struct DestinationPolicy: Sendable, Hashable {
         return url
     }
 
+    /// Checks a database server a mirror writes to: allowed when the operator allowlisted it, else only when its
+    /// name resolves to public addresses alone (a database on the server's own network must be allowed by name).
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming `field`.
+    public func checkDatabase(host: String, port: Int, field: String) async throws {
+        if isAllowlisted(host: host, port: port) { return }
+        let allow = "have the operator allow it (serve --allow-destination \(host):\(port))"
+        if onlyAllowlisted {
+            throw SuiteBridgeError(.invalidInput, "The database server \(host):\(port) is not in this server's allowlist, and it reaches nothing else.",
+                                   remedy: "To mirror into it, \(allow).", field: field)
+        }
+        let addresses = await Self.resolveOffThePool(host)
+        guard !addresses.isEmpty else {
+            throw SuiteBridgeError(.invalidInput, "\(host) does not resolve.", remedy: "Check the host name.", field: field)
+        }
+        if let address = addresses.first(where: { !Self.isPublic($0) }) {
+            throw SuiteBridgeError(.invalidInput, "The database server \(host) resolves to \(address), which is not a public address.",
+                                   remedy: "To mirror into a database on this network, \(allow).", field: field)
+        }
+    }
+
     func isAllowlisted(host: String, port: Int) -> Bool {
         let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         return allowlist.contains(bare) || allowlist.contains("\(bare):\(port)") || allowlist.contains("[\(bare)]:\(port)")

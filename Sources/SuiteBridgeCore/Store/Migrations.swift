@@ -208,6 +208,10 @@ enum Migrations {
             // that read = written + failed + skipped.
             ["ALTER TABLE runs ADD COLUMN rows_skipped INTEGER NOT NULL DEFAULT 0"]
         },
+        Migration(version: 11, name: "flow secrets") { _ in
+            // A mirror's database password, sealed like the instances' secrets (never in the definition).
+            ["ALTER TABLE flows ADD COLUMN secret TEXT"]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -44,6 +44,11 @@ public final class Store: Sendable {
     /// Opens (creating when needed) the SQLite file at `path` and brings its schema up to date.
     /// - Throws: ``SuiteBridgeError`` `.store` when the file cannot be opened or migrated.
     public static func openSQLite(path: String, logger: Logger = Logger(label: "suitebridge.store")) async throws -> Store {
+        try await openSQLite(path: path, migrating: true, logger: logger)
+    }
+
+    /// - Parameter migrating: `false` for a database that is not a store (a mirror's destination).
+    package static func openSQLite(path: String, migrating: Bool, logger: Logger) async throws -> Store {
         let connection: SQLiteConnection
         do {
             let directory = (path as NSString).deletingLastPathComponent
@@ -64,7 +69,7 @@ public final class Store: Sendable {
                                    remedy: "Check that the folder exists and is writable (SUITEBRIDGE_HOME).", field: "database")
         }
         let store = Store(kind: .sqlite, displayLocation: path, backend: .sqlite(connection, SessionGate()), logger: logger)
-        try await store.migrate()
+        if migrating { try await store.migrate() }
         return store
     }
 

@@ -263,7 +263,8 @@ struct SuiteQLTests {
             #expect(last["hasMore"] == .bool(false))
             let beyond = try await harness.suiteQL(client, "SELECT uniquekey FROM transactionline ORDER BY uniquekey", limit: 1000, offset: 100_000)
             #expect(beyond.status == 400)
-            let keyset = try #require(try await harness.suiteQL(client, "SELECT uniquekey FROM transactionline WHERE uniquekey > 100000 ORDER BY uniquekey").object)
+            let lastKey = try #require(last["items"]?.arrayValue?.last?.objectValue?["uniquekey"]?.stringValue)
+            let keyset = try #require(try await harness.suiteQL(client, "SELECT uniquekey FROM transactionline WHERE uniquekey > \(lastKey) ORDER BY uniquekey").object)
             #expect(keyset["totalResults"] == .number(total - 100_000))
         }
     }

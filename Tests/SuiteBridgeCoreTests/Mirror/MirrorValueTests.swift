@@ -11,7 +11,7 @@ struct MirrorValueTests {
         let cases: [(Property?, MirrorColumnType)] = [
             (Property(type: "integer", format: "int64"), .integer), (Property(type: "number", format: "double"), .number),
             (Property(type: "boolean"), .boolean), (Property(type: "string", format: "date"), .date),
-            (Property(type: "string", format: "date-time"), .dateTime), (Property(type: "object"), .integer),
+            (Property(type: "string", format: "date-time"), .dateTime), (Property(type: "object"), .text),
             (Property(type: "string"), .text), (Property(type: "array"), .text), (nil, .text),
         ]
         for (property, expected) in cases { #expect(MirrorColumnType(property) == expected, "\(String(describing: property))") }
