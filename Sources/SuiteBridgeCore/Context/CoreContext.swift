@@ -15,6 +15,7 @@ import NetSuiteClient
 /// | ``certificates`` | the certificate lifecycle: rotate, activate, revoke, policy and scheduled rotation |
 /// | ``diagnostics`` | `test`, `doctor`, and what a refused login means |
 /// | ``flows`` | flows and their runs |
+/// | ``mirrors`` | which tables an instance can mirror; where each mirror flow's tables stand |
 public struct CoreContext: Sendable {
     public let store: Store
     public let secrets: SecretBox
@@ -88,4 +89,6 @@ public struct CoreContext: Sendable {
     public var diagnostics: Diagnostics { Diagnostics(context: self) }
     /// Flows and their runs.
     public var flows: Flows { Flows(context: self) }
+    /// Mirror discovery and status.
+    public var mirrors: Mirrors { Mirrors(context: self) }
 }

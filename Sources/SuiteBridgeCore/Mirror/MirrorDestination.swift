@@ -44,7 +44,11 @@ final class MirrorDestination: Sendable {
         }
     }
 
-    func close() async { await database.close() }
+    /// Closes the connection, also when the run's task was cancelled (a cancelled close would leave it open).
+    func close() async {
+        let database = self.database
+        await Task { await database.close() }.value
+    }
 
     /// `"netsuite"."customer"` on PostgreSQL, `"customer"` on SQLite.
     func qualified(_ table: String) -> String {

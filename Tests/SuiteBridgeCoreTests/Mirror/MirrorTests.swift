@@ -150,3 +150,108 @@ struct MirrorTests {
         }
     }
 }
+
+@Suite("Mirror: permissions, deletions kept, date formats, the row cap, a run cut off mid-load")
+struct MirrorEdgeTests {
+    @Test("a table the role cannot read fails alone, naming the permission; without Deleted Records the watermark stays until it is granted; kept deletions get _deleted_at; D/M/YYYY dates land as dates",
+          arguments: TestDatabases.kinds)
+    func permissionsAndDeletions(kind: Store.Kind) async throws {
+        try await LiveSetup.run(records: 12) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let role = try #require(live.credentials.clientCredentials?.roleId.flatMap(Int.init))
+            try await live.netsuite.setRolePermission(live.realm, roleID: role, permission: Permission.contacts, level: .none)
+            try await live.netsuite.setDatePreference(live.realm, "D/M/YYYY")
+            let client = try await live.core.connections.client(for: live.oauth2Name)
+
+            let discovery = try await live.core.mirrors.tables(instance: live.oauth2Name)
+            let contact = try #require(discovery.tables.first { $0.table == "contact" })
+            #expect(!contact.readable && contact.missingPermission == "Contacts" && contact.rows == nil)
+            let customer = try #require(discovery.tables.first { $0.table == "customer" })
+            let customerCount = try await MirrorTests.count(client, "customer")
+            #expect(customer.readable && customer.rows == customerCount && customer.incremental)
+            #expect(!discovery.deletions && discovery.deletionsMissingPermission == "Deleted Records")
+
+            let target = MirrorTarget.make(kind, live: live)
+            let flows = live.core.flows
+            try await flows.create(name: "books", definition: FlowDefinition(
+                kind: .mirror, instance: live.oauth2Name,
+                mirror: .init(tables: ["customer", "contact", "transaction"], database: target.url, schema: target.schema, keepDeleted: true)))
+            let worker = FlowWorker(context: live.core)
+            let gone = try await client.records.upsert("customer", externalID: "GONE-2", json: Data(#"{"companyName":"Gone","subsidiary":{"id":"1"}}"#.utf8))
+
+            try await flows.enqueue("books")
+            let first = try #require(try await worker.runUntilIdle().first)
+            #expect(first.state == .failed)
+            #expect(first.error?.contains("contact") == true && first.error?.contains("Contacts permission") == true, "\(first.error ?? "")")
+            let states = try await live.core.mirrors.status(flow: "books")
+            #expect(states.map(\.table) == ["customer", "contact", "transaction"])
+            #expect(states[0].phase == .current && states[2].phase == .current && states[1].lastError?.contains("Contacts") == true)
+
+            // Dates in D/M/YYYY come through TO_CHAR: the mirrored day is the record's.
+            let order = try #require(try await client.records.list("salesOrder", limit: 1).items.first?.id)
+            let record = try JSONSerialization.jsonObject(with: try await client.records.getJSON("salesOrder", id: order)) as? [String: Any]
+            try await target.with(files: live.core.files) { destination in
+                let row = try #require(try await MirrorTests.rows(destination, "SELECT trandate FROM \(destination.qualified("transaction")) WHERE id = \(order)").first)
+                #expect(row["trandate"]?.hasPrefix(record?["tranDate"] as? String ?? "?") == true, "\(row) vs \(record?["tranDate"] ?? "")")
+            }
+
+            // A deletion without the Deleted Records permission: the run says so and the watermark stays.
+            try await live.netsuite.setRolePermission(live.realm, roleID: role, permission: Permission.contacts, level: .view)
+            let watermark = try await live.core.mirrors.status(flow: "books")[0].watermark
+            try await client.records.delete("customer", id: gone)
+            try await flows.enqueue("books")
+            let second = try #require(try await worker.runUntilIdle().first)
+            #expect(second.state == .failed && second.error?.contains("Deleted Records") == true, "\(second.error ?? "")")
+            #expect(try await live.core.mirrors.status(flow: "books")[0].watermark == watermark)
+
+            try await MirrorTests.grantDeletedRecords(live)
+            try await flows.enqueue("books")
+            let third = try #require(try await worker.runUntilIdle().first)
+            #expect(third.state == .succeeded, "\(third.error ?? "")")
+            try await target.with(files: live.core.files) { destination in
+                let kept = try await MirrorTests.rows(destination, "SELECT id, _deleted_at FROM \(destination.qualified("customer")) WHERE id = \(gone)")
+                #expect(kept.count == 1 && kept.first?["_deleted_at"] != nil, "kept with _deleted_at: \(kept)")
+                let live = try await MirrorTests.rows(destination, "SELECT COUNT(*) AS n FROM \(destination.qualified("customer")) WHERE _deleted_at IS NULL")
+                let customers = try await MirrorTests.count(client, "customer")
+                let contacts = try await MirrorTests.count(client, "contact")
+                #expect(live.first?["n"] == String(customers))
+                #expect(try await destination.count("contact") == contacts)
+            }
+            #expect(try await live.core.mirrors.status(flow: "books").allSatisfy { $0.phase == .current && $0.lastError == nil })
+        }
+    }
+
+    @Test("past the 100,000-row cap, and a run cut off mid-load then taken over: every line exactly once")
+    func capAndResume() async throws {
+        try await LiveSetup.run(records: 17_000) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            try await MirrorTests.grantDeletedRecords(live)
+            let client = try await live.core.connections.client(for: live.oauth2Name)
+            let total = try await MirrorTests.count(client, "transactionline")
+            #expect(total > 100_000)
+            let target = MirrorTarget.make(.sqlite, live: live)
+            try await live.core.flows.create(name: "lines", definition: FlowDefinition(
+                kind: .mirror, instance: live.oauth2Name, mirror: .init(tables: ["transactionline"], database: target.url)))
+            try await live.core.flows.enqueue("lines")
+            // The first worker stops (as if killed) once some batches are in.
+            let first = Task { try await FlowWorker(context: live.core, leaseDuration: 2).runUntilIdle() }
+            var resumeKey: String?
+            for _ in 0..<600 where resumeKey == nil {
+                try await Task.sleep(for: .milliseconds(50))
+                resumeKey = try? await live.core.mirrors.status(flow: "lines").first?.resumeKey
+            }
+            first.cancel()
+            _ = try? await first.value
+            #expect(resumeKey != nil)
+            try await Task.sleep(for: .seconds(2.5))
+            let runs = try await FlowWorker(context: live.core, leaseDuration: 2).runUntilIdle()
+            #expect(runs.last?.state == .succeeded, "\(runs.map(\.error))")
+            #expect((runs.last?.rowsRead ?? .max) < total, "the second worker went on after the last key written")
+            try await target.with(files: live.core.files) { destination in
+                #expect(try await destination.count("transactionline") == total)
+                let distinct = try await MirrorTests.rows(destination, "SELECT COUNT(DISTINCT uniquekey) AS n FROM transactionline")
+                #expect(distinct.first?["n"] == String(total))
+            }
+        }
+    }
+}
