@@ -98,3 +98,68 @@ struct FlowCommandTests {
         #expect(counted.stdout.contains("\"n\":\"\(rows)\"") && counted.stdout.contains("\"distinctids\":\"\(rows)\""), "\(counted.stdout)\(counted.stderr)")
     }
 }
+
+@Suite("suitebridge mirror against the simulator")
+struct MirrorCommandTests {
+    @Test("mirror tables names what the role lacks; a mirror's worker killed with SIGKILL mid-load: the next one resumes by key, every line once")
+    func crashDuringMirror() throws {
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let credentials = directory.appendingPathComponent("credentials.json").path
+        let (process, _) = try SimulatorCommandTests.start(["--records", "2000", "--latency-ms", "40"], credentials: credentials)
+        defer { process.terminate() }
+        let env = ["SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1", "SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_FILES_ROOT": directory.path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        func run(_ arguments: [String]) throws -> CLIRunner.Result { try CLIRunner.run(arguments, environment: env) }
+        #expect(try run(["instance", "import", "--credentials", credentials]).status == 0)
+        let tables = try run(["mirror", "tables", "--instance", "1234567_SB1-tba"])
+        #expect(tables.status == 0, "\(tables.stderr)")
+        #expect(tables.stdout.contains("transactionline") && tables.stdout.contains("Deleted Records"), "\(tables.stdout)")
+        let total = try run(["query", "--instance", "1234567_SB1-tba", "--format", "jsonl", "SELECT COUNT(*) AS n FROM transactionline"])
+        let lines = Int(total.stdout.split(separator: "\"").dropLast().last ?? "") ?? -1
+        #expect(lines > 10_000, "\(total.stdout)")
+
+        let database = directory.appendingPathComponent("mirror.sqlite").path
+        let created = try run(["flow", "create", "lines", "--instance", "1234567_SB1-tba", "--mirror", "transactionline", "--to-database", "sqlite:" + database])
+        #expect(created.status == 0, "\(created.stderr)")
+        let worker = Process()
+        worker.executableURL = CLIRunner.binary
+        worker.arguments = ["flow", "run", "lines", "--wait", "--lease-seconds", "3"]
+        worker.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        worker.standardOutput = FileHandle.nullDevice
+        worker.standardError = FileHandle.nullDevice
+        try worker.run()
+        var resumeKey: String?
+        let deadline = Date().addingTimeInterval(120)
+        while resumeKey == nil, worker.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            let status = try run(["mirror", "status", "lines", "--json"])
+            let states = (try? JSONSerialization.jsonObject(with: Data(status.stdout.utf8))) as? [[String: Any]] ?? []
+            resumeKey = states.first?["resumeKey"] as? String
+        }
+        #expect(worker.isRunning, "the first worker finished before it could be killed")
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        #expect(resumeKey != nil)
+
+        Thread.sleep(forTimeInterval: 3.5)
+        let second = try run(["worker", "--until-idle", "--lease-seconds", "3"])
+        #expect(second.status == 0 && second.stdout.contains("succeeded"), "\(second.stdout)\(second.stderr)")
+        let status = try run(["mirror", "status", "lines"])
+        #expect(status.stdout.contains("current") && status.stdout.contains(" \(lines) "), "\(status.stdout)")
+        // Every line once: as many rows as NetSuite has, and as many distinct keys.
+        let rows = try Self.sqlite(database, "SELECT COUNT(*) || ' ' || COUNT(DISTINCT uniquekey) FROM transactionline")
+        #expect(rows == "\(lines) \(lines)", "\(rows)")
+    }
+
+    /// Runs one query with the sqlite3 shell when present, else with Python's sqlite3.
+    static func sqlite(_ path: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])", path, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -12,6 +12,7 @@ public struct Mirrors: Sendable {
     /// One table as the instance's role sees it.
     public struct TableInfo: Sendable, Hashable, Codable {
         public var table: String
+        public var name: String { table }
         public var readable: Bool
         /// Rows the role can read; `nil` when it cannot read the table.
         public var rows: Int?

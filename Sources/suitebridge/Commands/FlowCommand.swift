@@ -5,7 +5,7 @@ import SuiteBridgeCore
 /// `suitebridge flow …` and `suitebridge runs …`: the flows that move data with connector instances.
 struct FlowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "flow", abstract: "Create, list, show, run, pause, resume and delete flows (SuiteQL exports and record imports).",
+        commandName: "flow", abstract: "Create, list, show, run, pause, resume and delete flows (SuiteQL exports, record imports, mirrors).",
         subcommands: [Create.self, List.self, Show.self, RunNow.self, Pause.self, Resume.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
@@ -16,7 +16,10 @@ struct FlowCommand: AsyncParsableCommand {
                         [--watermark-column modified] (the query then contains {{since}}).
                 Import: --instance N --from-file F.csv|F.jsonl --record-type customer --external-id-column ref --map companyName=name
                         [--map subsidiary=1:internal-constant] [--map parent=parentRef:external] [--error-file F].
-                Both: [--schedule "every 15m" | "*/15 * * * *"].
+                Mirror: --instance N --mirror customer,transaction,transactionline --to-database postgres://USER@HOST/DB | sqlite:FILE
+                        [--schema netsuite] [--keep-deleted] [--time-zone America/New_York] [--database-password-file F]
+                        (a password in the URL is sealed in the store and never shown; `suitebridge mirror tables` lists the tables).
+                All: [--schedule "every 15m" | "*/15 * * * *"].
                 """)
         @Argument var name: String
         @Option(help: "A JSON flow definition (kind, instance, export or import, schedule).") var definition: String?
@@ -39,6 +42,12 @@ struct FlowCommand: AsyncParsableCommand {
         @Option(help: "Import: field=column, field=column:internal|external (a reference), or field=value:constant (repeatable).")
         var map: [String] = []
         @Option(help: "Import: where refused rows go.") var errorFile: String?
+        @Option(help: "Mirror: SuiteQL tables, comma-separated (customer,transaction,transactionline).") var mirror: String?
+        @Option(help: "Mirror: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE or sqlite:FILE (inside the files root).") var toDatabase: String?
+        @Option(help: "Mirror: a file holding the database password (instead of the URL).") var databasePasswordFile: String?
+        @Option(help: "Mirror: the PostgreSQL schema (default netsuite).") var schema: String?
+        @Flag(help: "Mirror: keep deleted records' rows, with _deleted_at set.") var keepDeleted = false
+        @Option(help: "Mirror: the integration user's time zone, which NetSuite writes date-times in (default UTC).") var timeZone: String?
         @Option(help: "\"every 15m\" or a cron expression (UTC).") var schedule: String?
         @OptionGroup var store: WorkspaceOptions
 
@@ -54,7 +63,21 @@ struct FlowCommand: AsyncParsableCommand {
                 }
             } else {
                 guard let instance else { throw CLIError.usage("instance: not given.\n  fix: pass --instance NAME or --definition FILE.") }
-                if let query {
+                if let mirror {
+                    guard var database = toDatabase else { throw CLIError.usage("to-database: not given.\n  fix: pass --to-database postgres://USER@HOST/DB or sqlite:FILE.") }
+                    if database.hasPrefix("sqlite:") { database = "sqlite:" + Self.absolute(String(database.dropFirst("sqlite:".count))) }
+                    if let databasePasswordFile {
+                        let password = try InputFiles.read(databasePasswordFile, field: "database-password-file").trimmingCharacters(in: .whitespacesAndNewlines)
+                        guard var components = URLComponents(string: database), database.hasPrefix("postgres") else {
+                            throw CLIError.usage("database-password-file: only a PostgreSQL URL takes a password.\n  fix: leave it out for sqlite:FILE.")
+                        }
+                        components.password = password
+                        database = components.string ?? database
+                    }
+                    let tables = mirror.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    flowDefinition = FlowDefinition(kind: .mirror, instance: instance, mirror: .init(
+                        tables: tables, database: database, schema: schema, keepDeleted: keepDeleted ? true : nil, timeZone: timeZone), schedule: schedule)
+                } else if let query {
                     let destination: FlowDefinition.Destination
                     if let toFolder { destination = .folder(Self.absolute(toFolder), format: format) } else if let toUrl { destination = .http(toUrl, batchSize: batchSize) } else {
                         throw CLIError.usage("destination: not given.\n  fix: pass --to-folder DIR or --to-url URL.")
@@ -80,7 +103,7 @@ struct FlowCommand: AsyncParsableCommand {
                         source: Self.absolute(fromFile), recordType: recordType, externalIdColumn: externalIdColumn, mapping: mapping,
                         errorFile: errorFile.map(Self.absolute)), schedule: schedule)
                 } else {
-                    throw CLIError.usage("flow: neither an export (--query) nor an import (--from-file, --record-type, --external-id-column).\n  fix: see `suitebridge flow create --help`.")
+                    throw CLIError.usage("flow: neither an export (--query), an import (--from-file, --record-type, --external-id-column) nor a mirror (--mirror, --to-database).\n  fix: see `suitebridge flow create --help`.")
                 }
             }
             let workspace = try await store.open()
