@@ -41,6 +41,16 @@ extension APIHandler {
         return .ok(.init(body: .json(try await representation(try await core.flows.flow(named: input.path.name)))))
     }
 
+    func getMirrorStatus(_ input: Operations.GetMirrorStatus.Input) async throws -> Operations.GetMirrorStatus.Output {
+        let now = core.now()
+        let states = try await core.mirrors.status(flow: input.path.name)
+        return .ok(.init(body: .json(.init(items: states.map { .init($0, now: now) }))))
+    }
+
+    func listMirrorTables(_ input: Operations.ListMirrorTables.Input) async throws -> Operations.ListMirrorTables.Output {
+        .ok(.init(body: .json(.init(try await core.mirrors.tables(instance: input.path.name)))))
+    }
+
     func listRuns(_ input: Operations.ListRuns.Input) async throws -> Operations.ListRuns.Output {
         let limit = try Self.limit(input.query.limit, parameter: "limit", default: 50, range: 1...500)
         let runs = try await core.flows.runs(flow: input.query.flow, limit: limit)

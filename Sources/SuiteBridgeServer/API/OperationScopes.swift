@@ -15,9 +15,11 @@ enum OperationScopes {
         Operations.GetFlow.id: .read,
         Operations.ListRuns.id: .read,
         Operations.GetRun.id: .read,
+        Operations.GetMirrorStatus.id: .read,
 
         Operations.TestInstance.id: .operate,
         Operations.DoctorInstance.id: .operate,
+        Operations.ListMirrorTables.id: .operate,
         Operations.RotateCertificate.id: .operate,
         Operations.ActivateCertificate.id: .operate,
         Operations.UpdateCertificateID.id: .operate,

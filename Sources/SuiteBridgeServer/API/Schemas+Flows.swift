@@ -5,6 +5,10 @@ extension Components.Schemas.FlowDefinition {
     init(_ definition: SuiteBridgeCore.FlowDefinition) throws {
         self.init(
             kind: try APISchema.value(definition.kind.rawValue, field: "kind"), instance: definition.instance, schedule: definition.schedule,
+            mirror: definition.mirror.map { mirror in
+                .init(tables: mirror.tables, database: mirror.database, schema: mirror.schema, keepDeleted: mirror.keepDeleted,
+                      overlapSeconds: mirror.overlapSeconds, timeZone: mirror.timeZone)
+            },
             export: try definition.export.map { export in
                 .init(query: export.query, keyColumn: export.keyColumn, watermarkColumn: export.watermarkColumn, overlapSeconds: export.overlapSeconds,
                       destination: .init(
@@ -23,8 +27,13 @@ extension Components.Schemas.FlowDefinition {
 
     /// The core's definition; ``SuiteBridgeCore/Flows/create(name:definition:)`` checks it as a whole.
     var definition: SuiteBridgeCore.FlowDefinition {
-        SuiteBridgeCore.FlowDefinition(
-            kind: kind == .export ? .export : .import, instance: instance,
+        let kind: SuiteBridgeCore.FlowDefinition.Kind = switch self.kind {
+        case .export: .export
+        case ._import: .import
+        case .mirror: .mirror
+        }
+        return SuiteBridgeCore.FlowDefinition(
+            kind: kind, instance: instance,
             export: export.map { export in
                 .init(query: export.query, keyColumn: export.keyColumn, watermarkColumn: export.watermarkColumn, overlapSeconds: export.overlapSeconds,
                       destination: .init(type: export.destination._type == .folder ? .folder : .http, path: export.destination.path,
@@ -37,6 +46,10 @@ extension Components.Schemas.FlowDefinition {
                           .init(column: $0.column, constant: $0.constant, reference: $0.reference?.rawValue)
                       },
                       errorFile: spec.errorFile)
+            },
+            mirror: mirror.map { mirror in
+                .init(tables: mirror.tables, database: mirror.database, schema: mirror.schema, keepDeleted: mirror.keepDeleted,
+                      overlapSeconds: mirror.overlapSeconds, timeZone: mirror.timeZone)
             },
             schedule: schedule)
     }
@@ -59,5 +72,25 @@ extension Components.Schemas.Run {
             trigger: try APISchema.value(run.trigger, field: "trigger"), queuedAt: run.queuedAt, startedAt: run.startedAt,
             finishedAt: run.finishedAt, attempts: run.attempts, rowsRead: run.rowsRead, rowsWritten: run.rowsWritten, rowsFailed: run.rowsFailed, rowsSkipped: run.rowsSkipped,
             error: run.error, log: run.log)
+    }
+}
+
+extension Components.Schemas.MirrorStatus.ItemsPayloadPayload {
+    init(_ state: MirrorTableState, now: Date) {
+        self.init(
+            table: state.table, phase: state.phase == .current ? .current : .loading, rows: state.rows, resumeKey: state.resumeKey,
+            watermark: state.watermark, lastChange: state.lastChange, syncedAt: state.syncedAt, lagSeconds: state.lag(at: now),
+            lastError: state.lastError, removedColumns: state.removedColumns)
+    }
+}
+
+extension Components.Schemas.MirrorTables {
+    init(_ discovery: Mirrors.Discovery) {
+        self.init(
+            instance: discovery.instance, deletions: discovery.deletions, deletionsMissingPermission: discovery.deletionsMissingPermission,
+            tables: discovery.tables.map {
+                .init(table: $0.table, readable: $0.readable, rows: $0.rows, incremental: $0.incremental, changeColumn: $0.changeColumn,
+                      missingPermission: $0.missingPermission)
+            })
     }
 }

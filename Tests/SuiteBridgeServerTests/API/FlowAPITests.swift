@@ -57,4 +57,33 @@ struct FlowAPITests {
             #expect(metrics.contains("suitebridge_flow_rows_total{flow=\"customers\",kind=\"written\"}"))
         }
     }
+
+    @Test("a mirror through the API: created (a database password never echoed), run, its tables' status; the tables an instance can mirror, with what the role lacks")
+    func mirror() async throws {
+        try await ServerHarness.run { harness in
+            let api = harness.apiClient
+            let private_ = try await api.createFlow(body: .json(.init(name: "dw", definition: .init(
+                kind: .mirror, instance: "\(harness.realm)-oauth2",
+                mirror: .init(tables: ["customer"], database: "postgres://loader:s3cret-pw@10.0.0.5:5432/warehouse")))))
+            let refusal = try private_.badRequest.body.json.error
+            #expect(refusal.field == "mirror.database" && refusal.message.contains("10.0.0.5") && !refusal.message.contains("s3cret"))
+            let created = try await api.createFlow(body: .json(.init(name: "dw", definition: .init(
+                kind: .mirror, instance: "\(harness.realm)-oauth2",
+                mirror: .init(tables: ["customer", "transaction"], database: "sqlite:mirror/warehouse.sqlite")))))
+            #expect(try created.created.body.json.kind == .mirror)
+            _ = try await api.runFlow(path: .init(name: "dw")).accepted
+            let finished = try #require(try await FlowWorker(context: harness.server.workspace.context).runNext())
+            #expect(finished.state == .succeeded, "\(finished.error ?? "")")
+            let status = try await api.getMirrorStatus(path: .init(name: "dw")).ok.body.json.items
+            #expect(status.map(\.table) == ["customer", "transaction"])
+            #expect(status.first?.phase == .current && status.first?.rows == 20 && status.first?.watermark != nil && status.first?.lagSeconds != nil)
+            #expect(try await api.getMirrorStatus(path: .init(name: "nothing")).notFound.body.json.error.field == "flow")
+
+            let tables = try await api.listMirrorTables(path: .init(name: "\(harness.realm)-oauth2")).ok.body.json
+            #expect(tables.tables.first { $0.table == "customer" }?.rows == 20)
+            #expect(!tables.deletions && tables.deletionsMissingPermission == "Deleted Records")
+            let metrics = try await harness.metricsText()
+            #expect(metrics.contains("suitebridge_mirror_rows_total{flow=\"dw\",table=\"customer\",change=\"upserted\"} 20"), "\(metrics.split(separator: "\n").filter { $0.contains("mirror") })")
+        }
+    }
 }
