@@ -48,6 +48,22 @@ extension Dashboard {
             ]
             if let schedule = flow.definition.schedule { values["schedule"] = schedule; values["nextRunAt"] = flow.nextRunAt?.formatted(.iso8601) ?? "–" }
             if let watermark = flow.watermark { values["watermark"] = watermark }
+            if flow.definition.kind == .mirror {
+                values["mirror"] = true
+                do {
+                    let now = Date()
+                    values["tables"] = try await server.core(for: context).mirrors.status(flow: flow.name).map { state -> [String: Any] in
+                        var row: [String: Any] = ["table": state.table, "phase": state.phase.rawValue, "rows": state.rows,
+                                                  "lastChange": state.lastChange?.formatted(.iso8601) ?? "–",
+                                                  "lag": state.lag(at: now).map { "\(Int($0)) s" } ?? "–", "lastError": state.lastError ?? ""]
+                        if let key = state.resumeKey { row["resumeKey"] = key }
+                        if !state.removedColumns.isEmpty { row["removed"] = state.removedColumns.joined(separator: ", ") }
+                        return row
+                    }
+                } catch let error as SuiteBridgeError {
+                    values["mirrorError"] = "\(error.message) \(error.remedy)"
+                }
+            }
             return page("flow", title: flow.name, values, context: context)
         }
         for action in ["run", "pause", "resume"] {

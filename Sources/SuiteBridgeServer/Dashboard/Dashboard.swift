@@ -20,7 +20,7 @@ struct Dashboard: Sendable {
             ("layout", DashboardTemplates.layout), ("login", DashboardTemplates.login), ("instances", DashboardTemplates.instances),
             ("newInstance", DashboardTemplates.newInstance), ("instance", DashboardTemplates.instance), ("auditTable", DashboardTemplates.auditTable),
             ("audit", DashboardTemplates.audit), ("flows", DashboardTemplates.flows), ("flow", DashboardTemplates.flow),
-            ("runsTable", DashboardTemplates.runsTable), ("run", DashboardTemplates.run),
+            ("runsTable", DashboardTemplates.runsTable), ("run", DashboardTemplates.run), ("newMirror", DashboardTemplates.newMirror),
         ] {
             templates[name] = try MustacheTemplate(string: text)
         }
@@ -45,6 +45,7 @@ struct Dashboard: Sendable {
         addInstancePages(to: pages, server: server)
         addCertificateActions(to: pages, server: server)
         addFlowPages(to: pages, server: server)
+        addMirrorPages(to: pages, server: server)
     }
 
     // MARK: Rendering

@@ -84,3 +84,23 @@ extension DashboardForm {
         return form
     }
 }
+
+/// The new-mirror form: the flow's name and instance, the tables, the destination and its password (never shown
+/// again), the schema, whether deletions are kept, the schedule.
+struct NewMirrorForm: DashboardForm {
+    var csrf: String?
+    var name: String?
+    var instance: String?
+    var tables: String?
+    var database: String?
+    var password: String?
+    var schema: String?
+    var keepDeleted: String?
+    var schedule: String?
+
+    /// What the form shows again after an error (the password is left out).
+    var values: [String: String] {
+        let all: [String: String?] = ["name": name, "instance": instance, "tables": tables, "database": database, "schema": schema, "schedule": schedule]
+        return all.compactMapValues { $0 }
+    }
+}

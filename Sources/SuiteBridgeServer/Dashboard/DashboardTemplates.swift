@@ -175,7 +175,7 @@ enum DashboardTemplates {
 
     static let flows = """
         <h1>Flows</h1>
-        <p class="help">Create flows with `suitebridge flow create` or the API (POST /api/v1/flows).</p>
+        <p class="help">Create flows with `suitebridge flow create` or the API (POST /api/v1/flows){{#canAdmin}}, or <a href="/mirrors/new">mirror NetSuite tables into a database</a>{{/canAdmin}}.</p>
         {{^flows}}<p>No flows yet.</p>{{/flows}}
         {{#hasFlows}}
         <table>
@@ -212,8 +212,35 @@ enum DashboardTemplates {
           <dt>Definition</dt><dd><pre>{{definition}}</pre></dd>
         </dl>
         {{#canOperate}}<form method="post" action="{{path}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>{{/canOperate}}
+        {{#mirror}}
+        <h2>Tables</h2>
+        {{#mirrorError}}<p class="field-error" role="alert">The destination could not be read: {{mirrorError}}</p>{{/mirrorError}}
+        <table><thead><tr><th scope="col">Table</th><th scope="col">Phase</th><th scope="col">Rows</th><th scope="col">Last change seen</th><th scope="col">Lag</th><th scope="col">Last error</th></tr></thead><tbody>
+        {{#tables}}<tr><td>{{table}}</td><td><span class="badge {{phase}}">{{phase}}</span>{{#resumeKey}}<br><small>after key {{resumeKey}}</small>{{/resumeKey}}</td><td>{{rows}}</td><td>{{lastChange}}</td><td>{{lag}}</td><td>{{lastError}}{{#removed}}<br><small>kept, no longer in NetSuite: {{removed}}</small>{{/removed}}</td></tr>{{/tables}}
+        </tbody></table>
+        {{/mirror}}
         <h2>Runs</h2>
         {{> runsTable}}
+        """
+
+    static let newMirror = """
+        <h1>Mirror NetSuite tables into a database</h1>
+        <p class="help">Each table lands typed in your PostgreSQL schema or SQLite file; later runs read only changes and deletions.
+           <code>suitebridge mirror tables --instance NAME</code> lists what the instance's role can read.</p>
+        <form method="post" action="/mirrors">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          {{#fields}}
+          <div class="field{{#error}} invalid{{/error}}">
+            <label for="{{id}}">{{label}}</label>
+            {{#select}}<select id="{{id}}" name="{{id}}" aria-describedby="{{id}}-help">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/options}}</select>{{/select}}
+            {{#checkbox}}<input id="{{id}}" name="{{id}}" type="checkbox" value="on" aria-describedby="{{id}}-help">{{/checkbox}}
+            {{#plain}}<input id="{{id}}" name="{{id}}" type="{{type}}" value="{{value}}"{{#required}} required{{/required}} aria-describedby="{{id}}-help" autocomplete="off">{{/plain}}
+            <p class="help" id="{{id}}-help">{{help}}</p>
+            {{#error}}<p class="field-error" role="alert">{{error}}</p>{{/error}}
+          </div>
+          {{/fields}}
+          <button type="submit">Create mirror</button>
+        </form>
         """
 
     static let runsTable = """

@@ -82,6 +82,24 @@ struct FlowAPITests {
             let tables = try await api.listMirrorTables(path: .init(name: "\(harness.realm)-oauth2")).ok.body.json
             #expect(tables.tables.first { $0.table == "customer" }?.rows == 20)
             #expect(!tables.deletions && tables.deletionsMissingPermission == "Deleted Records")
+
+            // The dashboard: a mirror made with the form (a refused database named on its field), its tables on the flow page.
+            let (cookie, csrf) = try await DashboardTests.logIn(harness)
+            let form = ServerHarness.text(try await harness.client.execute(uri: "/mirrors/new", method: .get, headers: [.cookie: cookie]))
+            #expect(form.contains("name=\"tables\"") && form.contains("\(harness.realm)-oauth2") && form.contains("type=\"password\""))
+            let fields = ["csrf": csrf, "name": "dw2", "instance": "\(harness.realm)-oauth2", "tables": "customer", "database": "mysql://db/x", "password": "pw-never-shown"]
+            let refused = try await DashboardTests.post(harness, "/mirrors", fields, cookie: cookie)
+            let refusedPage = ServerHarness.text(refused)
+            #expect(refused.status == .badRequest && refusedPage.contains("PostgreSQL or SQLite") && !refusedPage.contains("pw-never-shown"))
+            var good = fields
+            good["database"] = "sqlite:mirror/dw2.sqlite"
+            good["keepDeleted"] = "on"
+            let made = try await DashboardTests.post(harness, "/mirrors", good, cookie: cookie)
+            #expect(made.status == .seeOther && made.headers[.location] == "/flows/dw2")
+            #expect(try await harness.server.workspace.context.flows.flow(named: "dw2").definition.mirror?.keepDeleted == true)
+            let flowPage = ServerHarness.text(try await harness.client.execute(uri: "/flows/dw", method: .get, headers: [.cookie: cookie]))
+            #expect(flowPage.contains("<h2>Tables</h2>") && flowPage.contains("<td>customer</td>") && flowPage.contains(">current<"))
+
             let metrics = try await harness.metricsText()
             #expect(metrics.contains("suitebridge_mirror_rows_total{flow=\"dw\",table=\"customer\",change=\"upserted\"} 20"), "\(metrics.split(separator: "\n").filter { $0.contains("mirror") })")
         }
