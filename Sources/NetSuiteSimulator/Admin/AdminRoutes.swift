@@ -39,6 +39,15 @@ extension SimulatorServer {
                 return .object(JSONObject([("id", .number(Double(id)))]))
             }
         }
+        group.put("/accounts/{acct}/roles/{roleId}/permissions") { request, context -> Response in
+            try await Self.admin(request, context) { (body: RolePermission) in
+                guard let roleID = context.parameters.get("roleId").flatMap(Int.init) else { throw SimulatorError.badRequest("roleId: not a number.") }
+                guard let level = PermissionLevel(name: body.level) else { throw SimulatorError.badRequest("level: must be None, View, Create, Edit or Full.") }
+                let realm = try await Self.realm(netsuite, context)
+                try await netsuite.setRolePermission(realm, roleID: roleID, permission: body.permission, level: level)
+                return .object(JSONObject([("roleId", .number(Double(roleID))), ("permission", .string(body.permission)), ("level", .string(level.name))]))
+            }
+        }
         group.post("/accounts/{acct}/entities") { request, context -> Response in
             try await Self.admin(request, context) { (body: CreateEntity) in
                 let id = try await netsuite.addEntity(try await Self.realm(netsuite, context), name: body.name)
@@ -177,6 +186,12 @@ extension SimulatorServer {
 
     /// `{"name": "…", "permissions": {"Customers": "Full", …}}`, or `"permissions": "integration"` for the seed
     /// guide's integration role.
+    /// `{"permission": "Deleted Records", "level": "View"}`: one permission of a role, as the role editor sets it.
+    struct RolePermission: Decodable {
+        var permission: String
+        var level: String
+    }
+
     struct CreateRole: Decodable {
         var name: String
         var permissions: JSONValue?

@@ -282,7 +282,12 @@ struct SuiteQLTests {
             let refused = try await harness.suiteQL(client, "SELECT recordid FROM DeletedRecord")
             #expect(refused.status == 403)
             #expect(refused.body.contains(Permission.deletedRecords))
-            try await harness.netsuite.setRolePermission(realm, roleID: 1, permission: Permission.deletedRecords, level: .view)
+            // The admin API sets one permission of a role, as the role editor does.
+            let path = "/simulator/v1/accounts/\(realm)/roles/1/permissions"
+            let badLevel = try await SimulatorHarness.send(client, .put, path, headers: ["Content-Type": "application/json"], body: #"{"permission":"Deleted Records","level":"Some"}"#)
+            #expect(badLevel.status == 400 && badLevel.body.contains("View"))
+            let granted = try await SimulatorHarness.send(client, .put, path, headers: ["Content-Type": "application/json"], body: #"{"permission":"Deleted Records","level":"View"}"#)
+            #expect(granted.status == 200, "\(granted.body)")
             let none = try #require(try await harness.suiteQL(client, "SELECT recordid FROM DeletedRecord").object)
             #expect(none["totalResults"] == .number(0))
 
