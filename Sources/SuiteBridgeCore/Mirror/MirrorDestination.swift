@@ -137,8 +137,10 @@ final class MirrorDestination: Sendable {
         try await database.transaction { database in try await database.raw("\(unsafeRaw: sql)").run() }
     }
 
-    /// Upserts `rows` (values in `columns`' order) and saves `state`, in one transaction.
+    /// Upserts `rows` (values in `columns`' order) and saves `state`, in one transaction: on PostgreSQL through
+    /// `COPY` and a staging table, on SQLite as multi-row `INSERT … ON CONFLICT DO UPDATE`.
     func upsert(_ table: String, columns: [MirrorColumn], keys: [String], rows: [[MirrorValue]], syncedAt: Date, state: MirrorTableState) async throws {
+        if try await copyUpsert(table, columns: columns, keys: keys, rows: rows, syncedAt: syncedAt, state: state) { return }
         let statements = upsertStatements(table, columns: columns, keys: keys, rows: rows, syncedAt: syncedAt)
         try await database.transaction { database in
             for statement in statements { try await database.raw(statement).run() }

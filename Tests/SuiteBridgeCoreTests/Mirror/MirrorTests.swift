@@ -122,7 +122,7 @@ struct MirrorTests {
             try await live.netsuite.addCustomField(live.realm, CustomField(recordType: "customer", id: "custentity_region", type: .text, label: "Region"))
             let ids = try await client.records.list("customer", limit: 2).items.map(\.id)
             try await client.records.update("customer", id: ids[0], json: Data(#"{"companyName":"Changed A","custentity_region":"EMEA"}"#.utf8))
-            try await client.records.update("customer", id: ids[1], json: Data(#"{"companyName":"Changed B"}"#.utf8))
+            try await client.records.update("customer", id: ids[1], json: Data(#"{"companyName":"Changed B","comments":"tab\there\nnew line \\ back\\N é"}"#.utf8))
             try await client.records.delete("customer", id: gone)
             let order = try #require(try await client.records.list("salesOrder", limit: 1).items.first?.id)
             let item = try #require(try await client.suiteQL("SELECT id FROM item ORDER BY id").rows.first { _ in true }?["id"])
@@ -139,6 +139,8 @@ struct MirrorTests {
             let changed = try await Self.rows(destination, "SELECT id, companyname, custentity_region FROM \(q("customer")) WHERE id IN (\(ids[0]), \(ids[1]), \(gone)) ORDER BY id")
             #expect(changed.map { $0["companyname"] } == ["Changed A", "Changed B"])
             #expect(changed.first?["custentity_region"] == "EMEA")
+            let comments = try await Self.rows(destination, "SELECT comments FROM \(q("customer")) WHERE id = \(ids[1])").first?["comments"]
+            #expect(comments == "tab\there\nnew line \\ back\\N é", "text with tabs, newlines and backslashes arrives as it was")
             let orderLines = try await Self.rows(destination, "SELECT id FROM \(q("transactionline")) WHERE \"transaction\" = \(order) AND mainline = \(kind == .postgres ? "'T'" : "'T'")")
             #expect(orderLines.count == 1, "the main line stays")
             #expect(try await Self.rows(destination, "SELECT id FROM \(q("transactionline")) WHERE \"transaction\" = \(order)").count == 2, "main line + the one line left")

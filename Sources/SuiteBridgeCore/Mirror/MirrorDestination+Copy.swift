@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresKit
+import SQLKit
+
+extension MirrorDestination {
+    /// The staging table a PostgreSQL batch is copied into before it is merged (a temporary table, dropped at commit).
+    static let stagingTable = "sb_mirror_stage"
+
+    /// Upserts `rows` on PostgreSQL through `COPY … FROM STDIN` into a staging table and one `INSERT … SELECT … ON
+    /// CONFLICT DO UPDATE`, with `state` saved, all in one transaction; `nil` when the session is not PostgreSQL's.
+    func copyUpsert(_ table: String, columns: [MirrorColumn], keys: [String], rows: [[MirrorValue]], syncedAt: Date, state: MirrorTableState) async throws -> Bool {
+        guard kind == .postgres else { return false }
+        let names = columns.map(\.name) + [Self.syncedAtColumn, Self.deletedAtColumn]
+        let quoted = names.map(Self.quote).joined(separator: ", ")
+        let updates = names.filter { !keys.contains($0) }.map { "\(Self.quote($0)) = excluded.\(Self.quote($0))" }.joined(separator: ", ")
+        let target = qualified(table)
+        let data = Self.copyText(rows, syncedAt: syncedAt)
+        let logger = Logger(label: "suitebridge.mirror")
+        return try await database.transaction { database in
+            guard let postgres = database as? any PostgresDatabase else { return false }
+            try await database.raw("CREATE TEMPORARY TABLE \(unsafeRaw: Self.stagingTable) (LIKE \(unsafeRaw: target)) ON COMMIT DROP").run()
+            // Names are SuiteQL's lower-case identifiers; postgres-nio quotes each one as given.
+            try await postgres.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    try await connection.copyFrom(table: Self.stagingTable, columns: names, logger: logger) { writer in
+                        try await writer.write(data)
+                    }
+                }
+            }.get()
+            try await database.raw("""
+                INSERT INTO \(unsafeRaw: target) (\(unsafeRaw: quoted)) SELECT \(unsafeRaw: quoted) FROM \(unsafeRaw: Self.stagingTable)
+                ON CONFLICT (\(unsafeRaw: keys.map(Self.quote).joined(separator: ", "))) DO UPDATE SET \(unsafeRaw: updates)
+                """).run()
+            try await self.save(state, in: database)
+            return true
+        }
+    }
+
+    /// Rows in `COPY`'s text format: tab-separated, `\N` for NULL, backslash escapes; `_synced_at` and a NULL
+    /// `_deleted_at` after each row's values.
+    static func copyText(_ rows: [[MirrorValue]], syncedAt: Date) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(rows.count * 160)
+        let synced = "\t" + MirrorDates.isoUTC(syncedAt) + "\t\\N\n"
+        for row in rows {
+            for (position, value) in row.enumerated() {
+                if position > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                switch value {
+                case .null: buffer.writeStaticString("\\N")
+                case .integer(let number): buffer.writeString(String(number))
+                case .number(let text): buffer.writeString(text)
+                case .boolean(let flag): buffer.writeInteger(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+                case .date(let text): buffer.writeString(text)
+                case .dateTime(let date): buffer.writeString(MirrorDates.isoUTC(date))
+                case .text(let text): writeEscaped(text, to: &buffer)
+                }
+            }
+            buffer.writeString(synced)
+        }
+        return buffer
+    }
+
+    private static func writeEscaped(_ text: String, to buffer: inout ByteBuffer) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+            case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+            case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+}
+
+extension MirrorDates {
+    /// `2026-12-02T10:22:00Z` (with milliseconds when there are some), computed without a calendar: the first load
+    /// writes two per row.
+    static func isoUTC(_ date: Date) -> String {
+        let interval = date.timeIntervalSince1970
+        let seconds = Int64(interval.rounded(.down))
+        let millis = Int((interval - Double(seconds)) * 1000 + 0.5) % 1000
+        var days = seconds / 86_400
+        var rest = seconds - days * 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        var text = "\(year)-\(two(month))-\(two(day))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))"
+        if millis > 0 { text += "." + String(format: "%03d", millis) }
+        return text + "Z"
+    }
+}
