@@ -75,6 +75,15 @@ struct RecordRenderer {
     static func collection(
         items: [JSONValue], total: Int, limit: Int, offset: Int, selfURL: (Int) -> String
     ) -> JSONObject {
+        var envelope = collection(itemCount: items.count, total: total, limit: limit, offset: offset, selfURL: selfURL)
+        envelope["items"] = .array(items)
+        return envelope
+    }
+
+    /// The envelope of a page of `itemCount` items, with `items` empty (for a caller that writes them itself).
+    static func collection(
+        itemCount: Int, total: Int, limit: Int, offset: Int, selfURL: (Int) -> String
+    ) -> JSONObject {
         var links: [JSONValue] = []
         func link(_ rel: String, _ at: Int) -> JSONValue {
             .object(JSONObject([("rel", .string(rel)), ("href", .string(selfURL(at)))]))
@@ -84,13 +93,13 @@ struct RecordRenderer {
             links.append(link("first", 0))
             links.append(link("prev", max(0, offset - limit)))
         }
-        let hasMore = offset + items.count < total
+        let hasMore = offset + itemCount < total
         if hasMore { links.append(link("next", offset + limit)) }
         links.append(link("last", lastOffset))
         links.append(link("self", offset))
         return JSONObject([
-            ("links", .array(links)), ("count", .number(Double(items.count))), ("hasMore", .bool(hasMore)),
-            ("items", .array(items)), ("offset", .number(Double(offset))), ("totalResults", .number(Double(total))),
+            ("links", .array(links)), ("count", .number(Double(itemCount))), ("hasMore", .bool(hasMore)),
+            ("items", .array([])), ("offset", .number(Double(offset))), ("totalResults", .number(Double(total))),
         ])
     }
 }

@@ -8,18 +8,38 @@ enum SimulatorDates {
         return calendar
     }()
 
+    /// A UTC instant's calendar fields, by arithmetic (Howard Hinnant's days-to-civil): SuiteQL pages format a
+    /// date per row, and `Calendar` would cost more than the rest of the page.
+    struct Fields {
+        var year, month, day, hour, minute, second: Int
+    }
+
+    static func fields(_ date: Date) -> Fields {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        var days = seconds / 86_400
+        var rest = seconds - days * 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return Fields(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day, hour: rest / 3600, minute: rest % 3600 / 60, second: rest % 60)
+    }
+
     /// `2024-01-15`.
     static func dateString(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        let parts = fields(date)
+        return String(format: "%04d-%02d-%02d", parts.year, parts.month, parts.day)
     }
 
     /// `2024-01-15T10:22:00Z`, whole seconds.
     static func dateTimeString(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
-            parts.minute ?? 0, parts.second ?? 0)
+        let parts = fields(date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second)
     }
 
     /// Reads `2024-01-15`, `2024-01-15T10:22:00Z` or `1/15/2024`.
@@ -77,8 +97,8 @@ enum SimulatorDates {
 
     /// A date in an account's SuiteQL date-format preference: `M/D/YYYY` (default), `D/M/YYYY` or `YYYY-MM-DD`.
     static func format(_ date: Date, preference: String) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        let (year, month, day) = (parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        let parts = fields(date)
+        let (year, month, day) = (parts.year, parts.month, parts.day)
         switch preference {
         case "D/M/YYYY": return "\(day)/\(month)/\(year)"
         case "YYYY-MM-DD": return String(format: "%04d-%02d-%02d", year, month, day)

@@ -10,12 +10,22 @@ enum NetSuiteResponse {
     static let errorType = "application/vnd.oracle.resource+json; type=error"
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: [(String, String)] = []) -> Response {
+        json(body: value.serialized, status: status, contentType: contentType, headers: headers)
+    }
+
+    /// A JSON body already serialized.
+    static func json(body: String, status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: [(String, String)] = []) -> Response {
+        json(bytes: ByteBuffer(string: body), status: status, contentType: contentType, headers: headers)
+    }
+
+    /// A JSON body already serialized into bytes.
+    static func json(bytes: ByteBuffer, status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: [(String, String)] = []) -> Response {
         var fields = HTTPFields()
         fields[.contentType] = contentType
         for (name, value) in headers {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized)))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: bytes))
     }
 
     static func title(_ status: Int) -> String {

@@ -1,8 +1,23 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// Oracle date formats: YYYY, MM, DD, HH24, HH, MI, SS, and literal text (quoted or punctuation).
-struct DateFormat {
-    enum Part { case year, month, day, hour, minute, second, literal(String) }
+struct DateFormat: Sendable {
+    /// Formats read once each: `TO_CHAR` and `TO_DATE` run per row, with the same format every time.
+    private static let parsed = NIOLockedValueBox<[String: DateFormat]>([:])
+
+    /// The format, parsed once per process.
+    static func named(_ format: String) -> DateFormat {
+        if let known = parsed.withLockedValue({ $0[format] }) { return known }
+        let made = DateFormat(format)
+        parsed.withLockedValue { cache in
+            if cache.count > 256 { cache.removeAll() }
+            cache[format] = made
+        }
+        return made
+    }
+
+    enum Part: Sendable { case year, month, day, hour, minute, second, literal(String) }
     var parts: [Part] = []
 
     init(_ format: String) {
@@ -34,18 +49,24 @@ struct DateFormat {
     }
 
     func format(_ date: Date) -> String {
-        let c = SimulatorDates.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return parts.map { part in
+        let c = SimulatorDates.fields(date)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        var text = ""
+        for part in parts {
             switch part {
-            case .year: String(format: "%04d", c.year ?? 0)
-            case .month: String(format: "%02d", c.month ?? 0)
-            case .day: String(format: "%02d", c.day ?? 0)
-            case .hour: String(format: "%02d", c.hour ?? 0)
-            case .minute: String(format: "%02d", c.minute ?? 0)
-            case .second: String(format: "%02d", c.second ?? 0)
-            case .literal(let text): text
+            case .year: text += padded(c.year, 4)
+            case .month: text += padded(c.month, 2)
+            case .day: text += padded(c.day, 2)
+            case .hour: text += padded(c.hour, 2)
+            case .minute: text += padded(c.minute, 2)
+            case .second: text += padded(c.second, 2)
+            case .literal(let literal): text += literal
             }
-        }.joined()
+        }
+        return text
     }
 
     func parse(_ text: String) -> Date? {

@@ -157,11 +157,11 @@ extension SuiteQLEvaluator {
             guard !first.isNull else { return .null }
             if case .date = first { return first }
             let format = values.count > 1 ? values[1].text : "MM/DD/YYYY"
-            return DateFormat(format).parse(first.text).map(SQLValue.date) ?? .null
+            return DateFormat.named(format).parse(first.text).map(SQLValue.date) ?? .null
         case "TO_CHAR":
             guard !first.isNull else { return .null }
             if case .date(let date) = first {
-                return .string(DateFormat(values.count > 1 ? values[1].text : "MM/DD/YYYY").format(date))
+                return .string(DateFormat.named(values.count > 1 ? values[1].text : "MM/DD/YYYY").format(date))
             }
             return .string(first.text)
         default: return .null
