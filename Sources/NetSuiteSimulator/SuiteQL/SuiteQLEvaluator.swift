@@ -3,7 +3,16 @@ import Foundation
 /// The rows a query returns, with lower-case column names.
 struct SuiteQLResult: Sendable {
     var columns: [String]
+    /// The rows, or the first of them when the query was run with `projectingAtMost`.
     var rows: [[SQLValue]]
+    /// How many rows the query has in all.
+    var total: Int
+
+    init(columns: [String], rows: [[SQLValue]], total: Int? = nil) {
+        self.columns = columns
+        self.rows = rows
+        self.total = total ?? rows.count
+    }
 }
 
 /// Runs a parsed query over a catalog: joins, filter, grouping, projection, ordering, DISTINCT and TOP.
@@ -57,14 +66,16 @@ struct SuiteQLEvaluator {
         }
     }
 
-    static func run(_ select: SQLSelect, catalog: SuiteQLCatalog) throws(SuiteQLError) -> SuiteQLResult {
+    /// - Parameter projectingAtMost: compute the SELECT list of only this many rows (in order); the rest are counted.
+    ///   NetSuite pages through 100,000 rows at most, so a larger result is never read past them.
+    static func run(_ select: SQLSelect, catalog: SuiteQLCatalog, projectingAtMost: Int? = nil) throws(SuiteQLError) -> SuiteQLResult {
         var evaluator = SuiteQLEvaluator(catalog: catalog)
-        return try evaluator.execute(select)
+        return try evaluator.execute(select, projectingAtMost: projectingAtMost)
     }
 
     // MARK: Execution
 
-    private mutating func execute(_ select: SQLSelect) throws(SuiteQLError) -> SuiteQLResult {
+    private mutating func execute(_ select: SQLSelect, projectingAtMost: Int? = nil) throws(SuiteQLError) -> SuiteQLResult {
         var width = 0
         for reference in [select.from] + select.joins.map(\.table) {
             guard let table = catalog.tables[reference.table] else { throw .invalidSearchType(reference.table) }
@@ -138,6 +149,39 @@ struct SuiteQLEvaluator {
             } else {
                 orderKeys.append((.source(try compile(order.expression, visible: scopes.count, allowAggregates: grouped)), order.ascending))
             }
+        }
+
+        // Without grouping or DISTINCT, only the rows that can be read need their SELECT list: order by the keys
+        // alone, then project the first rows.
+        if let cap = projectingAtMost, !grouped, !select.distinct {
+            var keyed: [(index: Int, keys: [SQLValue])] = []
+            keyed.reserveCapacity(rows.count)
+            for (index, row) in rows.enumerated() {
+                keyed.append((index, orderKeys.map { key in
+                    switch key.0 {
+                    case .output(let position): Self.evaluate(projections[position], row: row, aggregates: [], rownum: index + 1)
+                    case .source(let compiled): Self.evaluate(compiled, row: row, aggregates: [], rownum: index + 1)
+                    }
+                }))
+            }
+            func compare(_ lhs: [SQLValue], _ rhs: [SQLValue]) -> Int {
+                for (position, key) in orderKeys.enumerated() {
+                    let order = Self.orderCompare(lhs[position], rhs[position])
+                    if order != 0 { return key.1 ? order : -order }
+                }
+                return 0
+            }
+            if !orderKeys.isEmpty, !zip(keyed, keyed.dropFirst()).allSatisfy({ compare($0.keys, $1.keys) <= 0 }) {
+                keyed.sort { lhs, rhs in
+                    let order = compare(lhs.keys, rhs.keys)
+                    return order != 0 ? order < 0 : lhs.index < rhs.index
+                }
+            }
+            let total = min(keyed.count, select.top ?? Int.max)
+            let projected = keyed.prefix(min(total, cap)).map { entry in
+                projections.map { Self.evaluate($0, row: rows[entry.index], aggregates: [], rownum: entry.index + 1) }
+            }
+            return SuiteQLResult(columns: names, rows: projected, total: total)
         }
 
         // Evaluate: one output row per source row, or per group.

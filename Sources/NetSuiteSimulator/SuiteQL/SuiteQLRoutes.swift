@@ -51,12 +51,12 @@ extension SimulatorServer {
                 if let refusal = Self.checkPermission(call.principal, table.permission, .view) { return refusal }
             }
             let key = "\(call.principal.realm)|\(store.version)|\(text)"
-            result = try await cache.result(key: key) { () throws(SuiteQLError) in try SuiteQLEvaluator.run(select, catalog: catalog) }
+            result = try await cache.result(key: key) { () throws(SuiteQLError) in try SuiteQLEvaluator.run(select, catalog: catalog, projectingAtMost: Self.suiteQLRowCap) }
         } catch {
             return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: error.detail, queryParam: "q")
         }
 
-        let reachable = min(result.rows.count, Self.suiteQLRowCap)
+        let reachable = min(result.total, Self.suiteQLRowCap)
         let page = result.rows.dropFirst(offset).prefix(limit)
         // The rows are written straight into the body as bytes (a page is up to 1,000 rows of every column): each row
         // an object of its non-NULL columns as strings, a column named twice written once (its first value).
@@ -85,7 +85,7 @@ extension SimulatorServer {
         var envelope = RecordRenderer.collection(itemCount: page.count, total: reachable, limit: limit, offset: offset) { at in
             "\(url)?limit=\(limit)&offset=\(at)"
         }
-        envelope["totalResults"] = .number(Double(result.rows.count))
+        envelope["totalResults"] = .number(Double(result.total))
         let envelopeText = JSONValue.object(envelope).serialized
         let slot = #""items":["#
         guard let range = envelopeText.range(of: slot + "]") else {

@@ -101,58 +101,72 @@ struct MirrorTableRun {
         var newestChange = state.lastChange
         var children: [Int64: Set<Int64>] = [:]
         let childKey = table.keyColumns.last ?? "id"
-        let flush: ([[MirrorValue]], [MirrorColumn], MirrorTableState) async throws -> Void = { rows, columns, state in
-            try await destination.upsert(table.name, columns: columns, keys: table.keyColumns, rows: rows, syncedAt: now(), state: state)
+        // One batch is written while the next is read and converted; batches are written in order, each with the
+        // state that covers it.
+        var inFlight: Task<Void, any Error>?
+        let destination = self.destination, name = table.name, keys = table.keyColumns, now = self.now
+        func flush(_ rows: [[MirrorValue]], _ columns: [MirrorColumn], _ state: MirrorTableState) async throws {
+            try await inFlight?.value
+            inFlight = Task { try await destination.upsert(name, columns: columns, keys: keys, rows: rows, syncedAt: now(), state: state) }
         }
-        for try await page in client.suiteQL(query, keyColumn: table.pagingKey) {
-            // A column the table lacks (a field that had no value before): added before the rows that carry it.
-            for name in page.columns where !name.hasPrefix(Self.isoPrefix) && !columns.contains(where: { $0.name == name }) {
-                if !pending.isEmpty {
+        do {
+            for try await page in client.suiteQL(query, keyColumn: table.pagingKey) {
+                // A column the table lacks (a field that had no value before): added before the rows that carry it.
+                for name in page.columns where !name.hasPrefix(Self.isoPrefix) && !columns.contains(where: { $0.name == name }) {
+                    if !pending.isEmpty {
+                        try await flush(pending, columns, progress(state, lastKey: lastKey, newestChange: newestChange))
+                        outcome.upserted += pending.count
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                    try await inFlight?.value
+                    let column = MirrorColumn(name: name, type: isoColumns.contains(name) ? (types[name] ?? .text) : (types[name].flatMap { $0.readsAsISOText ? nil : $0 } ?? .text))
+                    try await destination.addColumn(column, to: table.name)
+                    columns.append(column)
+                    outcome.addedColumns.append(name)
+                }
+                for row in page.rows {
+                    outcome.read += 1
+                    var values: [MirrorValue] = []
+                    values.reserveCapacity(columns.count)
+                    for column in columns {
+                        let text = isoColumns.contains(column.name) ? row[Self.isoPrefix + column.name] : row[column.name]
+                        do {
+                            values.append(try MirrorValue.converting(text, to: column.type, table: table.name, column: column.name, timeZone: mirror.zone))
+                        } catch {
+                            throw SuiteBridgeError(.invalidInput, "\(error.description) The table's rows so far are kept; the run stops here.",
+                                                   remedy: "Report the value: SuiteBridge reads the column's type from NetSuite's metadata catalog.",
+                                                   field: "mirror.tables")
+                        }
+                    }
+                    if let change = table.changeColumn, let text = row[Self.isoPrefix + change] ?? nil,
+                        case .dateTime(let date)? = try? MirrorValue.converting(text, to: .dateTime, table: table.name, column: change, timeZone: mirror.zone),
+                        date > (newestChange ?? .distantPast) {
+                        newestChange = date
+                    }
+                    if incremental, table.parentColumn != nil, let parent = row[table.parentColumn ?? ""].flatMap(Int64.init),
+                        let child = row[childKey].flatMap(Int64.init) {
+                        children[parent, default: []].insert(child)
+                    }
+                    lastKey = row[table.pagingKey]
+                    pending.append(values)
+                }
+                if pending.count >= Self.batchRows {
                     try await flush(pending, columns, progress(state, lastKey: lastKey, newestChange: newestChange))
                     outcome.upserted += pending.count
                     pending.removeAll(keepingCapacity: true)
                 }
-                let column = MirrorColumn(name: name, type: isoColumns.contains(name) ? (types[name] ?? .text) : (types[name].flatMap { $0.readsAsISOText ? nil : $0 } ?? .text))
-                try await destination.addColumn(column, to: table.name)
-                columns.append(column)
-                outcome.addedColumns.append(name)
             }
-            for row in page.rows {
-                outcome.read += 1
-                var values: [MirrorValue] = []
-                values.reserveCapacity(columns.count)
-                for column in columns {
-                    let text = isoColumns.contains(column.name) ? row[Self.isoPrefix + column.name] : row[column.name]
-                    do {
-                        values.append(try MirrorValue.converting(text, to: column.type, table: table.name, column: column.name, timeZone: mirror.zone))
-                    } catch {
-                        throw SuiteBridgeError(.invalidInput, "\(error.description) The table's rows so far are kept; the run stops here.",
-                                               remedy: "Report the value: SuiteBridge reads the column's type from NetSuite's metadata catalog.",
-                                               field: "mirror.tables")
-                    }
-                }
-                if let change = table.changeColumn, let text = row[Self.isoPrefix + change] ?? nil,
-                    case .dateTime(let date)? = try? MirrorValue.converting(text, to: .dateTime, table: table.name, column: change, timeZone: mirror.zone),
-                    date > (newestChange ?? .distantPast) {
-                    newestChange = date
-                }
-                if incremental, table.parentColumn != nil, let parent = row[table.parentColumn ?? ""].flatMap(Int64.init),
-                    let child = row[childKey].flatMap(Int64.init) {
-                    children[parent, default: []].insert(child)
-                }
-                lastKey = row[table.pagingKey]
-                pending.append(values)
-            }
-            if pending.count >= Self.batchRows {
-                try await flush(pending, columns, progress(state, lastKey: lastKey, newestChange: newestChange))
+            state = progress(state, lastKey: lastKey, newestChange: newestChange)
+            if !pending.isEmpty {
+                try await flush(pending, columns, state)
                 outcome.upserted += pending.count
-                pending.removeAll(keepingCapacity: true)
             }
-        }
-        state = progress(state, lastKey: lastKey, newestChange: newestChange)
-        if !pending.isEmpty {
-            try await flush(pending, columns, state)
-            outcome.upserted += pending.count
+            try await inFlight?.value
+        } catch {
+            // Nothing is left writing once the run returns (the destination is closed after it).
+            inFlight?.cancel()
+            _ = await inFlight?.result
+            throw error
         }
         let keep = mirror.keepDeleted ?? false
         if incremental, let parentColumn = table.parentColumn, !children.isEmpty {

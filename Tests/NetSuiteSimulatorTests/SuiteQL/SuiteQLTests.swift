@@ -18,6 +18,24 @@ struct SuiteQLTests {
         try SuiteQLEvaluator.run(try SQLParser.parse(query), catalog: catalog)
     }
 
+    @Test("projecting only the rows that can be read gives the same first rows and the same total as projecting all")
+    func projectingAtMost() throws {
+        let catalog = Self.catalog()
+        for query in [
+            "SELECT id, companyname FROM customer ORDER BY id",
+            "SELECT id, companyname, ROWNUM AS n FROM customer ORDER BY companyname DESC, id",
+            "SELECT t.*, TO_CHAR(t.lastmodifieddate, 'YYYY-MM-DD\"T\"HH24:MI:SS') AS iso FROM transaction t WHERE t.id > 20 ORDER BY t.id",
+            "SELECT TOP 7 id, email FROM customer ORDER BY email",
+            "SELECT entity, foreigntotal FROM transaction ORDER BY 2 DESC, 1",
+            "SELECT id FROM contact",
+        ] {
+            let all = try Self.run(query, catalog)
+            let capped = try SuiteQLEvaluator.run(try SQLParser.parse(query), catalog: catalog, projectingAtMost: 5)
+            #expect(capped.total == all.rows.count && capped.columns == all.columns, "\(query)")
+            #expect(capped.rows == Array(all.rows.prefix(5)), "\(query)")
+        }
+    }
+
     // MARK: Differential: generated queries against a direct evaluation
 
     /// One generated condition: its SQL text and a direct evaluation over a row (nil = unknown).
