@@ -9,9 +9,18 @@ extension MirrorDestination {
     static let stagingTable = "sb_mirror_stage"
 
     /// Upserts `rows` on PostgreSQL through `COPY … FROM STDIN` into a staging table and one `INSERT … SELECT … ON
-    /// CONFLICT DO UPDATE`, with `state` saved, all in one transaction; `nil` when the session is not PostgreSQL's.
+    /// CONFLICT DO UPDATE`, with `state` saved, all in one transaction; `false` when the session is not PostgreSQL's.
+    /// During a first load (rows past the last key written are not in the table) the rows are copied straight into
+    /// the table; should one be there after all, the batch is written again through the staging table.
     func copyUpsert(_ table: String, columns: [MirrorColumn], keys: [String], rows: [[MirrorValue]], syncedAt: Date, state: MirrorTableState) async throws -> Bool {
         guard kind == .postgres else { return false }
+        if state.phase == .loading {
+            do {
+                return try await copyInsert(table, columns: columns, rows: rows, syncedAt: syncedAt, state: state)
+            } catch {
+                // A row already there (a table loaded before its state was lost): the merge below handles it.
+            }
+        }
         let names = columns.map(\.name) + [Self.syncedAtColumn, Self.deletedAtColumn]
         let quoted = names.map(Self.quote).joined(separator: ", ")
         let updates = names.filter { !keys.contains($0) }.map { "\(Self.quote($0)) = excluded.\(Self.quote($0))" }.joined(separator: ", ")
@@ -33,6 +42,28 @@ extension MirrorDestination {
                 INSERT INTO \(unsafeRaw: target) (\(unsafeRaw: quoted)) SELECT \(unsafeRaw: quoted) FROM \(unsafeRaw: Self.stagingTable)
                 ON CONFLICT (\(unsafeRaw: keys.map(Self.quote).joined(separator: ", "))) DO UPDATE SET \(unsafeRaw: updates)
                 """).run()
+            try await self.save(state, in: database)
+            return true
+        }
+    }
+
+    /// Copies `rows` straight into `table` and saves `state`, in one transaction.
+    private func copyInsert(_ table: String, columns: [MirrorColumn], rows: [[MirrorValue]], syncedAt: Date, state: MirrorTableState) async throws -> Bool {
+        let names = columns.map(\.name) + [Self.syncedAtColumn, Self.deletedAtColumn]
+        let data = Self.copyText(rows, syncedAt: syncedAt)
+        let logger = Logger(label: "suitebridge.mirror")
+        let schema = self.schema
+        return try await database.transaction { database in
+            guard let postgres = database as? any PostgresDatabase else { return false }
+            // postgres-nio quotes the table name whole: the schema comes from the search path.
+            if let schema { try await database.raw("SET LOCAL search_path TO \(unsafeRaw: Self.quote(schema))").run() }
+            try await postgres.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    try await connection.copyFrom(table: table, columns: names, logger: logger) { writer in
+                        try await writer.write(data)
+                    }
+                }
+            }.get()
             try await self.save(state, in: database)
             return true
         }

@@ -124,12 +124,14 @@ struct MirrorTableRun {
                     columns.append(column)
                     outcome.addedColumns.append(name)
                 }
+                // Where each column's text is in a row (date columns under their ISO alias); names are lower case already.
+                let sources = columns.map { isoColumns.contains($0.name) ? Self.isoPrefix + $0.name : $0.name }
                 for row in page.rows {
                     outcome.read += 1
                     var values: [MirrorValue] = []
                     values.reserveCapacity(columns.count)
-                    for column in columns {
-                        let text = isoColumns.contains(column.name) ? row[Self.isoPrefix + column.name] : row[column.name]
+                    for (column, source) in zip(columns, sources) {
+                        let text = row.values[source]
                         do {
                             values.append(try MirrorValue.converting(text, to: column.type, table: table.name, column: column.name, timeZone: mirror.zone))
                         } catch {
