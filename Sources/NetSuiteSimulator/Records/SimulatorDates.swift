@@ -1,4 +1,5 @@
 import Foundation
+import NetSuiteAuth
 
 /// The date forms of NetSuite's REST records (`2024-01-15`, `2024-01-15T10:22:00Z`) and SuiteQL (`1/15/2024`).
 enum SimulatorDates {
@@ -8,26 +9,9 @@ enum SimulatorDates {
         return calendar
     }()
 
-    /// A UTC instant's calendar fields, by arithmetic (Howard Hinnant's days-to-civil): SuiteQL pages format a
-    /// date per row, and `Calendar` would cost more than the rest of the page.
-    struct Fields {
-        var year, month, day, hour, minute, second: Int
-    }
-
-    static func fields(_ date: Date) -> Fields {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        var days = seconds / 86_400
-        var rest = seconds - days * 86_400
-        if rest < 0 { rest += 86_400; days -= 1 }
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return Fields(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day, hour: rest / 3600, minute: rest % 3600 / 60, second: rest % 60)
+    /// A UTC instant's calendar fields, by arithmetic: SuiteQL pages format a date per row.
+    static func fields(_ date: Date) -> CivilTime {
+        CivilTime(secondsSince1970: Int(date.timeIntervalSince1970.rounded(.down)))
     }
 
     /// `2024-01-15`.

@@ -1,4 +1,5 @@
 import Foundation
+import NetSuiteAuth
 import NIOConcurrencyHelpers
 
 /// Oracle date formats: YYYY, MM, DD, HH24, HH, MI, SS, and literal text (quoted or punctuation).

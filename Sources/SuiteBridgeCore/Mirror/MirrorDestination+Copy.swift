@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NetSuiteAuth
 import NIOCore
 import PostgresKit
 import SQLKit
@@ -111,22 +112,11 @@ extension MirrorDates {
     /// writes two per row.
     static func isoUTC(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
-        let seconds = Int64(interval.rounded(.down))
-        let millis = Int((interval - Double(seconds)) * 1000 + 0.5) % 1000
-        var days = seconds / 86_400
-        var rest = seconds - days * 86_400
-        if rest < 0 { rest += 86_400; days -= 1 }
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let seconds = interval.rounded(.down)
+        let millis = Int((interval - seconds) * 1000 + 0.5) % 1000
+        let c = CivilTime(secondsSince1970: Int(seconds))
+        let (year, month, day, rest) = (c.year, c.month, c.day, c.hour * 3600 + c.minute * 60 + c.second)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         var text = "\(year)-\(two(month))-\(two(day))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))"
         if millis > 0 { text += "." + String(format: "%03d", millis) }
         return text + "Z"

@@ -1,4 +1,6 @@
 import Foundation
+@testable import NetSuiteSimulator
+import NIOCore
 @testable import SuiteBridgeCore
 import Testing
 
@@ -6,7 +8,7 @@ import Testing
 struct MirrorValueTests {
     typealias Property = MirrorColumnType.SchemaProperty
 
-    @Test("catalog properties become column types; references are their integer id; no type is text")
+    @Test("catalog properties become column types; references, lists and no type are text")
     func columnTypes() {
         let cases: [(Property?, MirrorColumnType)] = [
             (Property(type: "integer", format: "int64"), .integer), (Property(type: "number", format: "double"), .number),
@@ -56,5 +58,20 @@ struct MirrorValueTests {
         }
         let error = MirrorValue.ConversionError(table: "customer", column: "datecreated", value: "13/45/2024", expected: .date)
         #expect(error.description.hasPrefix("customer.datecreated: '13/45/2024' is not a date"))
+    }
+
+    @Test("instants for COPY and the state: the arithmetic ISO form agrees with Foundation's across eras, leap days and fractions; COPY text escapes what it must")
+    func instantsAndCopyText() {
+        var generator = SeededGenerator(seed: 14)
+        for _ in 0..<2_000 {
+            let seconds = Double(Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator))  // 1900 to 2100
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(MirrorDates.isoUTC(date) == date.ISO8601Format(), "\(seconds)")
+        }
+        let leap = Date(timeIntervalSince1970: 951_782_400)  // 2000-02-29
+        #expect(MirrorDates.isoUTC(leap) == "2000-02-29T00:00:00Z")
+        #expect(MirrorDates.isoUTC(leap.addingTimeInterval(0.25)) == "2000-02-29T00:00:00.250Z")
+        let text = MirrorDestination.copyText([[.integer(7), .null, .boolean(true), .text("a\tb\nc\\d"), .number("1.50"), .date("2026-12-02")]], syncedAt: leap)
+        #expect(String(buffer: text) == "7\t\\N\tt\ta\\tb\\nc\\\\d\t1.50\t2026-12-02\t2000-02-29T00:00:00Z\t\\N\n")
     }
 }
