@@ -158,6 +158,25 @@ def main():
         call(server, "GET", "/api/v1/runs/nope", expect=404)
         call(server, "POST", f"/api/v1/runs/{run_id}/cancel", expect=409)
         call(server, "DELETE", "/api/v1/flows/customers", expect=204)
+        # A mirror: discovery, a refused destination, a run, its tables' status.
+        call(server, "POST", f"/api/v1/instances/{oauth2}/mirror-tables", expect=200)
+        call(server, "POST", "/api/v1/instances/nope/mirror-tables", expect=404)
+        call(server, "POST", "/api/v1/flows", {"name": "dw", "definition": {
+            "kind": "mirror", "instance": oauth2, "mirror": {"tables": ["customer"], "database": "mysql://db/x"}}}, expect=400)
+        call(server, "POST", "/api/v1/flows", {"name": "dw", "definition": {
+            "kind": "mirror", "instance": oauth2, "mirror": {"tables": ["customer", "transaction"], "database": "sqlite:check-mirror/dw.sqlite"}}}, expect=201)
+        _, raw = call(server, "POST", "/api/v1/flows/dw/run", expect=202)
+        run_id = json.loads(raw)["id"]
+        for _ in range(200):
+            _, raw = call(server, "GET", f"/api/v1/runs/{run_id}", expect=200)
+            if json.loads(raw)["run"]["state"] in ("succeeded", "failed"):
+                break
+            time.sleep(0.1)
+        if json.loads(raw)["run"]["state"] != "succeeded":
+            failures.append(f"the mirror run did not succeed: {raw[:300]!r}")
+        call(server, "GET", "/api/v1/flows/dw/mirror", expect=200)
+        call(server, "GET", "/api/v1/flows/nope/mirror", expect=404)
+        call(server, "DELETE", "/api/v1/flows/dw", expect=204)
         call(server, "GET", "/metrics", expect=200)
     for failure in failures:
         print("FAIL", failure)

@@ -232,7 +232,7 @@ struct MirrorEdgeTests {
         }
     }
 
-    @Test("past the 100,000-row cap, and a run cut off mid-load then taken over: every line exactly once")
+    @Test("past the 100,000-row cap, and a run cut off mid-load then taken over: every line exactly once; what changed meanwhile arrives with the next run")
     func capAndResume() async throws {
         try await LiveSetup.run(records: 17_000) { live in
             try await live.core.instances.importCredentials(live.credentialsFile)
@@ -254,14 +254,28 @@ struct MirrorEdgeTests {
             first.cancel()
             _ = try? await first.value
             #expect(resumeKey != nil)
+            // While the load is cut off: an order already loaded changes its lines, another is deleted.
+            let orders = try await client.records.list("salesOrder", limit: 2).items.map(\.id)
+            let item = try #require(try await client.suiteQL("SELECT id FROM item ORDER BY id").rows.first { _ in true }?["id"])
+            try await client.records.update("salesOrder", id: orders[0], json: Data(#"{"item":{"items":[{"item":{"id":"\#(item)"},"quantity":3,"rate":7}]}}"#.utf8),
+                                            replaceSublists: ["item"])
+            try await client.records.delete("salesOrder", id: orders[1])
+            let linesNow = try await MirrorTests.count(client, "transactionline")
             try await Task.sleep(for: .seconds(2.5))
             let runs = try await FlowWorker(context: live.core, leaseDuration: 2).runUntilIdle()
             #expect(runs.last?.state == .succeeded, "\(runs.map(\.error))")
-            #expect((runs.last?.rowsRead ?? .max) < total, "the second worker went on after the last key written")
+            #expect((runs.last?.rowsRead ?? .max) < linesNow, "the second worker went on after the last key written")
+            // The next run reads what changed since the load began, the cut-off included.
+            try await live.core.flows.enqueue("lines")
+            let next = try await FlowWorker(context: live.core, leaseDuration: 2).runUntilIdle()
+            #expect(next.last?.state == .succeeded, "\(next.map(\.error))")
             try await target.with(files: live.core.files) { destination in
-                #expect(try await destination.count("transactionline") == total)
+                #expect(try await destination.count("transactionline") == linesNow)
                 let distinct = try await MirrorTests.rows(destination, "SELECT COUNT(DISTINCT uniquekey) AS n FROM transactionline")
-                #expect(distinct.first?["n"] == String(total))
+                #expect(distinct.first?["n"] == String(linesNow))
+                let changed = try await MirrorTests.rows(destination, "SELECT quantity FROM transactionline WHERE \"transaction\" = \(orders[0]) AND mainline = 'F'")
+                #expect(changed.map { $0["quantity"] } == ["-3"], "\(changed)")
+                #expect(try await MirrorTests.rows(destination, "SELECT id FROM transactionline WHERE \"transaction\" = \(orders[1])").isEmpty)
             }
         }
     }

@@ -87,11 +87,17 @@ struct MasterKeyRotationTests {
         try await LiveSetup.run(kind) { live in
             let added = try await live.core.instances.importCredentials(live.credentialsFile)
             #expect(added.count == 2)
+            // A mirror's database password is sealed in the store too (never in the definition).
+            let mirror = try await live.core.flows.create(name: "dw", definition: FlowDefinition(
+                kind: .mirror, instance: live.tbaName, mirror: .init(tables: ["customer"], database: "postgres://loader:pw-1%2F2@127.0.0.1:5432/dw")))
+            #expect(mirror.definition.mirror?.database == "postgres://loader@127.0.0.1:5432/dw")
+            #expect(try await live.core.flows.databasePassword(flowID: mirror.id) == "pw-1/2")
             let before = try await live.core.instances.fingerprints(of: live.tbaName)
             let newBox = SecretBox(masterKey: .generate(source: .environment))
             let count = try await MasterKeyRotation.reseal(store: live.store, from: live.core.secrets, to: newBox, actor: "test")
-            #expect(count == 3)  // consumer secret, token secret, one private key
+            #expect(count == 4)  // consumer secret, token secret, one private key, the database password
             let rotated = CoreContext(store: live.store, secrets: newBox, actor: "test", logger: quietLogger)
+            #expect(try await rotated.flows.databasePassword(flowID: mirror.id) == "pw-1/2")
             #expect(try await rotated.instances.fingerprints(of: live.tbaName) == before)
             #expect(try await rotated.diagnostics.test(live.tbaName).passed)
             #expect(try await rotated.diagnostics.test(live.oauth2Name).passed)
