@@ -247,6 +247,12 @@ public actor SimulatedNetSuite {
         try withAccount(realm) { account throws(SimulatorError) in try account.records.addCustomField(field, to: type) }
     }
 
+    /// Deletes a custom field and its values from the account.
+    /// - Throws: ``SimulatorError`` 404 when there is no such field.
+    public func removeCustomField(_ realm: String, id: String) throws(SimulatorError) {
+        try withAccount(realm) { account throws(SimulatorError) in try account.records.removeCustomField(id: id) }
+    }
+
     /// The account's custom fields.
     public func customFields(_ realm: String) throws(SimulatorError) -> [CustomField] {
         let store = try account(realm).records

@@ -132,6 +132,15 @@ extension SimulatorServer {
                 })
             }
         }
+        group.delete("/accounts/{acct}/custom-fields/{id}") { request, context -> Response in
+            do {
+                let realm = try await Self.realm(netsuite, context)
+                try await netsuite.removeCustomField(realm, id: context.parameters.get("id") ?? "")
+                return Response(status: .noContent)
+            } catch let error as SimulatorError {
+                return Self.adminJSON(.object(JSONObject([("error", .string(error.message))])), status: .init(code: error.status))
+            }
+        }
         group.post("/accounts/{acct}/data") { request, context -> Response in
             try await Self.admin(request, context) { (body: DataInput) in
                 let realm = try await Self.realm(netsuite, context)

@@ -73,6 +73,20 @@ struct RecordStore: Sendable {
         version += 1
     }
 
+    /// Deletes a custom field with its values, as deleting it in NetSuite does: records, SuiteQL and the metadata
+    /// catalog no longer have it.
+    /// - Throws: ``SimulatorError`` (an admin refusal) when there is no such field.
+    mutating func removeCustomField(id: String) throws(SimulatorError) {
+        guard let type = customFields.first(where: { $0.value.contains { $0.id == id } })?.key else {
+            throw .notFound("There is no custom field \(id).")
+        }
+        for member in RecordType.allCases where member.family == type.family {
+            customFields[member]?.removeAll { $0.id == id }
+            for recordID in records[member]?.keys.map({ $0 }) ?? [] { records[member]?[recordID]?.fields[id] = nil }
+        }
+        version += 1
+    }
+
     func record(_ type: RecordType, _ id: Int) -> StoredRecord? { records[type]?[id] }
 
     func id(of type: RecordType, externalID: String) -> Int? { externalIDs[type]?[externalID] }

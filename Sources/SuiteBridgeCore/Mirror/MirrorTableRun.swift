@@ -71,7 +71,8 @@ struct MirrorTableRun {
             state.removedColumns = outcome.removedColumns
         }
         let isoColumns = existing.filter { types[$0]?.readsAsISOText == true }
-        var columns = existing.filter { !$0.hasPrefix("_") }.map { MirrorColumn(name: $0, type: types[$0] ?? .text) }
+        // A column NetSuite removed keeps the values it had: rows written from now on leave it alone.
+        var columns = existing.filter { !$0.hasPrefix("_") && !state.removedColumns.contains($0) }.map { MirrorColumn(name: $0, type: types[$0] ?? .text) }
 
         // What to read: the whole table (continuing after the last key written), or what changed since the watermark.
         let overlap = TimeInterval(mirror.overlapSeconds ?? 300)

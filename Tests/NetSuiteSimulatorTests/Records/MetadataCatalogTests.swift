@@ -83,6 +83,15 @@ struct MetadataCatalogTests {
             let shipped = try #require(try await harness.suiteQL(
                 client, "SELECT TO_CHAR(custbody_shipped_at, 'YYYY-MM-DD HH24:MI') AS at FROM transaction WHERE custbody_shipped_at IS NOT NULL").object?["items"]?.arrayValue)
             #expect(shipped.first?.objectValue?["at"] == .string("2026-11-30 08:15"))
+
+            // Deleted with its values: gone from the catalog, records and SuiteQL; a second delete finds nothing.
+            let path = "/simulator/v1/accounts/1234567_SB1/custom-fields/custentity_tier"
+            #expect(try await SimulatorHarness.send(client, .delete, path).status == 204)
+            #expect(try await SimulatorHarness.send(client, .delete, path).status == 404)
+            let after = try #require(try await harness.signed(client, .get, Self.catalog + "/customer", headers: ["Accept": "application/schema+json"]).object)
+            #expect(after["properties"]?.objectValue?["custentity_tier"] == nil)
+            #expect(try await harness.signed(client, .get, "/services/rest/record/v1/customer/eid:TIER-1").object?["custentity_tier"] == nil)
+            #expect(try await harness.suiteQL(client, "SELECT custentity_tier FROM customer").errorCode == "INVALID_PARAMETER")
         }
     }
 

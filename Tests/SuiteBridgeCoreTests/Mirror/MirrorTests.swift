@@ -149,6 +149,17 @@ struct MirrorTests {
             #expect(states.allSatisfy { $0.phase == .current && $0.watermark != nil && $0.lastError == nil })
             #expect(states.first?.rows == customers - 1)
 
+            // A custom field NetSuite removed: the column and its values are kept, and reported.
+            try await live.netsuite.removeCustomField(live.realm, id: "custentity_region")
+            try await client.records.update("customer", id: ids[0], json: Data(#"{"companyName":"Changed A again"}"#.utf8))
+            try await flows.enqueue("warehouse")
+            let third = try await worker.runUntilIdle()
+            #expect(third.map(\.state) == [.succeeded], "\(third.map(\.error))")
+            #expect(third.first?.log.contains("no longer in NetSuite, kept: custentity_region") == true, "\(third.first?.log ?? "")")
+            let kept = try await Self.rows(destination, "SELECT companyname, custentity_region FROM \(q("customer")) WHERE id = \(ids[0])").first
+            #expect(kept?["companyname"] == "Changed A again" && kept?["custentity_region"] == "EMEA", "\(kept ?? [:])")
+            #expect(try await destination.state(of: "customer")?.removedColumns == ["custentity_region"])
+
             // The state lost (a table loaded before): the next run loads again over the rows that are there.
             try await destination.database.read { try await $0.raw("DELETE FROM \(unsafeRaw: q(MirrorDestination.stateTable))").run() }
             try await flows.enqueue("warehouse")
