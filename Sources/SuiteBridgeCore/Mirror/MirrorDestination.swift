@@ -32,7 +32,8 @@ final class MirrorDestination: Sendable {
             let url = components.string ?? mirror.database
             let store: Store
             do {
-                store = try await Store.openPostgres(url: url, schema: nil, migrating: false, logger: Logger(label: "suitebridge.mirror"))
+                store = try await Store.openPostgres(url: url, schema: nil, migrating: false, logger: Logger(label: "suitebridge.mirror"),
+                                                     connectionsPerEventLoop: 1)
             } catch let error as SuiteBridgeError {
                 throw SuiteBridgeError(.invalidInput, error.message, remedy: error.remedy, field: "mirror.database")
             }

@@ -80,8 +80,10 @@ public final class Store: Sendable {
         try await openPostgres(url: url, schema: schema, migrating: true, logger: logger)
     }
 
-    /// - Parameter migrating: `false` only for administrative connections (tests creating schemas).
-    package static func openPostgres(url: String, schema: String?, migrating: Bool, logger: Logger) async throws -> Store {
+    /// - Parameters:
+    ///   - migrating: `false` only for connections that are not the store's (tests creating schemas, a mirror's destination).
+    ///   - connectionsPerEventLoop: the pool's size per event loop (a mirror writes one batch at a time: 1).
+    package static func openPostgres(url: String, schema: String?, migrating: Bool, logger: Logger, connectionsPerEventLoop: Int = 4) async throws -> Store {
         var configuration: SQLPostgresConfiguration
         do {
             configuration = try SQLPostgresConfiguration(url: url)
@@ -92,7 +94,7 @@ public final class Store: Sendable {
                                    field: "database")
         }
         let pool = EventLoopGroupConnectionPool(
-            source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 4,
+            source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: connectionsPerEventLoop,
             logger: logger, on: MultiThreadedEventLoopGroup.singleton)
         let store = Store(kind: .postgres, displayLocation: Self.redacted(url), backend: .postgres(PostgresPool(pool: pool)), logger: logger)
         do {
