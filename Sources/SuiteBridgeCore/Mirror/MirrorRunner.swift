@@ -34,8 +34,7 @@ struct MirrorRunner {
         var summary = RunSummary()
         var failures: [String] = []
         for table in try mirror.mirrorTables() {
-            let tableRun = MirrorTableRun(table: table, flow: flow, mirror: mirror, client: client, destination: destination, now: now,
-                                          logger: context.worker.core.logger)
+            let tableRun = MirrorTableRun(table: table, flow: flow, mirror: mirror, client: client, destination: destination, now: now)
             do {
                 let outcome = try await tableRun.run()
                 summary.read += outcome.read

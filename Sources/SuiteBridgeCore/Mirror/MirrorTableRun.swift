@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Metrics
 import NetSuiteClient
 
@@ -13,7 +12,6 @@ struct MirrorTableRun {
     let client: NetSuiteClient
     let destination: MirrorDestination
     let now: @Sendable () -> Date
-    let logger: Logger
 
     /// Rows per destination transaction.
     static let batchRows = 5_000

@@ -198,13 +198,13 @@ struct FlowTests {
                     kind: .export, instance: live.oauth2Name,
                     export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .http("http://127.0.0.1:\(client.port!)/ingest", batchSize: 7))))
                 try await live.core.flows.enqueue("push")
-                let dead = FlowWorker(context: live.core, owner: "dead", leaseDuration: 5)  // long enough for a loaded CI between the claims
+                let dead = FlowWorker(context: live.core, owner: "dead", leaseDuration: 60)
                 let claimed = try #require(try await dead.claim())
                 let connection = try await live.core.connections.client(forInstanceID: claimed.flow.instanceID)
                 // The dead worker runs the export without its heartbeat or its finish: as a process killed mid-run would.
                 await #expect(throws: SuiteBridgeError.self) { try await ExportRunner(context: RunContext(worker: dead, claimed: claimed), client: connection).run() }
                 #expect(receiver.state.requests == 3)
-                try await Task.sleep(for: .milliseconds(1200))
+                try await live.expireRunLeases()
                 let taken = try #require(try await FlowWorker(context: live.core, owner: "alive", leaseDuration: 30).runNext())
                 #expect(taken.id == claimed.runID && taken.state == .succeeded && taken.attempts == 2, "\(taken.error ?? "")")
             }
@@ -443,11 +443,11 @@ struct FlowTests {
             try await flows.create(name: "job", definition: FlowDefinition(
                 kind: .export, instance: live.tbaName, export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .folder(folder))))
             try await flows.enqueue("job")
-            let dead = FlowWorker(context: live.core, owner: "dead", leaseDuration: 5)  // long enough for a loaded CI between the claims
+            let dead = FlowWorker(context: live.core, owner: "dead", leaseDuration: 60)
             #expect(try await dead.claim() != nil)  // takes the run, then "dies"
             let other = FlowWorker(context: live.core, owner: "alive", leaseDuration: 30)
             #expect(try await other.claim() == nil)  // the lease still holds
-            try await Task.sleep(for: .milliseconds(5200))
+            try await live.expireRunLeases()
             let finished = try #require(try await other.runNext())
             #expect(finished.state == .succeeded && finished.attempts == 2)
             #expect(try await dead.heartbeat(finished.id) == false)

@@ -256,7 +256,7 @@ struct MirrorEdgeTests {
                 kind: .mirror, instance: live.oauth2Name, mirror: .init(tables: ["transactionline"], database: target.url)))
             try await live.core.flows.enqueue("lines")
             // The first worker stops (as if killed) once some batches are in.
-            let first = Task { try await FlowWorker(context: live.core, leaseDuration: 2).runUntilIdle() }
+            let first = Task { try await FlowWorker(context: live.core, leaseDuration: 60).runUntilIdle() }
             var resumeKey: String?
             for _ in 0..<600 where resumeKey == nil {
                 try await Task.sleep(for: .milliseconds(50))
@@ -272,13 +272,13 @@ struct MirrorEdgeTests {
                                             replaceSublists: ["item"])
             try await client.records.delete("salesOrder", id: orders[1])
             let linesNow = try await MirrorTests.count(client, "transactionline")
-            try await Task.sleep(for: .seconds(2.5))
-            let runs = try await FlowWorker(context: live.core, leaseDuration: 2).runUntilIdle()
+            try await live.expireRunLeases()
+            let runs = try await FlowWorker(context: live.core, leaseDuration: 60).runUntilIdle()
             #expect(runs.last?.state == .succeeded, "\(runs.map(\.error))")
             #expect((runs.last?.rowsRead ?? .max) < linesNow, "the second worker went on after the last key written")
             // The next run reads what changed since the load began, the cut-off included.
             try await live.core.flows.enqueue("lines")
-            let next = try await FlowWorker(context: live.core, leaseDuration: 2).runUntilIdle()
+            let next = try await FlowWorker(context: live.core, leaseDuration: 60).runUntilIdle()
             #expect(next.last?.state == .succeeded, "\(next.map(\.error))")
             try await target.with(files: live.core.files) { destination in
                 #expect(try await destination.count("transactionline") == linesNow)
