@@ -115,10 +115,12 @@ extension NetSuiteClient {
         }
 
         /// Creates or updates the record with this external id (`PUT …/eid:<externalId>`); safe to retry.
+        /// `replaceSublists` are replaced whole (`?replace=item`), so sending the record again never adds its lines twice.
         /// Returns the internal id.
-        public func upsert(_ type: String, externalID: String, json: Data) async throws -> String {
+        public func upsert(_ type: String, externalID: String, json: Data, replaceSublists: [String] = []) async throws -> String {
+            let query = replaceSublists.isEmpty ? [] : [("replace", replaceSublists.joined(separator: ","))]
             let response = try await client.perform(.init(
-                method: "PUT", url: url(type, "eid:" + externalID), body: Array(json), contentType: "application/json", idempotent: true,
+                method: "PUT", url: url(type, "eid:" + externalID, query: query), body: Array(json), contentType: "application/json", idempotent: true,
                 label: "PUT /record/v1/\(type)/eid:\(externalID)", recordType: type))
             return try Self.id(from: response, label: "PUT /record/v1/\(type)/eid:\(externalID)")
         }

@@ -258,6 +258,14 @@ struct TopLevelScanner {
 }
 
 extension NetSuiteClient {
+    /// One page of a SuiteQL query, in one request: for a lookup that needs the first rows only.
+    /// - Throws: ``NetSuiteError`` as any request does (a query NetSuite refuses names its message).
+    public func suiteQLPage(_ query: String, limit: Int = 1000, offset: Int = 0) async throws -> SuiteQLPage {
+        let pager = SuiteQLPager(client: self, query: query, pageSize: limit, parallelism: 1)
+        let response = try await pager.fetchRaw(query, offset: offset)
+        return try SuiteQLPage(body: response.body, request: SuiteQLPager.label)
+    }
+
     /// Runs a SuiteQL query and pages through its rows; see ``SuiteQLPager``.
     public func suiteQL(_ query: String, pageSize: Int = 1000, parallelism: Int? = nil, keyColumn: String? = nil) -> SuiteQLPager {
         SuiteQLPager(client: self, query: query, pageSize: pageSize, parallelism: parallelism, keyColumn: keyColumn)

@@ -45,6 +45,16 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let flowWaitForCredentials = AuditAction(rawValue: "flow.wait-for-credentials")
     public static let runCancel = AuditAction(rawValue: "run.cancel")
 
+    // MARK: Lookup tables
+    public static let lookupPut = AuditAction(rawValue: "lookup.put")
+    public static let lookupDelete = AuditAction(rawValue: "lookup.delete")
+
+    // MARK: Error inbox
+    public static let inboxEdit = AuditAction(rawValue: "inbox.edit")
+    public static let inboxRetry = AuditAction(rawValue: "inbox.retry")
+    public static let inboxResolve = AuditAction(rawValue: "inbox.resolve")
+    public static let inboxIgnore = AuditAction(rawValue: "inbox.ignore")
+
     // MARK: Administration
     public static let keysRotate = AuditAction(rawValue: "keys.rotate")
     public static let tokenCreate = AuditAction(rawValue: "token.create")

@@ -154,32 +154,18 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
         /// The column whose value is the record's external id: every row is an upsert on it, so a retried or
         /// resumed row never makes a duplicate.
         public var externalIdColumn: String
-        /// Record field to value: `{"column": "name"}`, `{"constant": "3"}`, or
-        /// `{"column": "parent", "reference": "external"|"internal"}` for a reference to another record.
-        public var mapping: [String: FieldMapping]
+        /// How each record field gets its value (``Mapping``); the older `{"field": {"column"|"constant", "reference"}}`
+        /// form is read as the same document.
+        public var mapping: Mapping
         /// Where refused rows go (JSON Lines: row, external id, NetSuite's message and path); default beside the source.
         public var errorFile: String?
 
-        public init(source: String, recordType: String, externalIdColumn: String, mapping: [String: FieldMapping], errorFile: String? = nil) {
+        public init(source: String, recordType: String, externalIdColumn: String, mapping: Mapping, errorFile: String? = nil) {
             self.source = source
             self.recordType = recordType
             self.externalIdColumn = externalIdColumn
             self.mapping = mapping
             self.errorFile = errorFile
-        }
-    }
-
-    /// How one record field gets its value from a row.
-    public struct FieldMapping: Codable, Sendable, Hashable {
-        public var column: String?
-        public var constant: String?
-        /// `internal` or `external`: the value is the id of another record, sent as `{"id": …}` or `{"externalId": …}`.
-        public var reference: String?
-
-        public init(column: String? = nil, constant: String? = nil, reference: String? = nil) {
-            self.column = column
-            self.constant = constant
-            self.reference = reference
         }
     }
 
@@ -259,14 +245,11 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
             guard let `import` else {
                 throw SuiteBridgeError(.invalidInput, "An import flow needs its import settings.", remedy: "Give \"import\": {\"source\", \"recordType\", \"externalIdColumn\", \"mapping\"}.", field: "import")
             }
-            guard !`import`.mapping.isEmpty else {
-                throw SuiteBridgeError(.invalidInput, "The import maps no field.", remedy: "Map at least one record field to a column or constant.", field: "import.mapping")
-            }
-            for (field, mapping) in `import`.mapping where (mapping.column == nil) == (mapping.constant == nil) {
-                throw SuiteBridgeError(.invalidInput, "The mapping of \(field) needs exactly one of column or constant.", remedy: "Give {\"column\": …} or {\"constant\": …}.", field: "import.mapping.\(field)")
-            }
-            for (field, mapping) in `import`.mapping where mapping.reference != nil && !["internal", "external"].contains(mapping.reference ?? "") {
-                throw SuiteBridgeError(.invalidInput, "The reference of \(field) must be internal or external.", remedy: "Use \"reference\": \"external\" for an external id.", field: "import.mapping.\(field)")
+            do {
+                try `import`.mapping.validate()
+            } catch var error as SuiteBridgeError {
+                error.field = error.field.map { "import." + $0 }
+                throw error
             }
         }
         if let schedule { _ = try FlowSchedule(parsing: schedule) }

@@ -35,16 +35,30 @@ struct RunContext: Sendable {
         }
     }
 
-    /// Records a row NetSuite refused (once per row, also when a resumed run meets it again).
-    func refuse(row: Int, externalID: String?, message: String, path: String?) async throws {
+    /// Records a refused row (once per row, also when a resumed run meets it again) in the run and in the error inbox.
+    func refuse(row: Int, _ refusal: RecordSender.Refusal, sourceRow: [String: String]) async throws {
         let runID = claimed.runID
         let postgres = store.kind == .postgres
-        try await store.read { database in
+        let entry = ErrorInbox.Entry(flowID: claimed.flow.id, runID: runID, line: row, externalID: refusal.externalID, sourceRow: sourceRow, body: refusal.body,
+                                     code: refusal.code, message: refusal.message, field: refusal.field, remedy: refusal.remedy)
+        let date = worker.core.now()
+        try await store.transaction { database in
             try await database.raw("""
                 INSERT INTO run_errors (run_id, row_number, external_id, message, path)
-                VALUES (\(bind: runID), \(bind: row), \(bind: externalID), \(bind: message), \(bind: path))
+                VALUES (\(bind: runID), \(bind: row), \(bind: refusal.externalID), \(bind: refusal.message), \(bind: refusal.field))
                 \(unsafeRaw: postgres ? "ON CONFLICT DO NOTHING" : "ON CONFLICT (run_id, row_number) DO NOTHING")
                 """).run()
+            try await ErrorInbox.record(entry, in: database, at: date)
+        }
+    }
+
+    /// Resolves the flow's open inbox errors for external ids this run upserted.
+    func resolved(externalIDs: [String]) async throws {
+        let flowID = claimed.flow.id
+        let runID = claimed.runID
+        let date = worker.core.now()
+        try await store.read { database in
+            try await ErrorInbox.resolve(externalIDs: externalIDs, flowID: flowID, runID: runID, closedBy: "run \(runID)", in: database, at: date)
         }
     }
 

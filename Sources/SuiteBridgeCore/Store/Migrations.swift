@@ -212,6 +212,48 @@ enum Migrations {
             // A mirror's database password, sealed like the instances' secrets (never in the definition).
             ["ALTER TABLE flows ADD COLUMN secret TEXT"]
         },
+        Migration(version: 12, name: "lookup tables") { _ in
+            // Key to value tables mappings read (`lookup: TABLE`), kept by `suitebridge lookup`.
+            [
+                """
+                CREATE TABLE lookup_entries (
+                    table_name TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (table_name, key)
+                )
+                """,
+            ]
+        },
+        Migration(version: 13, name: "error inbox") { _ in
+            // Refused rows kept to be fixed and retried: one open error per flow and external id.
+            [
+                """
+                CREATE TABLE inbox_errors (
+                    id TEXT PRIMARY KEY,
+                    flow_id TEXT NOT NULL REFERENCES flows(id) ON DELETE CASCADE,
+                    external_id TEXT,
+                    state TEXT NOT NULL,
+                    source_row TEXT NOT NULL,
+                    body TEXT,
+                    code TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    field TEXT,
+                    remedy TEXT,
+                    line INTEGER,
+                    run_id TEXT,
+                    first_seen_at TEXT NOT NULL,
+                    last_seen_at TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 1,
+                    closed_at TEXT,
+                    closed_by TEXT
+                )
+                """,
+                "CREATE INDEX inbox_by_flow ON inbox_errors (flow_id, state, last_seen_at)",
+                "CREATE INDEX inbox_by_external_id ON inbox_errors (flow_id, external_id, state)",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -14,7 +14,7 @@ extension APIHandler {
 
     func createFlow(_ input: Operations.CreateFlow.Input) async throws -> Operations.CreateFlow.Output {
         guard case .json(let body) = input.body else { throw APIError.badBody("expected application/json") }
-        let flow = try await core.flows.create(name: body.name, definition: body.definition.definition)
+        let flow = try await core.flows.create(name: body.name, definition: try body.definition.definition())
         return .created(.init(headers: .init(location: APIPath.flow(flow.name)), body: .json(try await representation(flow))))
     }
 
@@ -49,6 +49,34 @@ extension APIHandler {
 
     func listMirrorTables(_ input: Operations.ListMirrorTables.Input) async throws -> Operations.ListMirrorTables.Output {
         .ok(.init(body: .json(.init(try await core.mirrors.tables(instance: input.path.name)))))
+    }
+
+    func previewFlow(_ input: Operations.PreviewFlow.Input) async throws -> Operations.PreviewFlow.Output {
+        var request: Components.Schemas.PreviewRequest?
+        if case .json(let body) = input.body { request = body }
+        let rows = try await core.flows.preview(input.path.name, rows: request?.rows ?? 5, file: request?.file)
+        return .ok(.init(body: .json(.init(items: rows.map {
+            .init(line: $0.line, externalId: $0.externalId, body: $0.body, refusal: $0.refusal, field: $0.field)
+        }))))
+    }
+
+    func listLookups(_ input: Operations.ListLookups.Input) async throws -> Operations.ListLookups.Output {
+        .ok(.init(body: .json(.init(items: try await core.lookups.list().map { .init(name: $0.name, entries: $0.entries, updatedAt: $0.updatedAt) }))))
+    }
+
+    func getLookup(_ input: Operations.GetLookup.Input) async throws -> Operations.GetLookup.Output {
+        .ok(.init(body: .json(.init(entries: try await core.lookups.entries(input.path.table).map { .init(key: $0.key, value: $0.value) }))))
+    }
+
+    func putLookup(_ input: Operations.PutLookup.Input) async throws -> Operations.PutLookup.Output {
+        guard case .json(let body) = input.body else { throw APIError.badBody("expected application/json") }
+        try await core.lookups.put(input.path.table, entries: body.entries.map { (key: $0.key, value: $0.value) }, replace: body.replace ?? false)
+        return .ok(.init(body: .json(.init(entries: try await core.lookups.entries(input.path.table).map { .init(key: $0.key, value: $0.value) }))))
+    }
+
+    func deleteLookup(_ input: Operations.DeleteLookup.Input) async throws -> Operations.DeleteLookup.Output {
+        try await core.lookups.delete(input.path.table)
+        return .noContent(.init())
     }
 
     func listRuns(_ input: Operations.ListRuns.Input) async throws -> Operations.ListRuns.Output {

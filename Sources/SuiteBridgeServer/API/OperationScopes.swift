@@ -16,6 +16,10 @@ enum OperationScopes {
         Operations.ListRuns.id: .read,
         Operations.GetRun.id: .read,
         Operations.GetMirrorStatus.id: .read,
+        Operations.ListLookups.id: .read,
+        Operations.GetLookup.id: .read,
+        Operations.ListErrors.id: .read,
+        Operations.GetError.id: .read,
 
         Operations.TestInstance.id: .operate,
         Operations.DoctorInstance.id: .operate,
@@ -27,6 +31,12 @@ enum OperationScopes {
         Operations.PauseFlow.id: .operate,
         Operations.ResumeFlow.id: .operate,
         Operations.CancelRun.id: .operate,
+        Operations.PreviewFlow.id: .operate,
+        Operations.EditError.id: .operate,
+        Operations.RetryError.id: .operate,
+        Operations.ResolveError.id: .operate,
+        Operations.IgnoreError.id: .operate,
+        Operations.RetryFlowErrors.id: .operate,
 
         Operations.CreateInstance.id: .admin,
         Operations.EditInstance.id: .admin,
@@ -37,5 +47,7 @@ enum OperationScopes {
         Operations.RevokeToken.id: .admin,
         Operations.CreateFlow.id: .admin,
         Operations.DeleteFlow.id: .admin,
+        Operations.PutLookup.id: .admin,
+        Operations.DeleteLookup.id: .admin,
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import SuiteBridgeCore
 
 extension Components.Schemas.FlowDefinition {
@@ -18,15 +19,13 @@ extension Components.Schemas.FlowDefinition {
             },
             _import: try definition.import.map { spec in
                 .init(source: spec.source, recordType: spec.recordType, externalIdColumn: spec.externalIdColumn, errorFile: spec.errorFile,
-                      mapping: .init(additionalProperties: try spec.mapping.mapValues { mapping in
-                          .init(column: mapping.column, constant: mapping.constant,
-                                reference: try mapping.reference.map { try APISchema.value($0, field: "mapping.reference") })
-                      }))
+                      mapping: try APISchema.converted(spec.mapping))
             })
     }
 
     /// The core's definition; ``SuiteBridgeCore/Flows/create(name:definition:)`` checks it as a whole.
-    var definition: SuiteBridgeCore.FlowDefinition {
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming `import.mapping` when a step cannot be read.
+    func definition() throws -> SuiteBridgeCore.FlowDefinition {
         let kind: SuiteBridgeCore.FlowDefinition.Kind = switch self.kind {
         case .export: .export
         case ._import: .import
@@ -40,12 +39,9 @@ extension Components.Schemas.FlowDefinition {
                                          format: export.destination.format?.rawValue, url: export.destination.url,
                                          batchSize: export.destination.batchSize))
             },
-            import: _import.map { spec in
+            import: try _import.map { spec in
                 .init(source: spec.source, recordType: spec.recordType, externalIdColumn: spec.externalIdColumn,
-                      mapping: spec.mapping.additionalProperties.mapValues {
-                          .init(column: $0.column, constant: $0.constant, reference: $0.reference?.rawValue)
-                      },
-                      errorFile: spec.errorFile)
+                      mapping: try APISchema.mapping(spec.mapping), errorFile: spec.errorFile)
             },
             mirror: mirror.map { mirror in
                 .init(tables: mirror.tables, database: mirror.database, schema: mirror.schema, keepDeleted: mirror.keepDeleted,
@@ -92,5 +88,30 @@ extension Components.Schemas.MirrorTables {
                 .init(table: $0.table, readable: $0.readable, rows: $0.rows, incremental: $0.incremental, changeColumn: $0.changeColumn,
                       missingPermission: $0.missingPermission)
             })
+    }
+}
+
+extension APISchema {
+    /// The document's form of a core mapping (the same JSON, through the generated types).
+    /// - Throws: ``APIError`` 500 when the document cannot hold it: the document and the server disagree.
+    static func converted(_ mapping: Mapping) throws -> Components.Schemas.Mapping {
+        do {
+            return try JSONDecoder().decode(Components.Schemas.Mapping.self, from: JSONEncoder().encode(mapping))
+        } catch {
+            throw APIError(status: .internalServerError, code: "internal", message: "A stored mapping does not fit openapi.yaml's Mapping: \(error).",
+                           field: "import.mapping", remedy: "Report this: openapi.yaml and the server disagree.")
+        }
+    }
+
+    /// The core mapping a request's document stands for, with its steps read and checked.
+    /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming `import.mapping` and the step that cannot be read.
+    static func mapping(_ document: Components.Schemas.Mapping) throws -> Mapping {
+        let json = String(decoding: try JSONEncoder().encode(document), as: UTF8.self)
+        do {
+            return try Mapping.parse(json)
+        } catch var error as SuiteBridgeError {
+            error.field = "import." + (error.field ?? "mapping")
+            throw error
+        }
     }
 }

@@ -48,6 +48,7 @@ extension Dashboard {
             ]
             if let schedule = flow.definition.schedule { values["schedule"] = schedule; values["nextRunAt"] = flow.nextRunAt?.formatted(.iso8601) ?? "–" }
             if let watermark = flow.watermark { values["watermark"] = watermark }
+            values["isImport"] = flow.definition.kind == .import
             if flow.definition.kind == .mirror {
                 values["mirror"] = true
                 do {

@@ -21,6 +21,8 @@ struct Dashboard: Sendable {
             ("newInstance", DashboardTemplates.newInstance), ("instance", DashboardTemplates.instance), ("auditTable", DashboardTemplates.auditTable),
             ("audit", DashboardTemplates.audit), ("flows", DashboardTemplates.flows), ("flow", DashboardTemplates.flow),
             ("runsTable", DashboardTemplates.runsTable), ("run", DashboardTemplates.run), ("newMirror", DashboardTemplates.newMirror),
+            ("errors", DashboardTemplates.errors), ("inboxError", DashboardTemplates.inboxError), ("preview", DashboardTemplates.preview),
+            ("lookups", DashboardTemplates.lookups), ("lookup", DashboardTemplates.lookup),
         ] {
             templates[name] = try MustacheTemplate(string: text)
         }
@@ -46,6 +48,8 @@ struct Dashboard: Sendable {
         addCertificateActions(to: pages, server: server)
         addFlowPages(to: pages, server: server)
         addMirrorPages(to: pages, server: server)
+        addInboxPages(to: pages, server: server)
+        addLookupPages(to: pages, server: server)
     }
 
     // MARK: Rendering

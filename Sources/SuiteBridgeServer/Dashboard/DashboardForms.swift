@@ -104,3 +104,17 @@ struct NewMirrorForm: DashboardForm {
         return all.compactMapValues { $0 }
     }
 }
+
+/// An inbox error's new source values: the row as JSON (column → value).
+struct EditErrorForm: DashboardForm {
+    var csrf: String?
+    var data: String?
+}
+
+/// A lookup table's entries as CSV text (key,value per line), and whether they replace the table.
+struct LookupForm: DashboardForm {
+    var csrf: String?
+    var table: String?
+    var entries: String?
+    var replace: String?
+}

@@ -25,6 +25,21 @@ enum DashboardPath {
         "/flows?flash=" + query(message)
     }
 
+    /// The error inbox, for one flow or all, with a message shown on top.
+    static func errors(flow: String?, message: String) -> String {
+        "/errors?" + (flow.map { "flow=" + query($0) + "&" } ?? "") + "flash=" + query(message)
+    }
+
+    /// One error of the inbox.
+    static func inboxError(_ id: String) -> String {
+        "/errors/" + segment(id)
+    }
+
+    /// A lookup table's page.
+    static func lookup(_ name: String) -> String {
+        "/lookups/" + segment(name)
+    }
+
     /// One path segment.
     static func segment(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? text

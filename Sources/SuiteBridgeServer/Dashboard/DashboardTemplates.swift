@@ -17,7 +17,7 @@ enum DashboardTemplates {
         <header>
           <a class="brand" href="/">SuiteBridge</a>
           {{#session}}
-          <nav aria-label="Main"><a href="/">Instances</a> {{#canAdmin}}<a href="/instances/new">Add instance</a> {{/canAdmin}}<a href="/flows">Flows</a> <a href="/audit">Audit log</a></nav>
+          <nav aria-label="Main"><a href="/">Instances</a> {{#canAdmin}}<a href="/instances/new">Add instance</a> {{/canAdmin}}<a href="/flows">Flows</a> <a href="/errors">Errors</a> <a href="/lookups">Lookups</a> <a href="/audit">Audit log</a></nav>
           <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out {{actor}}</button></form>
           {{/session}}
         </header>
@@ -211,7 +211,9 @@ enum DashboardTemplates {
           {{#watermark}}<dt>Watermark</dt><dd>{{watermark}}</dd>{{/watermark}}
           <dt>Definition</dt><dd><pre>{{definition}}</pre></dd>
         </dl>
-        {{#canOperate}}<form method="post" action="{{path}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>{{/canOperate}}
+        {{#canOperate}}<form method="post" action="{{path}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>
+        {{#isImport}}<form method="post" action="{{path}}/preview" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Preview</button></form>
+        <a href="/errors?flow={{name}}">Errors of this flow</a>{{/isImport}}{{/canOperate}}
         {{#mirror}}
         <h2>Tables</h2>
         {{#mirrorError}}<p class="field-error" role="alert">The destination could not be read: {{mirrorError}}</p>{{/mirrorError}}
@@ -267,6 +269,91 @@ enum DashboardTemplates {
         </tbody></table>{{/hasRefused}}
         """
 
+    static let errors = """
+        <h1>Errors</h1>
+        <p class="help">Rows imports refused. Fix the value (open an error to edit its row) or the mapping, then retry; an error also resolves itself when a later run upserts the same external id.</p>
+        <form method="get" action="/errors" class="inline">
+          <label for="flow">Flow</label>
+          <select id="flow" name="flow"><option value="">all flows</option>{{#flows}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}} ({{open}} open)</option>{{/flows}}</select>
+          <label for="state">State</label>
+          <select id="state" name="state">{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/states}}</select>
+          <button type="submit">Show</button>
+        </form>
+        {{#bulk}}{{#canOperate}}<form method="post" action="{{path}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Retry all {{open}} open errors of {{flow}}</button></form>{{/canOperate}}{{/bulk}}
+        {{^hasErrors}}<p>No errors here.</p>{{/hasErrors}}
+        {{#hasErrors}}
+        <table><thead><tr><th scope="col">Error</th><th scope="col">Flow</th><th scope="col">External id</th><th scope="col">State</th><th scope="col">Field</th><th scope="col">What NetSuite said</th><th scope="col">What to do</th><th scope="col">Attempts</th><th scope="col">Last seen</th><th scope="col">Actions</th></tr></thead><tbody>
+        {{#errors}}<tr><td><a href="{{path}}">{{shortID}}</a></td><td><a href="{{flowPath}}">{{flow}}</a></td><td>{{externalId}}</td><td><span class="badge {{state}}">{{state}}</span></td><td>{{field}}</td>
+          <td>{{code}}: {{message}}</td><td>{{remedy}}</td><td>{{attempts}}</td><td>{{lastSeen}}</td>
+          <td>{{#open}}{{#canOperate}}<form method="post" action="{{path}}/retry" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Retry</button></form>
+          <form method="post" action="{{path}}/resolve" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Resolve</button></form>
+          <form method="post" action="{{path}}/ignore" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Ignore</button></form>{{/canOperate}}{{/open}}</td></tr>{{/errors}}
+        </tbody></table>
+        {{/hasErrors}}
+        """
+
+    static let inboxError = """
+        <h1>Error {{shortID}} of <a href="{{flowPath}}">{{flow}}</a></h1>
+        <dl class="facts">
+          <dt>External id</dt><dd>{{externalId}}</dd>
+          <dt>State</dt><dd><span class="badge {{state}}">{{state}}</span>{{#closedBy}} by {{closedBy}}{{/closedBy}}</dd>
+          <dt>Code</dt><dd>{{code}}</dd>
+          <dt>Field</dt><dd>{{field}}</dd>
+          <dt>Message</dt><dd>{{message}}</dd>
+          <dt>What to do</dt><dd>{{remedy}}</dd>
+          <dt>Line</dt><dd>{{line}}</dd>
+          <dt>Attempts</dt><dd>{{attempts}} (first {{firstSeen}}, last {{lastSeen}})</dd>
+          {{#body}}<dt>Body sent</dt><dd><pre>{{body}}</pre></dd>{{/body}}
+        </dl>
+        {{#open}}{{#canOperate}}
+        <form method="post" action="{{path}}/edit">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="data">Source row</label>
+          <textarea id="data" name="data" rows="10" aria-describedby="data-help">{{sourceRow}}</textarea>
+          <p class="help" id="data-help">Change the values (JSON, column → value); saving retries the row at once.</p>
+          <button type="submit">Save and retry</button>
+        </form>
+        {{/canOperate}}{{/open}}
+        {{^open}}<h2>Source row</h2><pre>{{sourceRow}}</pre>{{/open}}
+        """
+
+    static let preview = """
+        <h1>Preview of <a href="{{flowPath}}">{{name}}</a></h1>
+        <p class="help">What the first rows would be sent as. Nothing was written to NetSuite.</p>
+        {{^hasRows}}<p>The source has no rows.</p>{{/hasRows}}
+        {{#hasRows}}<table><thead><tr><th scope="col">Line</th><th scope="col">External id</th><th scope="col">Request body or refusal</th></tr></thead><tbody>
+        {{#rows}}<tr><td>{{line}}</td><td>{{externalId}}</td><td>{{#body}}<pre>{{body}}</pre>{{/body}}{{#refusal}}<span class="badge failed">refused</span> {{refusal}}{{/refusal}}</td></tr>{{/rows}}
+        </tbody></table>{{/hasRows}}
+        """
+
+    static let lookups = """
+        <h1>Lookup tables</h1>
+        <p class="help">Key → value tables import mappings read with <code>{"lookup": "TABLE"}</code>.</p>
+        {{^hasTables}}<p>No lookup tables yet.</p>{{/hasTables}}
+        {{#hasTables}}<table><thead><tr><th scope="col">Table</th><th scope="col">Entries</th><th scope="col">Updated</th></tr></thead><tbody>
+        {{#tables}}<tr><td><a href="{{path}}">{{name}}</a></td><td>{{entries}}</td><td>{{updated}}</td></tr>{{/tables}}
+        </tbody></table>{{/hasTables}}
+        {{#canAdmin}}
+        <h2>Put entries</h2>
+        <form method="post" action="/lookups">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="table">Table</label><input id="table" name="table" required>
+          <label for="entries">Entries</label><textarea id="entries" name="entries" rows="8" aria-describedby="entries-help" required></textarea>
+          <p class="help" id="entries-help">One entry per line: key,value (the first comma separates them).</p>
+          <label><input type="checkbox" name="replace" value="on">Replace the whole table</label>
+          <button type="submit">Put</button>
+        </form>
+        {{/canAdmin}}
+        """
+
+    static let lookup = """
+        <h1>Lookup table {{name}}</h1>
+        <p>{{count}} entries.</p>
+        <table><thead><tr><th scope="col">Key</th><th scope="col">Value</th></tr></thead><tbody>
+        {{#entries}}<tr><td>{{key}}</td><td>{{value}}</td></tr>{{/entries}}
+        </tbody></table>
+        """
+
     static let stylesheet = """
         :root { font-family: system-ui, sans-serif; color: #1d2430; background: #f7f8fa; }
         body { margin: 0; }
@@ -280,7 +367,7 @@ enum DashboardTemplates {
         .badge { display: inline-block; padding: .1rem .5rem; border-radius: .75rem; font-size: .85rem; background: #dde1e7; }
         .healthy, .ok, .pass { background: #cdeccf; } .warning, .amber, .warn { background: #ffe1a8; }
         .unhealthy, .red, .fail, .critical, .failed, .waiting_for_credentials { background: #f8c4c4; }
-        .succeeded, .active { background: #cdeccf; } .running, .queued, .paused { background: #ffe1a8; }
+        .succeeded, .active, .resolved { background: #cdeccf; } .open { background: #f8c4c4; } .ignored { background: #e4e7ec; } .running, .queued, .paused { background: #ffe1a8; }
         pre { white-space: pre-wrap; background: #fff; padding: .5rem; border: 1px solid #dde1e7; } .untested, .skipped { background: #e4e7ec; }
         .error { background: #fde2e2; border: 1px solid #e39a9a; padding: .75rem; margin: 1rem 0; }
         .flash { background: #e3f4e4; border: 1px solid #9acd9c; padding: .75rem; }

@@ -6,7 +6,7 @@ import SuiteBridgeCore
 struct FlowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flow", abstract: "Create, list, show, run, pause, resume and delete flows (SuiteQL exports, record imports, mirrors).",
-        subcommands: [Create.self, List.self, Show.self, RunNow.self, Pause.self, Resume.self, Delete.self])
+        subcommands: [Create.self, List.self, Show.self, Preview.self, RunNow.self, Pause.self, Resume.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -14,8 +14,9 @@ struct FlowCommand: AsyncParsableCommand {
             discussion: """
                 Export: --instance N --query "SELECT … ORDER BY id" (--to-folder DIR [--format jsonl|csv] | --to-url URL [--batch-size N])
                         [--watermark-column modified] (the query then contains {{since}}).
-                Import: --instance N --from-file F.csv|F.jsonl --record-type customer --external-id-column ref --map companyName=name
-                        [--map subsidiary=1:internal-constant] [--map parent=parentRef:external] [--error-file F].
+                Import: --instance N --from-file F.csv|F.jsonl --record-type customer --external-id-column ref
+                        (--mapping FILE.json|FILE.yaml | --map companyName=name [--map subsidiary=1:internal-constant] [--map parent=parentRef:external])
+                        [--error-file F].
                 Mirror: --instance N --mirror customer,transaction,transactionline --to-database postgres://USER@HOST/DB | sqlite:FILE
                         [--schema netsuite] [--keep-deleted] [--time-zone America/New_York] [--database-password-file F]
                         (a password in the URL is sealed in the store and never shown; `suitebridge mirror tables` lists the tables).
@@ -41,6 +42,8 @@ struct FlowCommand: AsyncParsableCommand {
         @Option(help: "Import: the column holding each row's external id.") var externalIdColumn: String?
         @Option(help: "Import: field=column, field=column:internal|external (a reference), or field=value:constant (repeatable).")
         var map: [String] = []
+        @Option(name: .customLong("mapping"), help: "Import: a mapping document (JSON or YAML): per field a source, then steps (README, \"Mappings\").")
+        var mappingFile: String?
         @Option(help: "Import: where refused rows go.") var errorFile: String?
         @Option(help: "Mirror: SuiteQL tables, comma-separated (customer,transaction,transactionline).") var mirror: String?
         @Option(help: "Mirror: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE or sqlite:FILE (inside the files root).") var toDatabase: String?
@@ -85,17 +88,22 @@ struct FlowCommand: AsyncParsableCommand {
                     flowDefinition = FlowDefinition(kind: .export, instance: instance, export: .init(
                         query: query, keyColumn: keyColumn, watermarkColumn: watermarkColumn, destination: destination), schedule: schedule)
                 } else if let fromFile, let recordType, let externalIdColumn {
-                    var mapping: [String: FlowDefinition.FieldMapping] = [:]
+                    var mapping = Mapping(fields: [:])
+                    if let mappingFile {
+                        guard map.isEmpty else { throw CLIError.usage("map: give --mapping FILE or --map, not both.\n  fix: move the --map fields into the mapping document.") }
+                        mapping = try Mapping.parse(try InputFiles.read(mappingFile, field: "mapping"), name: mappingFile)
+                    }
                     for entry in map {
                         let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
                         guard parts.count == 2 else { throw CLIError.usage("map: \"\(entry)\" is not field=column.\n  fix: e.g. --map companyName=name.") }
                         let value = parts[1].split(separator: ":", maxSplits: 1).map(String.init)
                         switch value.count > 1 ? value[1] : "" {
-                        case "": mapping[parts[0]] = .init(column: value[0])
-                        case "constant": mapping[parts[0]] = .init(constant: value[0])
-                        case "internal", "external": mapping[parts[0]] = .init(column: value[0], reference: value[1])
-                        case "internal-constant": mapping[parts[0]] = .init(constant: value[0], reference: "internal")
-                        case "external-constant": mapping[parts[0]] = .init(constant: value[0], reference: "external")
+                        case "": mapping.fields[parts[0]] = .init(from: value[0])
+                        case "constant": mapping.fields[parts[0]] = .init(const: .string(value[0]))
+                        case "internal": mapping.fields[parts[0]] = .init(from: value[0], steps: [.ref(.internal)])
+                        case "external": mapping.fields[parts[0]] = .init(from: value[0], steps: [.ref(.external)])
+                        case "internal-constant": mapping.fields[parts[0]] = .init(const: .string(value[0]), steps: [.ref(.internal)])
+                        case "external-constant": mapping.fields[parts[0]] = .init(const: .string(value[0]), steps: [.ref(.external)])
                         default: throw CLIError.usage("map: \"\(entry)\": unknown kind \(value[1]).\n  fix: use :internal, :external, :constant, :internal-constant or :external-constant.")
                         }
                     }
@@ -185,6 +193,31 @@ struct FlowCommand: AsyncParsableCommand {
             print(RunsCommand.line(finished))
             if let error = finished.error { Terminal.standardError("error: \(error)\n") }
             if finished.state != .succeeded { throw ExitCode(1) }
+        }
+    }
+
+    struct Preview: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what an import would send for its first rows, and each row's refusal, without writing to NetSuite.")
+        @Argument var name: String
+        @Option(help: "How many rows (1 to 100).") var rows = 5
+        @Option(help: "Another file to preview the mapping with (inside the files root).") var fromFile: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let workspace = try await store.open()
+            let shown = try await workspace.context.flows.preview(name, rows: rows, file: fromFile.map(Create.absolute))
+            if json { return try Terminal.printJSON(shown) }
+            for row in shown {
+                if let body = row.body {
+                    print("line \(row.line): \(body)")
+                } else {
+                    print("line \(row.line): refused: \(row.refusal ?? "")")
+                }
+            }
+            let refused = shown.filter { $0.refusal != nil }.count
+            print("\(shown.count) row\(shown.count == 1 ? "" : "s") previewed: \(shown.count - refused) would be sent, \(refused) refused; nothing was written to NetSuite")
         }
     }
 

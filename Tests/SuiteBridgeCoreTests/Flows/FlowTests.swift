@@ -255,7 +255,7 @@ struct FlowTests {
             try await flows.create(name: "load", definition: FlowDefinition(
                 kind: .import, instance: live.oauth2Name,
                 import: .init(source: folder + "/customers.csv", recordType: "customer", externalIdColumn: "ref",
-                              mapping: ["companyName": .init(column: "name"), "phone": .init(column: "phone"), "subsidiary": .init(constant: "1", reference: "internal")])))
+                              mapping: ["companyName": .init(from: "name"), "phone": .init(from: "phone"), "subsidiary": .init(const: "1", steps: [.ref(.internal)])])))
             let worker = FlowWorker(context: live.core)
             try await flows.enqueue("load")
             let first = try #require(try await worker.runUntilIdle().first)
@@ -296,7 +296,7 @@ struct FlowTests {
             try await live.core.flows.create(name: "broken", definition: FlowDefinition(
                 kind: .import, instance: live.tbaName,
                 import: .init(source: folder + "/broken.csv", recordType: "customer", externalIdColumn: "ref",
-                              mapping: ["companyName": .init(column: "name"), "phone": .init(column: "phone"), "subsidiary": .init(constant: "1", reference: "internal")])))
+                              mapping: ["companyName": .init(from: "name"), "phone": .init(from: "phone"), "subsidiary": .init(const: "1", steps: [.ref(.internal)])])))
             try await live.core.flows.enqueue("broken")
             let run = try #require(try await FlowWorker(context: live.core).runUntilIdle().first)
             #expect(run.state == .succeeded, "\(run.error ?? "")")
@@ -331,7 +331,7 @@ struct FlowTests {
             try await live.core.flows.create(name: "open", definition: FlowDefinition(
                 kind: .import, instance: live.tbaName,
                 import: .init(source: folder + "/open.csv", recordType: "customer", externalIdColumn: "ref",
-                              mapping: ["companyName": .init(column: "name"), "subsidiary": .init(constant: "1", reference: "internal")])))
+                              mapping: ["companyName": .init(from: "name"), "subsidiary": .init(const: "1", steps: [.ref(.internal)])])))
             try await live.core.flows.enqueue("open")
             let run = try #require(try await FlowWorker(context: live.core).runUntilIdle().first)
             #expect(run.state == .failed)
@@ -362,7 +362,7 @@ struct FlowTests {
             try await flows.create(name: "lines", definition: FlowDefinition(
                 kind: .import, instance: live.tbaName,
                 import: .init(source: folder + "/customers.jsonl", recordType: "customer", externalIdColumn: "ref",
-                              mapping: ["companyName": .init(column: "name"), "comments": .init(column: "rank"), "subsidiary": .init(constant: "1", reference: "internal")])))
+                              mapping: ["companyName": .init(from: "name"), "comments": .init(from: "rank"), "subsidiary": .init(const: "1", steps: [.ref(.internal)])])))
             try await flows.enqueue("lines")
             let run = try #require(try await FlowWorker(context: live.core).runUntilIdle().first)
             #expect(run.state == .succeeded, "\(run.error ?? "")")

@@ -90,7 +90,7 @@ struct ImportSourceTests {
 
     @Test("CSV: a header that lacks the external id or a mapped column fails the run before anything is sent, listing the header")
     func missingColumn() throws {
-        let spec = FlowDefinition.Import(source: "c.csv", recordType: "customer", externalIdColumn: "ref", mapping: ["email": .init(column: "mail"), "subsidiary": .init(constant: "1")])
+        let spec = FlowDefinition.Import(source: "c.csv", recordType: "customer", externalIdColumn: "ref", mapping: ["email": .init(from: "mail"), "subsidiary": .init(const: "1")])
         try ImportRunner.checkColumns(["ref", "mail"], of: spec)
         #expect { try ImportRunner.checkColumns(["ref", "email"], of: spec) } throws: {
             let error = $0 as? SuiteBridgeError

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import OpenAPIRuntime
 import SuiteBridgeAPIClient
 import SuiteBridgeCore
 import SuiteBridgeServer
@@ -23,8 +24,8 @@ struct FlowAPITests {
             #expect(try created.created.body.json.definition.export?.destination.path == folder)
             let invalid = try await api.createFlow(body: .json(.init(name: "bad", definition: .init(
                 kind: ._import, instance: "\(harness.realm)-tba",
-                _import: .init(source: "x.csv", recordType: "customer", externalIdColumn: "ref", mapping: .init(additionalProperties: [:]))))))
-            #expect(try invalid.badRequest.body.json.error.field == "import.mapping")
+                _import: .init(source: "x.csv", recordType: "customer", externalIdColumn: "ref", mapping: .init(fields: .init(additionalProperties: [:])))))))
+            #expect(try invalid.badRequest.body.json.error.field == "import.mapping.fields")
             let escaping = try await api.createFlow(body: .json(.init(name: "leak", definition: .init(
                 kind: .export, instance: "\(harness.realm)-tba",
                 export: .init(query: "SELECT id FROM customer ORDER BY id", destination: .init(_type: .folder, path: "../../etc"))))))
@@ -32,7 +33,7 @@ struct FlowAPITests {
             let secretSource = try await api.createFlow(body: .json(.init(name: "leak", definition: .init(
                 kind: ._import, instance: "\(harness.realm)-tba",
                 _import: .init(source: "/etc/passwd", recordType: "customer", externalIdColumn: "ref",
-                               mapping: .init(additionalProperties: ["companyName": .init(column: "name")]))))))
+                               mapping: .init(fields: .init(additionalProperties: ["companyName": .init(from: "name")])))))))
             #expect(try secretSource.badRequest.body.json.error.field == "import.source")
 
             let runID = try await api.runFlow(path: .init(name: "customers")).accepted.body.json.id
@@ -102,6 +103,32 @@ struct FlowAPITests {
 
             let metrics = try await harness.metricsText()
             #expect(metrics.contains("suitebridge_mirror_rows_total{flow=\"dw\",table=\"customer\",change=\"upserted\"} 20"), "\(metrics.split(separator: "\n").filter { $0.contains("mirror") })")
+        }
+    }
+
+    @Test("lookup tables and an import's preview through the generated client: entries put, read, deleted; the preview shows bodies and refusals")
+    func lookupsAndPreview() async throws {
+        try await ServerHarness.run { harness in
+            let api = harness.apiClient
+            let put = try await api.putLookup(path: .init(table: "countries"), body: .json(.init(entries: [.init(key: "Germany", value: "DE"), .init(key: "France", value: "FR")])))
+            #expect(try put.ok.body.json.entries.map(\.key) == ["France", "Germany"])
+            #expect(try await api.listLookups().ok.body.json.items.map(\.name) == ["countries"])
+            #expect(try await api.getLookup(path: .init(table: "nothing")).notFound.body.json.error.field == "table")
+
+            let root = try #require(harness.server.workspace.context.files.root)
+            try "ref,name,country\nA-1,Alpha,Germany\nA-2,Beta,Spain\n".write(toFile: root + "/people.csv", atomically: true, encoding: .utf8)
+            _ = try await api.createFlow(body: .json(.init(name: "people", definition: .init(
+                kind: ._import, instance: "\(harness.realm)-tba",
+                _import: .init(source: "people.csv", recordType: "customer", externalIdColumn: "ref", mapping: .init(fields: .init(additionalProperties: [
+                    "companyName": .init(from: "name"),
+                    "comments": .init(from: "country", steps: [try .init(unvalidatedValue: ["lookup": "countries"])]),
+                ])))))))
+            let preview = try await api.previewFlow(path: .init(name: "people"), body: .json(.init(rows: 5))).ok.body.json.items
+            #expect(preview.map(\.line) == [2, 3])
+            #expect(preview[0].body == #"{"comments":"DE","companyName":"Alpha","externalId":"A-1"}"#)
+            #expect(preview[1].field == "comments" && preview[1].refusal?.contains("\"Spain\" is not a key of the lookup table countries") == true)
+            #expect(try await api.deleteLookup(path: .init(table: "countries")).noContent != nil)
+            #expect(try await api.listLookups().ok.body.json.items.isEmpty)
         }
     }
 }

@@ -33,6 +33,8 @@ struct ImportRunner {
             }
         }
         let parallelism = max(1, client.configuration.concurrencyLimit * 2)
+        let sender = RecordSender(spec: spec, mapper: RecordMapper(mapping: spec.mapping, resources: MappingResources(lookups: context.worker.core.lookups, client: client)),
+                                  client: client)
         var stoppedAt: (any Error)?
         // A chunk at a time: read, upsert in parallel, checkpoint. Only one chunk's rows are in memory.
         while stoppedAt == nil {
@@ -49,31 +51,43 @@ struct ImportRunner {
                 case .blank:
                     skipped += 1
                 case .refused(let line, let externalID, let message):
-                    try await context.refuse(row: line, externalID: externalID, message: message, path: nil)
+                    try await context.refuse(row: line, .init(externalID: externalID, message: message, code: "source",
+                                                              remedy: "Fix the line in the file, or give its values with errors edit, then retry."), sourceRow: [:])
                 case .values(let values, let line):
                     let externalID = values[spec.externalIdColumn] ?? ""
                     if let first = externalIDs.firstLine(of: externalID, seenOn: line) {
-                        try await context.refuse(row: line, externalID: externalID, message: """
+                        try await context.refuse(row: line, .init(externalID: externalID, message: """
                             Line \(line): the external id \(externalID) is also on line \(first) of this file; this row was not sent, as it would overwrite \
                             that one. Keep one row per external id.
-                            """, path: spec.externalIdColumn)
+                            """, field: spec.externalIdColumn, code: "duplicate", remedy: "Keep one row per external id."), sourceRow: values)
                     } else {
                         sends.append((values, line))
                     }
                 }
             }
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            let upserted = try await withThrowingTaskGroup(of: String?.self) { group in
                 var running = 0
+                var upserted: [String] = []
+                func collect(_ result: String??) { if case .some(.some(let id)) = result { upserted.append(id) } }
                 for send in sends {
                     if running == parallelism {
-                        try await group.next()
+                        collect(try await group.next())
                         running -= 1
                     }
-                    group.addTask { try await upsert(send.values, line: send.line, spec: spec) }
+                    group.addTask {
+                        switch try await sender.send(send.values, line: send.line) {
+                        case .upserted(let externalID): return externalID
+                        case .refused(let refusal):
+                            try await context.refuse(row: send.line, refusal, sourceRow: send.values)
+                            return nil
+                        }
+                    }
                     running += 1
                 }
-                try await group.waitForAll()
+                while let result = try await group.next() { collect(result) }
+                return upserted
             }
+            try await context.resolved(externalIDs: upserted)
             let refused = try await context.refusedCount()
             try await context.checkpoint(String(source.count), read: source.count, written: source.count - refused - skipped, failed: refused, skipped: skipped)
         }
@@ -95,36 +109,13 @@ struct ImportRunner {
     /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming `import.mapping`, the column and the header's columns.
     static func checkColumns(_ columns: [String], of spec: FlowDefinition.Import) throws {
         var needed = [(column: spec.externalIdColumn, use: "the external id")]
-        for (field, mapping) in spec.mapping.sorted(by: { $0.key < $1.key }) {
-            if let column = mapping.column { needed.append((column, "the field \(field)")) }
+        for (path, field) in spec.mapping.sourcePaths where !columns.contains(path) {
+            needed.append((SourcePath(path).column, "the field \(field)"))
         }
         for (column, use) in needed where !columns.contains(column) {
             throw SuiteBridgeError(.invalidInput, "The header of \(spec.source) has no column \"\(column)\", which \(use) is read from; nothing was imported.",
                                    remedy: "Add the column to the file, or change the flow's mapping. The header's columns: \(columns.joined(separator: ", ")).",
                                    field: "import.mapping")
-        }
-    }
-
-    private func upsert(_ row: [String: String], line: Int, spec: FlowDefinition.Import) async throws {
-        guard let externalID = row[spec.externalIdColumn].flatMap({ $0.isEmpty ? nil : $0 }) else {
-            try await context.refuse(row: line, externalID: nil, message: "Line \(line) has no value in \(spec.externalIdColumn), its external id; it was not sent. Give every row an external id.",
-                                     path: spec.externalIdColumn)
-            return
-        }
-        var body: [String: Any] = ["externalId": externalID]
-        for (field, mapping) in spec.mapping {
-            guard let value = mapping.constant ?? mapping.column.flatMap({ row[$0] }), !value.isEmpty else { continue }
-            switch mapping.reference {
-            case "internal": body[field] = ["id": value]
-            case "external": body[field] = ["externalId": value]
-            default: body[field] = value
-            }
-        }
-        let json = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        do {
-            _ = try await client.records.upsert(spec.recordType, externalID: externalID, json: json)
-        } catch let error as NetSuiteError where error.code == .response && (400..<500).contains(error.status ?? 0) && error.status != 429 {
-            try await context.refuse(row: line, externalID: externalID, message: error.detail ?? error.message, path: error.errorPath)
         }
     }
 
