@@ -109,8 +109,23 @@ def main():
             driver.find_element(By.XPATH, "//button[text()='Test connection']").click()
             wait_for("token exchange: access token valid", "the OAuth 2 instance works after rotation")
             expect("The connection works." in driver.page_source, "the OAuth 2 test passed")
+            # A lookup table put through its form, and the error inbox.
+            driver.find_element(By.LINK_TEXT, "Lookups").click()
+            wait_for("Lookup tables", "the lookup tables page")
+            driver.find_element(By.ID, "table").send_keys("countries")
+            driver.find_element(By.ID, "entries").send_keys("Germany,DE\nFrance,FR")
+            driver.find_element(By.XPATH, "//button[text()='Put']").click()
+            wait_for("countries: 2 entries put.", "the lookup entries were put")
+            driver.find_element(By.LINK_TEXT, "countries").click()
+            wait_for("2 entries.", "the lookup table lists its entries")
+            expect("Germany" in driver.page_source and "DE" in driver.page_source, "an entry is shown")
+            shot("lookup")
+            driver.find_element(By.LINK_TEXT, "Errors").click()
+            wait_for("No errors here.", "the error inbox page")
+            shot("errors")
             driver.find_element(By.LINK_TEXT, "Audit log").click()
             wait_for("certificate.activate", "the audit log shows the activation")
+            expect("lookup.put" in driver.page_source, "the audit log shows the lookup change")
             shot("audit")
 
             errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

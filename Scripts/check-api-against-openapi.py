@@ -177,7 +177,51 @@ def main():
         call(server, "GET", "/api/v1/flows/dw/mirror", expect=200)
         call(server, "GET", "/api/v1/flows/nope/mirror", expect=404)
         call(server, "DELETE", "/api/v1/flows/dw", expect=204)
+        # Lookup tables, an import with a mapping document, its preview, the error inbox.
+        call(server, "PUT", "/api/v1/lookups/countries", {"entries": [{"key": "Germany", "value": "DE"}]}, expect=200)
+        call(server, "PUT", "/api/v1/lookups/countries", {"entries": [{"key": "", "value": "x"}]}, expect=400)
+        call(server, "GET", "/api/v1/lookups", expect=200)
+        call(server, "GET", "/api/v1/lookups/countries", expect=200)
+        call(server, "GET", "/api/v1/lookups/nothing", expect=404)
+        os.makedirs(os.path.join(server.home, "demo", "files"), exist_ok=True)
+        with open(os.path.join(server.home, "demo", "files", "people.csv"), "w") as source:
+            source.write("ref,name,country\nP-1,Alpha,Germany\nP-2,Beta,Spain\n")
+        mapping = {"fields": {"companyName": {"from": "name"}, "comments": {"from": "country", "steps": [{"lookup": "countries"}]},
+                              "subsidiary": {"const": "1", "steps": [{"ref": "internal"}]}}}
+        call(server, "POST", "/api/v1/flows", {"name": "people", "definition": {"kind": "import", "instance": tba, "import": {
+            "source": "people.csv", "recordType": "customer", "externalIdColumn": "ref", "mapping": {"fields": {"a": {"from": "x", "steps": ["shout"]}}}}}}, expect=400)
+        call(server, "POST", "/api/v1/flows", {"name": "people", "definition": {"kind": "import", "instance": tba, "import": {
+            "source": "people.csv", "recordType": "customer", "externalIdColumn": "ref", "mapping": mapping}}}, expect=201)
+        call(server, "POST", "/api/v1/flows/people/preview", {"rows": 5}, expect=200)
+        call(server, "POST", "/api/v1/flows/nope/preview", {"rows": 5}, expect=404)
+        _, raw = call(server, "POST", "/api/v1/flows/people/run", expect=202)
+        run_id = json.loads(raw).get("id", "")
+        for _ in range(100):
+            _, raw = call(server, "GET", f"/api/v1/runs/{run_id}", expect=200)
+            if json.loads(raw).get("run", {}).get("state", "failed") in ("succeeded", "failed"):
+                break
+            time.sleep(0.1)
+        _, raw = call(server, "GET", "/api/v1/errors?flow=people&state=open", expect=200)
+        errors = json.loads(raw)["items"]
+        if len(errors) != 1:
+            failures.append(f"expected one open error for P-2: {raw[:300]!r}")
+        else:
+            error_id = errors[0]["id"]
+            call(server, "GET", f"/api/v1/errors/{error_id}", expect=200)
+            call(server, "POST", f"/api/v1/errors/{error_id}/retry", expect=200)
+            call(server, "POST", "/api/v1/flows/people/retry-errors", expect=200)
+            call(server, "PATCH", f"/api/v1/errors/{error_id}", {"data": {"country": "Germany"}}, expect=200)
+            call(server, "POST", f"/api/v1/errors/{error_id}/retry", expect=200)
+            call(server, "POST", f"/api/v1/errors/{error_id}/ignore", expect=409)
+        call(server, "GET", "/api/v1/errors/nope", expect=404)
+        call(server, "DELETE", "/api/v1/flows/people", expect=204)
+        call(server, "DELETE", "/api/v1/lookups/countries", expect=204)
+        call(server, "DELETE", "/api/v1/lookups/countries", expect=404)
         call(server, "GET", "/metrics", expect=200)
+    report()
+
+
+def report():
     for failure in failures:
         print("FAIL", failure)
     print(f"{checked} responses checked against openapi.yaml, {len(failures)} mismatches")
@@ -185,4 +229,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except Exception:
+        report()
+        raise
