@@ -37,6 +37,10 @@ public struct LookupTables: Sendable {
         if let empty = entries.firstIndex(where: { $0.key.isEmpty }) {
             throw SuiteBridgeError(.invalidInput, "Entry \(empty + 1) has no key.", remedy: "Give every entry a key.", field: "key")
         }
+        // A NUL cannot be stored as text (SQLite would cut the text there; PostgreSQL refuses it).
+        if let nul = entries.firstIndex(where: { $0.key.contains("\u{0}") || $0.value.contains("\u{0}") }) {
+            throw SuiteBridgeError(.invalidInput, "Entry \(nul + 1) holds a NUL character.", remedy: "Remove the NUL (\\u0000) from its key or value.", field: "entries")
+        }
         let date = StoreDate.string(context.now())
         let actor = context.actor
         let postgres = context.store.kind == .postgres

@@ -71,7 +71,9 @@ extension APIHandler {
     func putLookup(_ input: Operations.PutLookup.Input) async throws -> Operations.PutLookup.Output {
         guard case .json(let body) = input.body else { throw APIError.badBody("expected application/json") }
         try await core.lookups.put(input.path.table, entries: body.entries.map { (key: $0.key, value: $0.value) }, replace: body.replace ?? false)
-        return .ok(.init(body: .json(.init(entries: try await core.lookups.entries(input.path.table).map { .init(key: $0.key, value: $0.value) }))))
+        // Replaced by no entries, the table is gone: its entries are none.
+        let entries = (try? await core.lookups.entries(input.path.table)) ?? []
+        return .ok(.init(body: .json(.init(entries: entries.map { .init(key: $0.key, value: $0.value) }))))
     }
 
     func deleteLookup(_ input: Operations.DeleteLookup.Input) async throws -> Operations.DeleteLookup.Output {

@@ -131,4 +131,43 @@ struct FlowAPITests {
             #expect(try await api.listLookups().ok.body.json.items.isEmpty)
         }
     }
+
+    @Test("the dashboard's inbox: a refused row listed with its remedy, edited and retried into NetSuite; an import's preview; lookups put by form need admin")
+    func dashboardInbox() async throws {
+        try await ServerHarness.run { harness in
+            let core = harness.server.workspace.context
+            let root = try #require(core.files.root)
+            try "ref,name,rank\nD-1,Delta,1\nD-2,Echo,two\n".write(toFile: root + "/rows.csv", atomically: true, encoding: .utf8)
+            _ = try await core.flows.create(name: "rows", definition: FlowDefinition(kind: .import, instance: "\(harness.realm)-tba", import: .init(
+                source: "rows.csv", recordType: "customer", externalIdColumn: "ref",
+                mapping: ["companyName": .init(from: "name"), "comments": .init(from: "rank", steps: [.integer]), "subsidiary": .init(const: "1", steps: [.ref(.internal)])])))
+            _ = try await core.flows.enqueue("rows")
+            #expect(try await FlowWorker(context: core).runNext()?.rowsFailed == 1)
+            let (cookie, csrf) = try await DashboardTests.logIn(harness)
+
+            let inbox = ServerHarness.text(try await harness.client.execute(uri: "/errors?flow=rows", method: .get, headers: [.cookie: cookie]))
+            #expect(inbox.contains("D-2") && inbox.contains("&quot;two&quot; is not a whole number") && inbox.contains("Retry all 1 open errors of rows"), "\(inbox)")
+            let error = try #require(try await core.inbox.list(flow: "rows").first)
+            let detail = ServerHarness.text(try await harness.client.execute(uri: "/errors/\(error.id)", method: .get, headers: [.cookie: cookie]))
+            #expect(detail.contains("Save and retry") && detail.contains("&quot;rank&quot; : &quot;two&quot;"), "\(detail)")
+            let forged = try await DashboardTests.post(harness, "/errors/\(error.id)/edit", ["data": #"{"rank": "2"}"#], cookie: cookie)
+            #expect(forged.status == .forbidden)
+            let edited = try await DashboardTests.post(harness, "/errors/\(error.id)/edit", ["csrf": csrf, "data": #"{"rank": "2"}"#], cookie: cookie)
+            #expect(edited.status == .seeOther)
+            #expect(try await core.inbox.error(id: error.id).state == .resolved)
+
+            let preview = ServerHarness.text(try await DashboardTests.post(harness, "/flows/rows/preview", ["csrf": csrf], cookie: cookie))
+            #expect(preview.contains("Nothing was written to NetSuite") && preview.contains("&quot;companyName&quot;:&quot;Delta&quot;"), "\(preview)")
+
+            let put = try await DashboardTests.post(harness, "/lookups", ["csrf": csrf, "table": "codes", "entries": "a,1\nb,2"], cookie: cookie)
+            #expect(put.status == .seeOther)
+            #expect(try await core.lookups.entries("codes").count == 2)
+            let viewer = try await APITokens(store: core.store).create(name: "viewer", scope: .read, actor: "test")
+            let (viewerCookie, viewerCSRF) = try await DashboardTests.logIn(harness, token: viewer)
+            let refused = try await DashboardTests.post(harness, "/lookups", ["csrf": viewerCSRF, "table": "codes", "entries": "c,3"], cookie: viewerCookie)
+            #expect(refused.status == .forbidden)
+            let list = ServerHarness.text(try await harness.client.execute(uri: "/lookups", method: .get, headers: [.cookie: viewerCookie]))
+            #expect(list.contains("codes") && !list.contains("Put entries"))
+        }
+    }
 }
