@@ -3,6 +3,8 @@
 response (status and JSON body) against openapi.yaml. Exits 1 on any mismatch or undocumented status.
 
 Usage: Scripts/check-api-against-openapi.py [path/to/suitebridge]   (needs PyYAML, openapi-schema-validator)"""
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -77,6 +79,31 @@ def call(server, method, path, body=None, token=None, expect=None):
                 failures.append(f"{label}: {error.message} at {list(error.absolute_path)}")
     checked += 1
     return status, raw
+
+
+def deliver(server, path, body, headers, expect):
+    """A webhook delivery, checked against the document like any call (no token: the signature is its credential)."""
+    global checked
+    request = urllib.request.Request(server.url + path, data=body, method="POST", headers={"Content-Type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    template, op = operation("POST", path)
+    label = f"POST {path} -> {status}"
+    if op is None or str(status) not in op.get("responses", {}):
+        failures.append(f"{label}: not documented")
+        return
+    if status != expect:
+        failures.append(f"{label}: expected {expect}: {raw[:300]!r}")
+    content = resolve(op["responses"][str(status)]).get("content", {})
+    if "application/json" in content:
+        schema = dict(content["application/json"]["schema"])
+        schema["components"] = SPEC["components"]
+        for error in list(OAS31Validator(schema).iter_errors(json.loads(raw)))[:3]:
+            failures.append(f"{label}: {error.message} at {list(error.absolute_path)}")
+    checked += 1
 
 
 def main():
@@ -215,6 +242,21 @@ def main():
             call(server, "POST", f"/api/v1/errors/{error_id}/ignore", expect=409)
         call(server, "GET", "/api/v1/errors/nope", expect=404)
         call(server, "DELETE", "/api/v1/flows/people", expect=204)
+        # A webhook: created (its secret shown once), a signed delivery, a duplicate, an unsigned one, no such hook.
+        _, raw = call(server, "POST", "/api/v1/flows", {"name": "hook", "definition": {"kind": "webhook", "instance": tba, "webhook": {
+            "recordType": "customer", "externalIdField": "ref", "mapping": mapping}}}, expect=201)
+        created = json.loads(raw)
+        if created.get("signingSecret") and created.get("endpoint"):
+            body = json.dumps({"ref": "H-1", "name": "Hooked", "country": "Germany"}).encode()
+            signature = "sha256=" + hmac.new(created["signingSecret"].encode(), body, hashlib.sha256).hexdigest()
+            for expected in (202, 200):
+                deliver(server, created["endpoint"], body, {"X-SuiteBridge-Signature": signature, "X-Request-Id": "h-1"}, expected)
+            deliver(server, created["endpoint"], body, {}, 401)
+            deliver(server, "/hooks/nope", body, {"X-SuiteBridge-Signature": signature}, 404)
+        else:
+            failures.append(f"the webhook's create response lacks its secret or endpoint: {raw[:300]!r}")
+        call(server, "GET", "/api/v1/flows/hook", expect=200)
+        call(server, "DELETE", "/api/v1/flows/hook", expect=204)
         call(server, "DELETE", "/api/v1/lookups/countries", expect=204)
         call(server, "DELETE", "/api/v1/lookups/countries", expect=404)
         call(server, "GET", "/metrics", expect=200)

@@ -66,5 +66,16 @@ struct ImportCommandTests {
         let landed = try run(["query", "--instance", "1234567_SB1-tba", "--format", "jsonl", "SELECT comments FROM customer WHERE externalid = 'C-2'"])
         #expect(landed.stdout.contains("Deutschland"), "\(landed.stdout)")
         #expect(try run(["audit"]).stdout.contains("inbox.retry"))
+
+        // A webhook: the endpoint and the signing secret printed once, never shown again.
+        let hook = try run(["flow", "create", "hook", "--instance", "1234567_SB1-tba", "--from-webhook", "--record-type", "customer",
+                            "--external-id-field", "ref", "--mapping", mapping])
+        #expect(hook.status == 0 && hook.stdout.contains("endpoint: POST /hooks/"), "\(hook.stdout)\(hook.stderr)")
+        let secret = try #require(hook.stdout.split(separator: "\n").first { $0.hasPrefix("signing secret") }?.split(separator: " ").last.map(String.init))
+        #expect(secret.hasPrefix("whsec_"))
+        let shown = try run(["flow", "show", "hook"])
+        #expect(shown.status == 0 && !shown.stdout.contains(secret) && shown.stdout.contains("webhook"), "\(shown.stdout)")
+        let unsure = try run(["flow", "create", "hook2", "--instance", "1234567_SB1-tba", "--from-webhook", "--record-type", "customer"])
+        #expect(unsure.status == 2 && unsure.stderr.contains("--external-id-field"))
     }
 }

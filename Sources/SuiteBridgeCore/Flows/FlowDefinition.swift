@@ -1,13 +1,14 @@
 import Foundation
 
 /// What a flow does: an export (SuiteQL to files or an HTTP endpoint), an import (CSV or JSON Lines rows to
-/// NetSuite records by upsert on external id) or a mirror (NetSuite tables into the user's database), with the
-/// connector instance it uses.
+/// NetSuite records by upsert on external id), a webhook (signed JSON deliveries to records, the same way) or a
+/// mirror (NetSuite tables into the user's database), with the connector instance it uses.
 public struct FlowDefinition: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, Hashable {
         case export
         case `import`
         case mirror
+        case webhook
     }
 
     public var kind: Kind
@@ -16,15 +17,18 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
     public var export: Export?
     public var `import`: Import?
     public var mirror: Mirror?
+    public var webhook: Webhook?
     /// When it runs on its own; `nil` for on demand only.
     public var schedule: String?
 
-    public init(kind: Kind, instance: String, export: Export? = nil, import: Import? = nil, mirror: Mirror? = nil, schedule: String? = nil) {
+    public init(kind: Kind, instance: String, export: Export? = nil, import: Import? = nil, mirror: Mirror? = nil, webhook: Webhook? = nil,
+                schedule: String? = nil) {
         self.kind = kind
         self.instance = instance
         self.export = export
         self.import = `import`
         self.mirror = mirror
+        self.webhook = webhook
         self.schedule = schedule
     }
 
@@ -235,6 +239,14 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
                 guard let url = export.destination.url.flatMap(URL.init(string:)), ["http", "https"].contains(url.scheme ?? "") else {
                     throw SuiteBridgeError(.invalidInput, "An HTTP destination needs an http(s) URL.", remedy: "Give destination.url.", field: "export.destination.url")
                 }
+            }
+        case .webhook:
+            guard let webhook else {
+                throw SuiteBridgeError(.invalidInput, "A webhook flow needs its webhook settings.", remedy: "Give \"webhook\": {\"recordType\", \"externalIdField\", \"mapping\"}.", field: "webhook")
+            }
+            try webhook.validate()
+            if schedule != nil {
+                throw SuiteBridgeError(.invalidInput, "A webhook flow runs when deliveries arrive, not on a schedule.", remedy: "Leave the schedule out.", field: "schedule")
             }
         case .mirror:
             guard let mirror else {

@@ -108,6 +108,7 @@ public struct FlowWorker: Sendable {
         while !Task.isCancelled {
             do {
                 try await flows.enqueueScheduledRuns()
+                try await core.webhooks.queueWaiting()
                 if try await runNext() != nil { continue }
             } catch is CancellationError {
                 return
@@ -128,6 +129,7 @@ public struct FlowWorker: Sendable {
                     case .export: return .success(try await ExportRunner(context: context, client: client).run())
                     case .import: return .success(try await ImportRunner(context: context, client: client).run())
                     case .mirror: return .success(try await MirrorRunner(context: context, client: client).run())
+                    case .webhook: return .success(try await WebhookRunner(context: context, client: client).run())
                     }
                 } catch {
                     return .failure(error)

@@ -54,13 +54,28 @@ public struct Flows: Sendable {
     }
 
     /// Adds a flow after checking its definition and that its instance exists. A mirror's database password is
-    /// sealed in the store and removed from the definition.
+    /// sealed in the store and removed from the definition; a webhook gets a new signing secret, sealed (use
+    /// ``createWebhook(name:definition:signingSecret:)`` to learn it).
     @discardableResult
     public func create(name: String, definition: FlowDefinition) async throws -> Flow {
-        try await context.secrets.sealing { try await create(name: name, definition: definition, sealingWith: $0) }
+        try await context.secrets.sealing { try await create(name: name, definition: definition, signingSecret: nil, sealingWith: $0) }.flow
     }
 
-    private func create(name: String, definition: FlowDefinition, sealingWith secrets: SecretBox) async throws -> Flow {
+    /// Adds a webhook flow and returns its signing secret, to give the sender once: `signingSecret` when given (a
+    /// shop's own secret, for Shopify's signature), else a new random one (`whsec_` and 43 characters).
+    /// - Throws: as ``create(name:definition:)``; `.invalidInput` naming `kind` for a flow that is not a webhook.
+    public func createWebhook(name: String, definition: FlowDefinition, signingSecret: String? = nil) async throws -> (flow: Flow, signingSecret: String) {
+        guard definition.kind == .webhook else {
+            throw SuiteBridgeError(.invalidInput, "Only a webhook flow has a signing secret.", remedy: "Give kind webhook.", field: "kind")
+        }
+        if let signingSecret, signingSecret.count < 16 {
+            throw SuiteBridgeError(.invalidInput, "The signing secret is shorter than 16 characters.", remedy: "Use the secret the sender signs with, or let SuiteBridge make one.", field: "signingSecret")
+        }
+        let created = try await context.secrets.sealing { try await create(name: name, definition: definition, signingSecret: signingSecret, sealingWith: $0) }
+        return (created.flow, created.secret ?? "")
+    }
+
+    private func create(name: String, definition: FlowDefinition, signingSecret: String?, sealingWith secrets: SecretBox) async throws -> (flow: Flow, secret: String?) {
         let name = try InstanceValidation.name(name)
         var definition = definition
         try definition.validate()
@@ -69,12 +84,13 @@ public struct Flows: Sendable {
             (mirror.database, password) = try MirrorDatabaseURL.splittingPassword(mirror.database)
             definition.mirror = mirror
         }
+        if definition.kind == .webhook { password = signingSecret ?? WebhookSignature.newSecret() }
         try definition.checkFiles(context.files)
         try await definition.checkDestinations(context.destinations)
         let instance = try await context.instances.instance(named: definition.instance)
         let date = context.now()
         let id = UUID().uuidString.lowercased()
-        let sealed = try password.map { try secrets.seal($0, for: SecretBinding(instanceID: id, field: .databasePassword)) }
+        let sealed = try password.map { try secrets.seal($0, for: SecretBinding.flowSecret(flowID: id, kind: definition.kind)) }
         let encoded = String(decoding: try JSONEncoder().encode(definition), as: UTF8.self)
         let next = try definition.schedule.map { try FlowSchedule(parsing: $0).next(after: date) }
         let actor = context.actor
@@ -94,7 +110,7 @@ public struct Flows: Sendable {
                 """).run()
             try await AuditLog.append(database, actor: actor, instance: stored.instance, action: .flowCreate, detail: "\(name): \(stored.kind.rawValue)", at: date)
         }
-        return try await flow(named: name)
+        return (try await flow(named: name), definition.kind == .webhook ? password : nil)
     }
 
     /// A mirror flow's database password, opened; `nil` when its URL had none.
@@ -103,6 +119,14 @@ public struct Flows: Sendable {
             try await database.raw("SELECT secret FROM flows WHERE id = \(bind: flowID)").first()?.decode(column: "secret", as: String?.self)
         }
         return try sealed.map { try context.secrets.open($0, for: SecretBinding(instanceID: flowID, field: .databasePassword)) }
+    }
+
+    /// A webhook flow's signing secret, opened.
+    func signingSecret(flowID: String) async throws -> String? {
+        let sealed = try await store.read { database in
+            try await database.raw("SELECT secret FROM flows WHERE id = \(bind: flowID)").first()?.decode(column: "secret", as: String?.self)
+        }
+        return try sealed.map { try context.secrets.open($0, for: SecretBinding(instanceID: flowID, field: .signingSecret)) }
     }
 
     public func list() async throws -> [Flow] {

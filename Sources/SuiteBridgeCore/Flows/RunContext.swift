@@ -36,10 +36,13 @@ struct RunContext: Sendable {
     }
 
     /// Records a refused row (once per row, also when a resumed run meets it again) in the run and in the error inbox.
-    func refuse(row: Int, _ refusal: RecordSender.Refusal, sourceRow: [String: String]) async throws {
+    /// - Parameters:
+    ///   - row: the row's number in the run (its line in an import's file).
+    ///   - sourceLine: the line of the source file, for the inbox; `nil` for a webhook's delivery.
+    func refuse(row: Int, _ refusal: RecordSender.Refusal, sourceRow: [String: String], sourceLine: Int?) async throws {
         let runID = claimed.runID
         let postgres = store.kind == .postgres
-        let entry = ErrorInbox.Entry(flowID: claimed.flow.id, runID: runID, line: row, externalID: refusal.externalID, sourceRow: sourceRow, body: refusal.body,
+        let entry = ErrorInbox.Entry(flowID: claimed.flow.id, runID: runID, line: sourceLine, externalID: refusal.externalID, sourceRow: sourceRow, body: refusal.body,
                                      code: refusal.code, message: refusal.message, field: refusal.field, remedy: refusal.remedy)
         let date = worker.core.now()
         try await store.transaction { database in

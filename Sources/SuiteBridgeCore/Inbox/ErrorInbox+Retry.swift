@@ -47,15 +47,14 @@ extension ErrorInbox {
     }
 
     private func sender(for flow: Flow) async throws -> RecordSender {
-        guard let spec = flow.definition.import else {
-            throw SuiteBridgeError(.conflict, "\(flow.name) is not an import flow.", remedy: "", field: "flow")
+        guard flow.definition.import != nil || flow.definition.webhook != nil else {
+            throw SuiteBridgeError(.conflict, "\(flow.name) is not an import or webhook flow.", remedy: "", field: "flow")
         }
-        let client = try await context.connections.client(forInstanceID: flow.instanceID)
-        return RecordSender(spec: spec, mapper: RecordMapper(mapping: spec.mapping, resources: MappingResources(lookups: context.lookups, client: client)), client: client)
+        return try RecordSender(flow: flow, lookups: context.lookups, client: try await context.connections.client(forInstanceID: flow.instanceID))
     }
 
     private func retry(_ error: InboxError, flowID: String, sender: RecordSender) async throws {
-        let outcome = try await sender.send(error.sourceRow, line: nil)
+        let outcome = try await sender.send(SourceRow(text: error.sourceRow), line: nil)
         let actor = context.actor
         let date = context.now()
         try await context.store.transaction { database in

@@ -43,9 +43,10 @@ public enum MasterKeyRotation {
                 try await CertificateRows.updateSealedKey(certificateRowID: row.certificate.id, sealed: resealed, in: database)
                 count += 1
             }
-            for row in try await database.raw("SELECT id, secret FROM flows WHERE secret IS NOT NULL").all() {
+            for row in try await database.raw("SELECT id, secret, definition FROM flows WHERE secret IS NOT NULL").all() {
                 let id = try row.decode(column: "id", as: String.self)
-                let binding = SecretBinding(instanceID: id, field: .databasePassword)
+                let definition = try JSONDecoder().decode(FlowDefinition.self, from: Data(try row.decode(column: "definition", as: String.self).utf8))
+                let binding = SecretBinding.flowSecret(flowID: id, kind: definition.kind)
                 let resealed = try new.seal(try old.open(try row.decode(column: "secret", as: String.self), for: binding), for: binding)
                 try await database.raw("UPDATE flows SET secret = \(bind: resealed) WHERE id = \(bind: id)").run()
                 count += 1

@@ -12,6 +12,8 @@ public struct SecretBinding: Sendable, Hashable, CustomStringConvertible {
         case privateKey = "private key"
         /// A mirror flow's database password; the binding's ``SecretBinding/instanceID`` is then the flow's id.
         case databasePassword = "database password"
+        /// A webhook flow's signing secret; the binding's ``SecretBinding/instanceID`` is then the flow's id.
+        case signingSecret = "signing secret"
     }
 
     /// The instance's id.
@@ -30,8 +32,13 @@ public struct SecretBinding: Sendable, Hashable, CustomStringConvertible {
         Data("suitebridge/v1/instance/\(instanceID)/certificate/\(certificateID ?? "-")/\(field.rawValue)".utf8)
     }
 
+    /// The binding of a flow's one secret: a mirror's database password or a webhook's signing secret.
+    static func flowSecret(flowID: String, kind: FlowDefinition.Kind) -> SecretBinding {
+        SecretBinding(instanceID: flowID, field: kind == .webhook ? .signingSecret : .databasePassword)
+    }
+
     public var description: String {
-        if field == .databasePassword { return "\(field.rawValue) of flow \(instanceID)" }
+        if field == .databasePassword || field == .signingSecret { return "\(field.rawValue) of flow \(instanceID)" }
         return "\(field.rawValue) of instance \(instanceID)" + (certificateID.map { ", certificate \($0)" } ?? "")
     }
 }

@@ -254,6 +254,25 @@ enum Migrations {
                 "CREATE INDEX inbox_by_external_id ON inbox_errors (flow_id, external_id, state)",
             ]
         },
+        Migration(version: 14, name: "webhook deliveries") { _ in
+            // Signed deliveries stored before they are answered, once per delivery id, until a run imports them.
+            [
+                """
+                CREATE TABLE webhook_deliveries (
+                    id TEXT PRIMARY KEY,
+                    flow_id TEXT NOT NULL REFERENCES flows(id) ON DELETE CASCADE,
+                    delivery_id TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    run_id TEXT,
+                    processed_at TEXT,
+                    UNIQUE (flow_id, delivery_id)
+                )
+                """,
+                "CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (flow_id, state, received_at)",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

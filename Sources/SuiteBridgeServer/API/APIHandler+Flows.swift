@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIRuntime
 import SuiteBridgeCore
 
 extension APIHandler {
@@ -14,8 +15,15 @@ extension APIHandler {
 
     func createFlow(_ input: Operations.CreateFlow.Input) async throws -> Operations.CreateFlow.Output {
         guard case .json(let body) = input.body else { throw APIError.badBody("expected application/json") }
-        let flow = try await core.flows.create(name: body.name, definition: try body.definition.definition())
-        return .created(.init(headers: .init(location: APIPath.flow(flow.name)), body: .json(try await representation(flow))))
+        let definition = try body.definition.definition()
+        guard definition.kind == .webhook else {
+            let flow = try await core.flows.create(name: body.name, definition: definition)
+            return .created(.init(headers: .init(location: APIPath.flow(flow.name)), body: .json(try await representation(flow))))
+        }
+        let (flow, secret) = try await core.flows.createWebhook(name: body.name, definition: definition, signingSecret: body.signingSecret)
+        var created = try await representation(flow)
+        created.signingSecret = secret  // this once
+        return .created(.init(headers: .init(location: APIPath.flow(flow.name)), body: .json(created)))
     }
 
     func getFlow(_ input: Operations.GetFlow.Input) async throws -> Operations.GetFlow.Output {
@@ -58,6 +66,43 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(items: rows.map {
             .init(line: $0.line, externalId: $0.externalId, body: $0.body, refusal: $0.refusal, field: $0.field)
         }))))
+    }
+
+    func deliverWebhook(_ input: Operations.DeliverWebhook.Input) async throws -> Operations.DeliverWebhook.Output {
+        guard case .any(let body) = input.body else { throw APIError.badBody("expected a JSON body") }
+        let bytes = try await [UInt8](collecting: body, upTo: RequestBodyChecks.maximumBytes)
+        var headers: [String: String] = [:]
+        let given = input.headers
+        headers[WebhookSignature.suitebridgeHeader] = given.xSuiteBridgeSignature
+        headers[WebhookSignature.shopifyHeader] = given.xShopifyHmacSha256
+        headers["X-Request-Id"] = given.xRequestId
+        headers["Idempotency-Key"] = given.idempotencyKey
+        headers["X-Shopify-Webhook-Id"] = given.xShopifyWebhookId
+        do {
+            switch try await server.core.webhooks.accept(flowID: input.path.flowId, body: bytes, headers: headers, limiter: server.webhookLimiter) {
+            case .accepted(let id): return .accepted(.init(body: .json(.init(deliveryId: id, duplicate: false))))
+            case .duplicate(let id): return .ok(.init(body: .json(.init(deliveryId: id, duplicate: true))))
+            }
+        } catch let refusal as WebhookRefusal {
+            let error = Components.Schemas._Error(error: .init(code: Self.webhookCode(refusal.status), message: refusal.message, remedy: refusal.remedy))
+            switch refusal.status {
+            case 400: return .badRequest(.init(body: .json(error)))
+            case 401: return .unauthorized(.init(body: .json(error)))
+            case 404: return .notFound(.init(body: .json(error)))
+            case 413: return .contentTooLarge(.init(body: .json(error)))
+            default: return .tooManyRequests(.init(headers: .init(retryAfter: refusal.retryAfter), body: .json(error)))
+            }
+        }
+    }
+
+    static func webhookCode(_ status: Int) -> String {
+        switch status {
+        case 400: "invalid_input"
+        case 401: "unauthorized"
+        case 404: "not_found"
+        case 413: "too_large"
+        default: "rate_limited"
+        }
     }
 
     func listLookups(_ input: Operations.ListLookups.Input) async throws -> Operations.ListLookups.Output {

@@ -6,6 +6,11 @@ extension Components.Schemas.FlowDefinition {
     init(_ definition: SuiteBridgeCore.FlowDefinition) throws {
         self.init(
             kind: try APISchema.value(definition.kind.rawValue, field: "kind"), instance: definition.instance, schedule: definition.schedule,
+            webhook: try definition.webhook.map { webhook in
+                .init(recordType: webhook.recordType, externalIdField: webhook.externalIdField, mapping: try APISchema.converted(webhook.mapping),
+                      signature: try webhook.signature.map { try APISchema.value($0.rawValue, field: "webhook.signature") },
+                      maxBytes: webhook.maxBytes, ratePerSecond: webhook.ratePerSecond)
+            },
             mirror: definition.mirror.map { mirror in
                 .init(tables: mirror.tables, database: mirror.database, schema: mirror.schema, keepDeleted: mirror.keepDeleted,
                       overlapSeconds: mirror.overlapSeconds, timeZone: mirror.timeZone)
@@ -30,6 +35,7 @@ extension Components.Schemas.FlowDefinition {
         case .export: .export
         case ._import: .import
         case .mirror: .mirror
+        case .webhook: .webhook
         }
         return SuiteBridgeCore.FlowDefinition(
             kind: kind, instance: instance,
@@ -41,11 +47,15 @@ extension Components.Schemas.FlowDefinition {
             },
             import: try _import.map { spec in
                 .init(source: spec.source, recordType: spec.recordType, externalIdColumn: spec.externalIdColumn,
-                      mapping: try APISchema.mapping(spec.mapping), errorFile: spec.errorFile)
+                      mapping: try APISchema.mapping(spec.mapping, field: "import.mapping"), errorFile: spec.errorFile)
             },
             mirror: mirror.map { mirror in
                 .init(tables: mirror.tables, database: mirror.database, schema: mirror.schema, keepDeleted: mirror.keepDeleted,
                       overlapSeconds: mirror.overlapSeconds, timeZone: mirror.timeZone)
+            },
+            webhook: try webhook.map { webhook in
+                .init(recordType: webhook.recordType, externalIdField: webhook.externalIdField, mapping: try APISchema.mapping(webhook.mapping, field: "webhook.mapping"),
+                      signature: webhook.signature.flatMap { .init(rawValue: $0.rawValue) }, maxBytes: webhook.maxBytes, ratePerSecond: webhook.ratePerSecond)
             },
             schedule: schedule)
     }
@@ -57,7 +67,7 @@ extension Components.Schemas.Flow {
             name: flow.name, kind: try APISchema.value(flow.definition.kind.rawValue, field: "kind"), instance: flow.definition.instance,
             state: try APISchema.value(flow.state.rawValue, field: "state"), stateReason: flow.stateReason, schedule: flow.definition.schedule,
             nextRunAt: flow.nextRunAt, watermark: flow.watermark, definition: try .init(flow.definition),
-            lastRun: try lastRun.map(Components.Schemas.Run.init))
+            lastRun: try lastRun.map(Components.Schemas.Run.init), endpoint: flow.definition.kind == .webhook ? "/hooks/\(flow.id)" : nil)
     }
 }
 
@@ -105,12 +115,13 @@ extension APISchema {
 
     /// The core mapping a request's document stands for, with its steps read and checked.
     /// - Throws: ``SuiteBridgeError`` `.invalidInput` naming `import.mapping` and the step that cannot be read.
-    static func mapping(_ document: Components.Schemas.Mapping) throws -> Mapping {
+    static func mapping(_ document: Components.Schemas.Mapping, field: String) throws -> Mapping {
         let json = String(decoding: try JSONEncoder().encode(document), as: UTF8.self)
         do {
             return try Mapping.parse(json)
         } catch var error as SuiteBridgeError {
-            error.field = "import." + (error.field ?? "mapping")
+            // `mapping.fields.x` → `import.mapping.fields.x`
+            error.field = field + (error.field.map { String($0.dropFirst("mapping".count)) } ?? "")
             throw error
         }
     }

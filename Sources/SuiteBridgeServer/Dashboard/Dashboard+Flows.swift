@@ -49,6 +49,8 @@ extension Dashboard {
             if let schedule = flow.definition.schedule { values["schedule"] = schedule; values["nextRunAt"] = flow.nextRunAt?.formatted(.iso8601) ?? "–" }
             if let watermark = flow.watermark { values["watermark"] = watermark }
             values["isImport"] = flow.definition.kind == .import
+            values["hasInbox"] = flow.definition.kind == .import || flow.definition.kind == .webhook
+            if flow.definition.kind == .webhook { values["endpoint"] = "/hooks/\(flow.id)" }
             if flow.definition.kind == .mirror {
                 values["mirror"] = true
                 do {

@@ -209,11 +209,12 @@ enum DashboardTemplates {
           <dt>State</dt><dd><span class="badge {{stateClass}}">{{state}}</span> {{stateReason}}</dd>
           {{#schedule}}<dt>Schedule</dt><dd>{{schedule}}, next {{nextRunAt}}</dd>{{/schedule}}
           {{#watermark}}<dt>Watermark</dt><dd>{{watermark}}</dd>{{/watermark}}
+          {{#endpoint}}<dt>Endpoint</dt><dd><code>POST {{endpoint}}</code> (signed deliveries)</dd>{{/endpoint}}
           <dt>Definition</dt><dd><pre>{{definition}}</pre></dd>
         </dl>
         {{#canOperate}}<form method="post" action="{{path}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>
-        {{#isImport}}<form method="post" action="{{path}}/preview" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Preview</button></form>
-        <a href="/errors?flow={{name}}">Errors of this flow</a>{{/isImport}}{{/canOperate}}
+        {{#isImport}}<form method="post" action="{{path}}/preview" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Preview</button></form>{{/isImport}}{{/canOperate}}
+        {{#hasInbox}}<a href="/errors?flow={{name}}">Errors of this flow</a>{{/hasInbox}}
         {{#mirror}}
         <h2>Tables</h2>
         {{#mirrorError}}<p class="field-error" role="alert">The destination could not be read: {{mirrorError}}</p>{{/mirrorError}}

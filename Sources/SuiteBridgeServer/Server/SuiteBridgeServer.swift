@@ -39,6 +39,8 @@ public struct SuiteBridgeServer: Sendable {
     let tokens: APITokens
     let sessions = DashboardSessions()
     let limiter: FailedLoginLimiter
+    /// Each webhook's rate, in this process.
+    let webhookLimiter = WebhookRateLimiter()
     let metrics: ServerMetrics
     let dashboard: Dashboard
 

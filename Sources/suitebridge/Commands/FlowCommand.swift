@@ -42,6 +42,13 @@ struct FlowCommand: AsyncParsableCommand {
         @Option(help: "Import: the column holding each row's external id.") var externalIdColumn: String?
         @Option(help: "Import: field=column, field=column:internal|external (a reference), or field=value:constant (repeatable).")
         var map: [String] = []
+        @Flag(help: "Webhook: records arrive as signed JSON deliveries to POST /hooks/{flowId} (with --record-type, --external-id-field, --mapping).")
+        var fromWebhook = false
+        @Option(help: "Webhook: where each delivery holds the record's external id (id, order.number).") var externalIdField: String?
+        @Option(help: "Webhook: suitebridge (X-SuiteBridge-Signature, default) or shopify (X-Shopify-Hmac-Sha256).") var signature: String?
+        @Option(help: "Webhook: a file with the secret the sender signs with (Shopify's app secret); else one is made and printed once.")
+        var signingSecretFile: String?
+        @Option(help: "Webhook: deliveries accepted per second (default 100).") var ratePerSecond: Int?
         @Option(name: .customLong("mapping"), help: "Import: a mapping document (JSON or YAML): per field a source, then steps (README, \"Mappings\").")
         var mappingFile: String?
         @Option(help: "Import: where refused rows go.") var errorFile: String?
@@ -87,6 +94,28 @@ struct FlowCommand: AsyncParsableCommand {
                     }
                     flowDefinition = FlowDefinition(kind: .export, instance: instance, export: .init(
                         query: query, keyColumn: keyColumn, watermarkColumn: watermarkColumn, destination: destination), schedule: schedule)
+                } else if fromWebhook {
+                    guard let recordType, let externalIdField, let mappingFile else {
+                        throw CLIError.usage("from-webhook: needs --record-type, --external-id-field and --mapping.\n  fix: e.g. --record-type salesOrder --external-id-field id --mapping orders.yaml.")
+                    }
+                    let scheme = try signature.map { text in
+                        guard let scheme = FlowDefinition.Webhook.Signature(rawValue: text) else { throw CLIError.usage("signature: \"\(text)\" is not suitebridge or shopify.\n  fix: pass --signature shopify for Shopify.") }
+                        return scheme
+                    }
+                    let definition = FlowDefinition(kind: .webhook, instance: instance, webhook: .init(
+                        recordType: recordType, externalIdField: externalIdField, mapping: try Mapping.parse(try InputFiles.read(mappingFile, field: "mapping"), name: mappingFile),
+                        signature: scheme, ratePerSecond: ratePerSecond))
+                    let secret = try signingSecretFile.map { try InputFiles.read($0, field: "signing-secret-file").trimmingCharacters(in: .whitespacesAndNewlines) }
+                    let workspace = try await store.open()
+                    let (flow, signingSecret) = try await workspace.context.flows.createWebhook(name: name, definition: definition, signingSecret: secret)
+                    print("""
+                        created \(flow.name): webhook with \(flow.definition.instance)
+                        endpoint: POST /hooks/\(flow.id) (on this server's URL, e.g. https://suitebridge.example.com/hooks/\(flow.id))
+                        """)
+                    if secret == nil {
+                        print("signing secret (shown once; the sender signs each body with it): \(signingSecret)")
+                    }
+                    return
                 } else if let fromFile, let recordType, let externalIdColumn {
                     var mapping = Mapping(fields: [:])
                     if let mappingFile {
@@ -169,6 +198,11 @@ struct FlowCommand: AsyncParsableCommand {
             print("name:      \(flow.name)\nkind:      \(flow.definition.kind.rawValue)\ninstance:  \(flow.definition.instance)\nstate:     \(flow.state.rawValue)\(flow.stateReason.map { " (\($0))" } ?? "")")
             if let schedule = flow.definition.schedule { print("schedule:  \(schedule), next \(flow.nextRunAt?.formatted(.iso8601) ?? "-")") }
             if let watermark = flow.watermark { print("watermark: \(watermark)") }
+            if flow.definition.kind == .webhook {
+                print("endpoint:  POST /hooks/\(flow.id)")
+                let deliveries = try await workspace.context.webhooks.counts(flow: name)
+                print("deliveries: \(deliveries.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))")
+            }
             for run in shown.runs { print(RunsCommand.line(run)) }
         }
     }

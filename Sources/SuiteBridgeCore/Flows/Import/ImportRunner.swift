@@ -33,8 +33,8 @@ struct ImportRunner {
             }
         }
         let parallelism = max(1, client.configuration.concurrencyLimit * 2)
-        let sender = RecordSender(spec: spec, mapper: RecordMapper(mapping: spec.mapping, resources: MappingResources(lookups: context.worker.core.lookups, client: client)),
-                                  client: client)
+        let sender = RecordSender(recordType: spec.recordType, externalIDPath: spec.externalIdColumn, mapping: spec.mapping,
+                                  lookups: context.worker.core.lookups, client: client)
         var stoppedAt: (any Error)?
         // A chunk at a time: read, upsert in parallel, checkpoint. Only one chunk's rows are in memory.
         while stoppedAt == nil {
@@ -52,14 +52,14 @@ struct ImportRunner {
                     skipped += 1
                 case .refused(let line, let externalID, let message):
                     try await context.refuse(row: line, .init(externalID: externalID, message: message, code: "source",
-                                                              remedy: "Fix the line in the file, or give its values with errors edit, then retry."), sourceRow: [:])
+                                                              remedy: "Fix the line in the file, or give its values with errors edit, then retry."), sourceRow: [:], sourceLine: line)
                 case .values(let values, let line):
                     let externalID = values[spec.externalIdColumn] ?? ""
                     if let first = externalIDs.firstLine(of: externalID, seenOn: line) {
                         try await context.refuse(row: line, .init(externalID: externalID, message: """
                             Line \(line): the external id \(externalID) is also on line \(first) of this file; this row was not sent, as it would overwrite \
                             that one. Keep one row per external id.
-                            """, field: spec.externalIdColumn, code: "duplicate", remedy: "Keep one row per external id."), sourceRow: values)
+                            """, field: spec.externalIdColumn, code: "duplicate", remedy: "Keep one row per external id."), sourceRow: values, sourceLine: line)
                     } else {
                         sends.append((values, line))
                     }
@@ -75,10 +75,10 @@ struct ImportRunner {
                         running -= 1
                     }
                     group.addTask {
-                        switch try await sender.send(send.values, line: send.line) {
+                        switch try await sender.send(SourceRow(text: send.values), line: send.line) {
                         case .upserted(let externalID): return externalID
                         case .refused(let refusal):
-                            try await context.refuse(row: send.line, refusal, sourceRow: send.values)
+                            try await context.refuse(row: send.line, refusal, sourceRow: send.values, sourceLine: send.line)
                             return nil
                         }
                     }
