@@ -17,12 +17,17 @@ public struct WebhookRefusal: Error, Sendable, Hashable {
 public final class WebhookRateLimiter: Sendable {
     private struct Bucket { var tokens: Double; var refilled: Date }
     private let buckets = NIOLockedValueBox<[String: Bucket]>([:])
+    private let now: @Sendable () -> Date
 
-    public init() {}
+    /// - Parameter now: the clock buckets refill by.
+    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+        self.now = now
+    }
 
     /// Takes one delivery from the hook's bucket; the seconds to wait when it is empty.
-    func take(_ hook: String, ratePerSecond: Int, at now: Date) -> Int? {
-        buckets.withLockedValue { buckets in
+    func take(_ hook: String, ratePerSecond: Int) -> Int? {
+        let now = self.now()
+        return buckets.withLockedValue { buckets in
             let capacity = Double(ratePerSecond * 10)
             var bucket = buckets[hook] ?? Bucket(tokens: capacity, refilled: now)
             bucket.tokens = min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.refilled)) * Double(ratePerSecond))
@@ -74,7 +79,7 @@ public struct WebhookDeliveries: Sendable {
                                  remedy: scheme == .shopify ? "Sign it as Shopify does: the base64 HMAC-SHA256 of the raw body with the app's secret."
                                     : "Sign it: \(signatureHeader): sha256=<hex of HMAC-SHA256 of the raw body with the signing secret>.")
         }
-        if let wait = limiter.take(flow.id, ratePerSecond: spec.effectiveRate, at: context.now()) {
+        if let wait = limiter.take(flow.id, ratePerSecond: spec.effectiveRate) {
             throw WebhookRefusal(status: 429, message: "The hook takes \(spec.effectiveRate) deliveries a second.", remedy: "Send it again after Retry-After.", retryAfter: wait)
         }
         guard let text = String(validating: body, as: UTF8.self), case .object? = JSONValue.parse(text) else {

@@ -22,9 +22,12 @@ public struct SuiteBridgeServer: Sendable {
         /// How many wrong tokens one client address may send in a minute before its further wrong tokens get 429
         /// (a valid token is never refused). 10 by default.
         public var failedLoginLimit: Int
+        /// The clock webhooks' rate limits refill by.
+        public var webhookClock: @Sendable () -> Date
 
         public init(host: String = "127.0.0.1", port: Int = 8080, banner: String? = nil, certificateCheckInterval: Duration = .seconds(3600),
-                    trustedProxies: Set<String> = [], failedLoginLimit: Int = 10) {
+                    trustedProxies: Set<String> = [], failedLoginLimit: Int = 10, webhookClock: @escaping @Sendable () -> Date = { Date() }) {
+            self.webhookClock = webhookClock
             self.host = host
             self.port = port
             self.banner = banner
@@ -40,7 +43,7 @@ public struct SuiteBridgeServer: Sendable {
     let sessions = DashboardSessions()
     let limiter: FailedLoginLimiter
     /// Each webhook's rate, in this process.
-    let webhookLimiter = WebhookRateLimiter()
+    let webhookLimiter: WebhookRateLimiter
     let metrics: ServerMetrics
     let dashboard: Dashboard
 
@@ -51,6 +54,7 @@ public struct SuiteBridgeServer: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.limiter = FailedLoginLimiter(limit: configuration.failedLoginLimit)
+        self.webhookLimiter = WebhookRateLimiter(now: configuration.webhookClock)
         self.tokens = APITokens(store: workspace.store)
         self.dashboard = try Dashboard(banner: configuration.banner)
     }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOConcurrencyHelpers
 import NIOCore
 import NetSuiteClient
 import OpenAPIRuntime
@@ -34,7 +35,9 @@ struct WebhookTests {
 
     @Test("signed deliveries in both formats are stored once and imported; unsigned, wrongly signed, oversized, non-JSON and over-rate ones are refused and nothing is stored")
     func deliveries() async throws {
-        try await ServerHarness.run { harness in
+        // The rate limit's clock stands still until the test moves it.
+        let clock = NIOLockedValueBox(Date())
+        try await ServerHarness.run(webhookClock: { clock.withLockedValue { $0 } }) { harness in
             let api = harness.apiClient
             let created = try await api.createFlow(body: .json(.init(name: "shop", definition: .init(
                 kind: .webhook, instance: "\(harness.realm)-tba",
@@ -71,8 +74,8 @@ struct WebhookTests {
             }
             #expect(statuses.filter { $0 == .accepted }.count == 8 && statuses.suffix(3).allSatisfy { $0 == .tooManyRequests } && retryAfter == "1", "\(statuses)")
             let notJSON = "SHOP-99"
-            // Over the rate, even a signed delivery waits: the bucket refills one a second.
-            try await Task.sleep(for: .milliseconds(1100))
+            // A second later the bucket holds one more.
+            clock.withLockedValue { $0 = $0.addingTimeInterval(1) }
             #expect(try await Self.deliver(harness, endpoint, notJSON, headers: Self.signed(notJSON, secret: secret, id: "d-6")).status == .badRequest)
 
             let core = harness.server.workspace.context
@@ -122,8 +125,9 @@ struct WebhookTests {
                 webhook: .init(recordType: "customer", externalIdField: "customer.id", mapping: Self.mapping, ratePerSecond: 10_000))))).created.body.json
             let secret = try #require(created.signingSecret)
             let endpoint = try #require(created.endpoint)
-            // NetSuite's account takes 2 requests at once; the instance is set to 5 (so its client sends up to 10).
+            // NetSuite's account takes 2 requests at once, each held 10 ms; the instance is set to 5.
             try await harness.netsuite.setConcurrencyLimit(harness.realm, 2)
+            try await harness.netsuite.setFaults(harness.realm, FaultSettings(latencyMs: 10))
             var accepted = 0
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for n in 1...1_000 {

@@ -31,7 +31,8 @@ struct ServerHarness: Sendable {
         return metrics
     }()
 
-    static func run<T: Sendable>(logger: Logger = quietLogger, trustedProxies: Set<String> = [], _ body: @Sendable (ServerHarness) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(logger: Logger = quietLogger, trustedProxies: Set<String> = [], webhookClock: @escaping @Sendable () -> Date = { Date() },
+                                 _ body: @Sendable (ServerHarness) async throws -> T) async throws -> T {
         try await LoopbackSimulator.run(records: 20, seed: 3) { simulator in
             let netsuite = simulator.netsuite
             let home = try TestFolder().path
@@ -40,7 +41,7 @@ struct ServerHarness: Sendable {
             let account = simulator.credentials
             do {
                 try await workspace.context.instances.importCredentials(CredentialsFile(accounts: [account]))
-                let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(banner: "Demo banner", trustedProxies: trustedProxies),
+                let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(banner: "Demo banner", trustedProxies: trustedProxies, webhookClock: webhookClock),
                                                    metrics: Self.metrics)
                 let token = try #require(try await server.createFirstTokenIfNeeded())
                 let app = Application(router: server.makeRouter(), logger: logger)
