@@ -259,6 +259,15 @@ def main():
         call(server, "DELETE", "/api/v1/flows/hook", expect=204)
         call(server, "DELETE", "/api/v1/lookups/countries", expect=204)
         call(server, "DELETE", "/api/v1/lookups/countries", expect=404)
+        # Alerts: a private address refused, one on the simulator's host added (nothing listens there: the test fails), removed.
+        call(server, "POST", "/api/v1/alerts", {"name": "private", "url": "http://10.1.2.3/alert"}, expect=400)
+        call(server, "POST", "/api/v1/alerts", {"name": "ops", "url": server.simulator + "/no-alerts-here", "events": ["run-failed"]}, expect=201)
+        call(server, "POST", "/api/v1/alerts", {"name": "ops", "url": server.simulator + "/no-alerts-here"}, expect=409)
+        call(server, "GET", "/api/v1/alerts", expect=200)
+        call(server, "POST", "/api/v1/alerts/ops/test", expect=400)
+        call(server, "POST", "/api/v1/alerts/nope/test", expect=404)
+        call(server, "DELETE", "/api/v1/alerts/ops", expect=204)
+        call(server, "DELETE", "/api/v1/alerts/ops", expect=404)
         call(server, "GET", "/metrics", expect=200)
     report()
 

@@ -55,6 +55,10 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let inboxResolve = AuditAction(rawValue: "inbox.resolve")
     public static let inboxIgnore = AuditAction(rawValue: "inbox.ignore")
 
+    // MARK: Alerts
+    public static let alertAdd = AuditAction(rawValue: "alert.add")
+    public static let alertRemove = AuditAction(rawValue: "alert.remove")
+
     // MARK: Administration
     public static let keysRotate = AuditAction(rawValue: "keys.rotate")
     public static let tokenCreate = AuditAction(rawValue: "token.create")

@@ -273,6 +273,38 @@ enum Migrations {
                 "CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (flow_id, state, received_at)",
             ]
         },
+        Migration(version: 15, name: "alerts") { _ in
+            // Webhooks told of events (a failed run, a flow waiting for credentials, a certificate near its end, an
+            // inbox that grows), each event once per alert, retried with backoff.
+            [
+                """
+                CREATE TABLE alerts (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    url TEXT NOT NULL,
+                    events TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE alert_events (
+                    id TEXT PRIMARY KEY,
+                    alert_id TEXT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+                    event_key TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at TEXT NOT NULL,
+                    sent_at TEXT,
+                    last_error TEXT,
+                    UNIQUE (alert_id, event_key)
+                )
+                """,
+                "CREATE INDEX alert_events_due ON alert_events (state, next_attempt_at)",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

@@ -20,6 +20,7 @@ enum OperationScopes {
         Operations.GetLookup.id: .read,
         Operations.ListErrors.id: .read,
         Operations.GetError.id: .read,
+        Operations.ListAlerts.id: .read,
 
         Operations.TestInstance.id: .operate,
         Operations.DoctorInstance.id: .operate,
@@ -37,6 +38,7 @@ enum OperationScopes {
         Operations.ResolveError.id: .operate,
         Operations.IgnoreError.id: .operate,
         Operations.RetryFlowErrors.id: .operate,
+        Operations.TestAlert.id: .operate,
 
         Operations.CreateInstance.id: .admin,
         Operations.EditInstance.id: .admin,
@@ -49,5 +51,7 @@ enum OperationScopes {
         Operations.DeleteFlow.id: .admin,
         Operations.PutLookup.id: .admin,
         Operations.DeleteLookup.id: .admin,
+        Operations.AddAlert.id: .admin,
+        Operations.RemoveAlert.id: .admin,
     ]
 }

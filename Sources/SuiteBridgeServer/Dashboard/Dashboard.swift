@@ -22,7 +22,7 @@ struct Dashboard: Sendable {
             ("audit", DashboardTemplates.audit), ("flows", DashboardTemplates.flows), ("flow", DashboardTemplates.flow),
             ("runsTable", DashboardTemplates.runsTable), ("run", DashboardTemplates.run), ("newMirror", DashboardTemplates.newMirror),
             ("errors", DashboardTemplates.errors), ("inboxError", DashboardTemplates.inboxError), ("preview", DashboardTemplates.preview),
-            ("lookups", DashboardTemplates.lookups), ("lookup", DashboardTemplates.lookup),
+            ("lookups", DashboardTemplates.lookups), ("lookup", DashboardTemplates.lookup), ("alerts", DashboardTemplates.alerts),
         ] {
             templates[name] = try MustacheTemplate(string: text)
         }
@@ -50,6 +50,7 @@ struct Dashboard: Sendable {
         addMirrorPages(to: pages, server: server)
         addInboxPages(to: pages, server: server)
         addLookupPages(to: pages, server: server)
+        addAlertPages(to: pages, server: server)
     }
 
     // MARK: Rendering

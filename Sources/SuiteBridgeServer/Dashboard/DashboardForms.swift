@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SuiteBridgeCore
 
 /// A form the dashboard posts: every one carries the session's CSRF token. Decoded with Hummingbird's
 /// `URLEncodedFormDecoder`.
@@ -117,4 +118,20 @@ struct LookupForm: DashboardForm {
     var table: String?
     var entries: String?
     var replace: String?
+}
+
+/// A new alert: its name, webhook URL and events (checkboxes).
+struct AlertForm: DashboardForm {
+    var csrf: String?
+    var name: String?
+    var url: String?
+    var runFailed: String?
+    var credentialsWaiting: String?
+    var certificateExpiry: String?
+    var inboxGrowth: String?
+
+    var events: [Alert.Event] {
+        [(runFailed, Alert.Event.runFailed), (credentialsWaiting, .credentialsWaiting), (certificateExpiry, .certificateExpiry), (inboxGrowth, .inboxGrowth)]
+            .filter { $0.0 == "on" }.map(\.1)
+    }
 }

@@ -17,7 +17,7 @@ enum DashboardTemplates {
         <header>
           <a class="brand" href="/">SuiteBridge</a>
           {{#session}}
-          <nav aria-label="Main"><a href="/">Instances</a> {{#canAdmin}}<a href="/instances/new">Add instance</a> {{/canAdmin}}<a href="/flows">Flows</a> <a href="/errors">Errors</a> <a href="/lookups">Lookups</a> <a href="/audit">Audit log</a></nav>
+          <nav aria-label="Main"><a href="/">Instances</a> {{#canAdmin}}<a href="/instances/new">Add instance</a> {{/canAdmin}}<a href="/flows">Flows</a> <a href="/errors">Errors</a> <a href="/lookups">Lookups</a> <a href="/alerts">Alerts</a> <a href="/audit">Audit log</a></nav>
           <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out {{actor}}</button></form>
           {{/session}}
         </header>
@@ -355,6 +355,37 @@ enum DashboardTemplates {
         </tbody></table>
         """
 
+    static let alerts = """
+        <h1>Alerts</h1>
+        <p class="help">Webhooks told of events as JSON with a <code>text</code> field (Slack-compatible), each event once, retried with backoff.</p>
+        {{^hasAlerts}}<p>No alerts yet.</p>{{/hasAlerts}}
+        {{#hasAlerts}}<table><thead><tr><th scope="col">Alert</th><th scope="col">Webhook</th><th scope="col">Events</th><th scope="col">Actions</th></tr></thead><tbody>
+        {{#alerts}}<tr><td>{{name}}</td><td>{{url}}</td><td>{{events}}</td><td>
+          {{#canOperate}}<form method="post" action="{{path}}/test" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Send a test</button></form>{{/canOperate}}
+          {{#canAdmin}}<form method="post" action="{{path}}/remove" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Remove</button></form>{{/canAdmin}}</td></tr>{{/alerts}}
+        </tbody></table>{{/hasAlerts}}
+        {{#hasDeliveries}}<h2>Told lately</h2>
+        <table><thead><tr><th scope="col">Time</th><th scope="col">Alert</th><th scope="col">Event</th><th scope="col">State</th><th scope="col">Tries</th><th scope="col">Text</th></tr></thead><tbody>
+        {{#deliveries}}<tr><td>{{at}}</td><td>{{alert}}</td><td>{{kind}}</td><td><span class="badge {{state}}">{{state}}</span>{{#lastError}}<br><small>{{lastError}}</small>{{/lastError}}</td><td>{{attempts}}</td><td>{{text}}</td></tr>{{/deliveries}}
+        </tbody></table>{{/hasDeliveries}}
+        {{#canAdmin}}
+        <h2>Add an alert</h2>
+        <form method="post" action="/alerts">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="name">Name</label><input id="name" name="name" required>
+          <label for="url">Webhook URL</label><input id="url" name="url" type="url" required aria-describedby="url-help">
+          <p class="help" id="url-help">It must pass this server's destination rules (public https, or allowed by the operator).</p>
+          <fieldset><legend>Events</legend>
+          <label><input type="checkbox" name="runFailed" value="on" checked>A run failed</label>
+          <label><input type="checkbox" name="credentialsWaiting" value="on" checked>A flow waits for credentials</label>
+          <label><input type="checkbox" name="certificateExpiry" value="on" checked>A certificate has 14, 7 or 1 days left</label>
+          <label><input type="checkbox" name="inboxGrowth" value="on" checked>A flow's open errors reach 1, 10, 100, 1,000</label>
+          </fieldset>
+          <button type="submit">Add</button>
+        </form>
+        {{/canAdmin}}
+        """
+
     static let stylesheet = """
         :root { font-family: system-ui, sans-serif; color: #1d2430; background: #f7f8fa; }
         body { margin: 0; }
@@ -368,7 +399,7 @@ enum DashboardTemplates {
         .badge { display: inline-block; padding: .1rem .5rem; border-radius: .75rem; font-size: .85rem; background: #dde1e7; }
         .healthy, .ok, .pass { background: #cdeccf; } .warning, .amber, .warn { background: #ffe1a8; }
         .unhealthy, .red, .fail, .critical, .failed, .waiting_for_credentials { background: #f8c4c4; }
-        .succeeded, .active, .resolved { background: #cdeccf; } .open { background: #f8c4c4; } .ignored { background: #e4e7ec; } .running, .queued, .paused { background: #ffe1a8; }
+        .succeeded, .active, .resolved, .sent { background: #cdeccf; } .pending { background: #ffe1a8; } .open { background: #f8c4c4; } .ignored { background: #e4e7ec; } .running, .queued, .paused { background: #ffe1a8; }
         pre { white-space: pre-wrap; background: #fff; padding: .5rem; border: 1px solid #dde1e7; } .untested, .skipped { background: #e4e7ec; }
         .error { background: #fde2e2; border: 1px solid #e39a9a; padding: .75rem; margin: 1rem 0; }
         .flash { background: #e3f4e4; border: 1px solid #9acd9c; padding: .75rem; }

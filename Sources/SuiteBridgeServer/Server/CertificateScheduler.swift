@@ -53,3 +53,28 @@ struct ServerPresenceService: Service {
         await presence.leave()
     }
 }
+
+/// Tells the alerts of new events while the server runs: every interval, records the events and sends what is due
+/// (failed sends are retried with backoff by ``Alerts/deliverDue()``).
+struct AlertService: Service {
+    let core: CoreContext
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        let alerts = core.acting(as: "alerts").alerts
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                try await alerts.scan()
+                try await alerts.deliverDue()
+            } catch {
+                logger.error("alerts failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return  // shutting down
+            }
+        }
+    }
+}
