@@ -9,6 +9,7 @@ Needs Debian's chromium and chromium-driver, and selenium from PyPI."""
 import json
 import os
 import sys
+import time
 import urllib.request
 
 from selenium import webdriver
@@ -27,6 +28,13 @@ def admin(server, path, body):
     request = urllib.request.Request(server.simulator + "/simulator/v1/accounts/1234567_SB1" + path, method="POST",
                                      headers={"Content-Type": "application/json"}, data=json.dumps(body).encode())
     return json.loads(urllib.request.urlopen(request).read())
+
+
+def api(server, method, path, body=None):
+    """A call to SuiteBridge's own API with the server's first token."""
+    request = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Authorization": "Bearer " + server.token, "Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request))
 
 
 def main():
@@ -130,6 +138,26 @@ def main():
             driver.find_element(By.XPATH, "//button[text()='Add']").click()
             wait_for("Alert ops added.", "an alert was added")
             shot("alerts")
+            # The charts: a flow run twice (rows and seconds per run), the inbox's open errors, each account's requests.
+            api(server, "POST", "/api/v1/flows", {"name": "walk", "definition": {"kind": "export", "instance": "1234567_SB1-tba", "export": {
+                "query": "SELECT id FROM customer ORDER BY id", "destination": {"type": "folder", "path": "walk-out"}}}})
+            for _ in range(2):
+                run = api(server, "POST", "/api/v1/flows/walk/run")
+                for _ in range(200):
+                    if api(server, "GET", "/api/v1/runs/" + run["id"])["run"]["state"] in ("succeeded", "failed"):
+                        break
+                    time.sleep(0.1)
+            driver.get(server.url + "/flows/walk")
+            wait_for('<svg id="rows"', "the flow's rows chart")
+            expect('data-points="2"' in driver.page_source, "the rows chart has the two runs")
+            expect(driver.find_element(By.ID, "seconds").is_displayed(), "the seconds chart is shown")
+            shot("flow-charts")
+            driver.get(server.url + "/errors")
+            wait_for('<svg id="inbox"', "the inbox chart")
+            driver.find_element(By.LINK_TEXT, "Charts").click()
+            wait_for('<svg id="requests-0"', "an account's requests chart")
+            expect('data-points="1440"' in driver.page_source and driver.find_element(By.ID, "concurrency-0").is_displayed(), "the 24-hour charts draw")
+            shot("charts")
             driver.find_element(By.LINK_TEXT, "Audit log").click()
             wait_for("certificate.activate", "the audit log shows the activation")
             expect("lookup.put" in driver.page_source, "the audit log shows the lookup change")

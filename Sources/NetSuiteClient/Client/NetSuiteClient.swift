@@ -166,13 +166,19 @@ public struct NetSuiteClient: Sendable {
         let response: NetSuiteHTTPResponse
         let sending = InFlightRequest(
             NetSuiteHTTPRequest(method: call.method, url: call.url, headers: headers, body: call.body), over: transport, timeout: configuration.timeout)
+        statistics.began()
         do {
             response = try await sending.answer()
+            statistics.ended()
         } catch is CancellationError {
             // NetSuite counts the request until it has answered it: the slot is given back then, not now.
-            sending.whenAnswered { [limiter] in await limiter.release(.other) }
+            sending.whenAnswered { [limiter, statistics] in
+                statistics.ended()
+                await limiter.release(.other)
+            }
             return .cancelled(sending)
         } catch {
+            statistics.ended()
             await limiter.release(.other)
             let host = URL(string: call.url)?.host ?? call.url
             if call.idempotent {

@@ -7,6 +7,8 @@ import NetSuiteClient
 actor ConnectionCache {
     private var clients: [String: (client: NetSuiteClient, version: String)] = [:]
     private var assertions: [AssertionKey: ClientAssertion] = [:]
+    /// Each client's counters when ``requestsSinceLastTake()`` last read them.
+    private var taken: [ObjectIdentifier: RequestStatistics.Snapshot] = [:]
 
     /// What makes an assertion: a certificate row under one NetSuite id, for one client of one account.
     struct AssertionKey: Hashable, Sendable {
@@ -28,6 +30,20 @@ actor ConnectionCache {
     /// The client made for `name`, if any.
     func existingClient(_ name: String) -> NetSuiteClient? {
         clients[name]?.client
+    }
+
+    /// What each client did since the last call: requests sent, 429s, the most in flight at once; with its account.
+    func requestsSinceLastTake() -> [(account: String, limit: Int, sent: Int, throttled: Int, peakInFlight: Int)] {
+        var result: [(account: String, limit: Int, sent: Int, throttled: Int, peakInFlight: Int)] = []
+        for (client, _) in clients.values {
+            let now = client.statistics.snapshot
+            let key = ObjectIdentifier(client.statistics)
+            let before = taken[key] ?? RequestStatistics.Snapshot()
+            taken[key] = now
+            result.append((client.configuration.account.realm, client.configuration.concurrencyLimit, now.sent - before.sent, now.throttled - before.throttled,
+                           client.statistics.takePeakInFlight()))
+        }
+        return result
     }
 
     func forget(_ name: String) {

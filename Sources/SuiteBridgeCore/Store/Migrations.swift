@@ -305,6 +305,23 @@ enum Migrations {
                 "CREATE INDEX alert_events_due ON alert_events (state, next_attempt_at)",
             ]
         },
+        Migration(version: 16, name: "request history") { _ in
+            // NetSuite requests per account and minute, as each server saw them, for the dashboard's charts.
+            [
+                """
+                CREATE TABLE request_minutes (
+                    account TEXT NOT NULL,
+                    minute TEXT NOT NULL,
+                    server TEXT NOT NULL,
+                    requests INTEGER NOT NULL,
+                    throttled INTEGER NOT NULL,
+                    peak_in_flight INTEGER NOT NULL,
+                    concurrency_limit INTEGER NOT NULL,
+                    PRIMARY KEY (account, minute, server)
+                )
+                """,
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

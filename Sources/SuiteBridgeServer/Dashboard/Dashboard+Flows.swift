@@ -44,8 +44,10 @@ extension Dashboard {
                 "instancePath": DashboardPath.instance(flow.definition.instance), "state": flow.state.rawValue,
                 "stateClass": flow.state.rawValue, "stateReason": flow.stateReason ?? "",
                 "definition": String(decoding: try encoder.encode(flow.definition), as: UTF8.self),
-                "runs": try await flows.runs(flow: flow.name, limit: 50).map(runValues),
             ]
+            let runs = try await flows.runs(flow: flow.name, limit: 50)
+            values["runs"] = runs.map(runValues)
+            values.merge(runCharts(runs)) { $1 }
             if let schedule = flow.definition.schedule { values["schedule"] = schedule; values["nextRunAt"] = flow.nextRunAt?.formatted(.iso8601) ?? "–" }
             if let watermark = flow.watermark { values["watermark"] = watermark }
             values["isImport"] = flow.definition.kind == .import

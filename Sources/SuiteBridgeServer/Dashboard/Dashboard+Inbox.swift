@@ -33,6 +33,7 @@ extension Dashboard {
                 return page("errors", title: "Errors", ["flows": [], "states": []], context: context, error: error, status: .badRequest)
             }
             let counts = try await core.inbox.openCounts()
+            values["chart"] = try await inboxChart(core, flow: flow)
             values["flows"] = try await core.flows.list().filter { $0.definition.kind == .import }.map {
                 ["name": $0.name, "selected": $0.name == flow, "open": counts[$0.name] ?? 0] as [String: Any]
             }

@@ -22,7 +22,7 @@ struct Dashboard: Sendable {
             ("audit", DashboardTemplates.audit), ("flows", DashboardTemplates.flows), ("flow", DashboardTemplates.flow),
             ("runsTable", DashboardTemplates.runsTable), ("run", DashboardTemplates.run), ("newMirror", DashboardTemplates.newMirror),
             ("errors", DashboardTemplates.errors), ("inboxError", DashboardTemplates.inboxError), ("preview", DashboardTemplates.preview),
-            ("lookups", DashboardTemplates.lookups), ("lookup", DashboardTemplates.lookup), ("alerts", DashboardTemplates.alerts),
+            ("lookups", DashboardTemplates.lookups), ("lookup", DashboardTemplates.lookup), ("alerts", DashboardTemplates.alerts), ("charts", DashboardTemplates.charts),
         ] {
             templates[name] = try MustacheTemplate(string: text)
         }
@@ -51,6 +51,7 @@ struct Dashboard: Sendable {
         addInboxPages(to: pages, server: server)
         addLookupPages(to: pages, server: server)
         addAlertPages(to: pages, server: server)
+        addChartPages(to: pages, server: server)
     }
 
     // MARK: Rendering

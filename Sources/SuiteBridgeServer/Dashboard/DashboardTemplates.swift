@@ -17,7 +17,7 @@ enum DashboardTemplates {
         <header>
           <a class="brand" href="/">SuiteBridge</a>
           {{#session}}
-          <nav aria-label="Main"><a href="/">Instances</a> {{#canAdmin}}<a href="/instances/new">Add instance</a> {{/canAdmin}}<a href="/flows">Flows</a> <a href="/errors">Errors</a> <a href="/lookups">Lookups</a> <a href="/alerts">Alerts</a> <a href="/audit">Audit log</a></nav>
+          <nav aria-label="Main"><a href="/">Instances</a> {{#canAdmin}}<a href="/instances/new">Add instance</a> {{/canAdmin}}<a href="/flows">Flows</a> <a href="/errors">Errors</a> <a href="/lookups">Lookups</a> <a href="/alerts">Alerts</a> <a href="/charts">Charts</a> <a href="/audit">Audit log</a></nav>
           <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out {{actor}}</button></form>
           {{/session}}
         </header>
@@ -223,6 +223,8 @@ enum DashboardTemplates {
         </tbody></table>
         {{/mirror}}
         <h2>Runs</h2>
+        {{{rowsChart}}}
+        {{{secondsChart}}}
         {{> runsTable}}
         """
 
@@ -280,6 +282,7 @@ enum DashboardTemplates {
           <select id="state" name="state">{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/states}}</select>
           <button type="submit">Show</button>
         </form>
+        {{{chart}}}
         {{#bulk}}{{#canOperate}}<form method="post" action="{{path}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Retry all {{open}} open errors of {{flow}}</button></form>{{/canOperate}}{{/bulk}}
         {{^hasErrors}}<p>No errors here.</p>{{/hasErrors}}
         {{#hasErrors}}
@@ -386,6 +389,13 @@ enum DashboardTemplates {
         {{/canAdmin}}
         """
 
+    static let charts = """
+        <h1>Charts</h1>
+        <p class="help">Each account's NetSuite requests over the last 24 hours, a minute at a time, as the servers sharing this store saw them.</p>
+        {{^hasAccounts}}<p>No NetSuite requests recorded yet.</p>{{/hasAccounts}}
+        {{#accounts}}<h2>{{account}}</h2>{{{requests}}}{{{concurrency}}}{{/accounts}}
+        """
+
     static let stylesheet = """
         :root { font-family: system-ui, sans-serif; color: #1d2430; background: #f7f8fa; }
         body { margin: 0; }
@@ -415,5 +425,8 @@ enum DashboardTemplates {
         dl.facts dt { font-weight: 600; }
         .steps .pass::before { content: "✔ "; } .steps .fail::before { content: "✘ "; }
         :focus-visible { outline: 3px solid #f4a261; outline-offset: 2px; }
+        figure.chart { margin: 1rem 0; background: #fff; border: 1px solid #dde1e7; padding: .5rem; }
+        figure.chart > svg { display: block; max-width: 100%; height: auto; }
+        .legend { margin-left: 1rem; } .swatch { margin-right: .3rem; vertical-align: middle; }
         """
 }

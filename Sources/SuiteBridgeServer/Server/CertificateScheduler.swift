@@ -78,3 +78,27 @@ struct AlertService: Service {
         }
     }
 }
+
+/// Records, every interval, what this server's NetSuite clients did (requests, 429s, the most in flight), for the
+/// dashboard's charts.
+struct RequestHistoryService: Service {
+    let core: CoreContext
+    let server: String
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return  // shutting down
+            }
+            do {
+                try await core.requestHistory.record(server: server)
+            } catch {
+                logger.error("request history failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

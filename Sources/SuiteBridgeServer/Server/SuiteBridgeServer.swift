@@ -100,9 +100,13 @@ public struct SuiteBridgeServer: Sendable {
                     services: [CertificateScheduler(core: core, interval: configuration.certificateCheckInterval, logger: logger),
                                FlowWorkerService(worker: FlowWorker(context: core)),
                                AlertService(core: core, interval: .seconds(15), logger: logger),
+                               RequestHistoryService(core: core, server: historyID, interval: .seconds(15), logger: logger),
                                ServerPresenceService(presence: ServerPresence(context: core), logger: logger)],
                     onServerRunning: onServerRunning, logger: logger)
     }
+
+    /// How this server's rows of the request history are told apart: host and process.
+    let historyID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
 
     var bearer: BearerAuthenticator { BearerAuthenticator(tokens: tokens, limiter: limiter, metrics: metrics) }
 
