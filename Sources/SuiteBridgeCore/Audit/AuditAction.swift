@@ -42,6 +42,8 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let flowDelete = AuditAction(rawValue: "flow.delete")
     public static let flowPause = AuditAction(rawValue: "flow.pause")
     public static let flowResume = AuditAction(rawValue: "flow.resume")
+    /// An import's or webhook's mapping replaced.
+    public static let flowMapping = AuditAction(rawValue: "flow.mapping")
     public static let flowWaitForCredentials = AuditAction(rawValue: "flow.wait-for-credentials")
     public static let runCancel = AuditAction(rawValue: "run.cancel")
 

@@ -139,6 +139,32 @@ public struct Flows: Sendable {
         try await store.read { try await Self.flow(named: name, in: $0) }
     }
 
+    /// Replaces an import's or a webhook's mapping; runs that start afterwards use it.
+    /// - Throws: ``SuiteBridgeError`` `.notFound`; `.invalidInput` naming the field and step of a mapping that cannot
+    ///   work, or `flow` for another kind of flow.
+    @discardableResult
+    public func updateMapping(_ name: String, mapping: Mapping) async throws -> Flow {
+        try mapping.validate()
+        let date = context.now()
+        let actor = context.actor
+        try await store.transaction { database in
+            var flow = try await Self.flow(named: name, in: database)
+            if flow.definition.import != nil {
+                flow.definition.import?.mapping = mapping
+            } else if flow.definition.webhook != nil {
+                flow.definition.webhook?.mapping = mapping
+            } else {
+                throw SuiteBridgeError(.invalidInput, "\(name) is a\(flow.definition.kind == .export ? "n" : "") \(flow.definition.kind.rawValue) flow; only imports and webhooks have a mapping.",
+                                       remedy: "Give the name of an import or webhook flow.", field: "flow")
+            }
+            let encoded = String(decoding: try JSONEncoder().encode(flow.definition), as: UTF8.self)
+            try await database.raw("UPDATE flows SET definition = \(bind: encoded), updated_at = \(bind: StoreDate.string(date)) WHERE id = \(bind: flow.id)").run()
+            try await AuditLog.append(database, actor: actor, instance: flow.definition.instance, action: .flowMapping,
+                                      detail: "\(name): \(mapping.fields.count) field\(mapping.fields.count == 1 ? "" : "s")", at: date)
+        }
+        return try await flow(named: name)
+    }
+
     /// Pauses a flow: no scheduled runs; queued ones stay queued until it resumes.
     public func pause(_ name: String, reason: String = "paused by hand") async throws {
         try await setState(name, .paused, reason: reason, action: .flowPause)

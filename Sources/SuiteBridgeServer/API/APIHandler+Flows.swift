@@ -59,6 +59,12 @@ extension APIHandler {
         .ok(.init(body: .json(.init(try await core.mirrors.tables(instance: input.path.name)))))
     }
 
+    func updateFlowMapping(_ input: Operations.UpdateFlowMapping.Input) async throws -> Operations.UpdateFlowMapping.Output {
+        guard case .json(let body) = input.body else { throw APIError.badBody("expected application/json") }
+        let flow = try await core.flows.updateMapping(input.path.name, mapping: try APISchema.mapping(body, field: "mapping"))
+        return .ok(.init(body: .json(try await representation(flow))))
+    }
+
     func previewFlow(_ input: Operations.PreviewFlow.Input) async throws -> Operations.PreviewFlow.Output {
         var request: Components.Schemas.PreviewRequest?
         if case .json(let body) = input.body { request = body }

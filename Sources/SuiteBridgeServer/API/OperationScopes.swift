@@ -52,6 +52,7 @@ enum OperationScopes {
         Operations.PutLookup.id: .admin,
         Operations.DeleteLookup.id: .admin,
         Operations.AddAlert.id: .admin,
+        Operations.UpdateFlowMapping.id: .admin,
         Operations.RemoveAlert.id: .admin,
     ]
 }

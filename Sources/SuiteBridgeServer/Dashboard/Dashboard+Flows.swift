@@ -52,6 +52,9 @@ extension Dashboard {
             if let watermark = flow.watermark { values["watermark"] = watermark }
             values["isImport"] = flow.definition.kind == .import
             values["hasInbox"] = flow.definition.kind == .import || flow.definition.kind == .webhook
+            if let mapping = flow.definition.import?.mapping ?? flow.definition.webhook?.mapping {
+                values["mappingText"] = String(decoding: try encoder.encode(mapping), as: UTF8.self)
+            }
             if flow.definition.kind == .webhook { values["endpoint"] = "/hooks/\(flow.id)" }
             if flow.definition.kind == .mirror {
                 values["mirror"] = true
@@ -86,6 +89,16 @@ extension Dashboard {
                 }
                 let message = action == "run" ? "Run of \(name) queued." : action == "pause" ? "\(name) paused." : "\(name) resumed."
                 return Self.redirect(DashboardPath.flows(message: message))
+            }
+        }
+        post(pages, "/flows/{name}/mapping", MappingForm.self, scope: .admin) { form, _, context in
+            let name = try context.parameters.require("name")
+            let flows = server.core(for: context).flows
+            do {
+                _ = try await flows.updateMapping(name, mapping: try Mapping.parse(form.mapping ?? ""))
+                return Self.redirect(DashboardPath.flows(message: "The mapping of \(name) was saved; its next run uses it."))
+            } catch let error as SuiteBridgeError {
+                return Self.redirect(DashboardPath.flows(message: "The mapping was not saved: " + (error.field.map { "\($0): " } ?? "") + error.message + " " + error.remedy))
             }
         }
         pages.get("/runs/{id}") { _, context in

@@ -135,3 +135,9 @@ struct AlertForm: DashboardForm {
             .filter { $0.0 == "on" }.map(\.1)
     }
 }
+
+/// An import's or a webhook's mapping, as JSON or YAML text.
+struct MappingForm: DashboardForm {
+    var csrf: String?
+    var mapping: String?
+}

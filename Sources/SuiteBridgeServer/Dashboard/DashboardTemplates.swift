@@ -215,6 +215,16 @@ enum DashboardTemplates {
         {{#canOperate}}<form method="post" action="{{path}}/run" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Run now</button></form>
         {{#isImport}}<form method="post" action="{{path}}/preview" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Preview</button></form>{{/isImport}}{{/canOperate}}
         {{#hasInbox}}<a href="/errors?flow={{name}}">Errors of this flow</a>{{/hasInbox}}
+        {{#mappingText}}{{#canAdmin}}
+        <h2>Mapping</h2>
+        <form method="post" action="{{path}}/mapping">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="mapping">Mapping document (JSON or YAML)</label>
+          <textarea id="mapping" name="mapping" rows="14" aria-describedby="mapping-help">{{mappingText}}</textarea>
+          <p class="help" id="mapping-help">Per NetSuite field a source (from, const) and steps; a mapping that cannot work is refused, naming the field and step. Preview it before the next run.</p>
+          <button type="submit">Save mapping</button>
+        </form>
+        {{/canAdmin}}{{/mappingText}}
         {{#mirror}}
         <h2>Tables</h2>
         {{#mirrorError}}<p class="field-error" role="alert">The destination could not be read: {{mirrorError}}</p>{{/mirrorError}}

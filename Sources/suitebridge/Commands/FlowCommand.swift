@@ -6,7 +6,7 @@ import SuiteBridgeCore
 struct FlowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flow", abstract: "Create, list, show, run, pause, resume and delete flows (SuiteQL exports, record imports, mirrors).",
-        subcommands: [Create.self, List.self, Show.self, Preview.self, RunNow.self, Pause.self, Resume.self, Delete.self])
+        subcommands: [Create.self, List.self, Show.self, SetMapping.self, Preview.self, RunNow.self, Pause.self, Resume.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -227,6 +227,19 @@ struct FlowCommand: AsyncParsableCommand {
             print(RunsCommand.line(finished))
             if let error = finished.error { Terminal.standardError("error: \(error)\n") }
             if finished.state != .succeeded { throw ExitCode(1) }
+        }
+    }
+
+    struct SetMapping: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-mapping", abstract: "Replace an import's or a webhook's mapping (JSON or YAML).")
+        @Argument var name: String
+        @Option(help: "The mapping document.") var mapping: String
+        @OptionGroup var store: WorkspaceOptions
+
+        func run() async throws {
+            let document = try Mapping.parse(try InputFiles.read(mapping, field: "mapping"), name: mapping)
+            let flow = try await store.open().context.flows.updateMapping(name, mapping: document)
+            print("\(flow.name): mapping of \(document.fields.count) field\(document.fields.count == 1 ? "" : "s") set; the next run uses it")
         }
     }
 

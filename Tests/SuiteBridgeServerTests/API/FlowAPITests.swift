@@ -127,6 +127,17 @@ struct FlowAPITests {
             #expect(preview.map(\.line) == [2, 3])
             #expect(preview[0].body == #"{"comments":"DE","companyName":"Alpha","externalId":"A-1"}"#)
             #expect(preview[1].field == "comments" && preview[1].refusal?.contains("\"Spain\" is not a key of the lookup table countries") == true)
+            // The mapping replaced: a step that cannot work is refused naming it; a good one is used by the next preview.
+            let bad = try await api.updateFlowMapping(path: .init(name: "people"), body: .json(.init(fields: .init(additionalProperties: [
+                "companyName": .init(from: "name", steps: [try .init(unvalidatedValue: ["date": "MM/YYYY"])]),
+            ]))))
+            #expect(try bad.badRequest.body.json.error.field == "mapping.fields.companyName.steps[0]")
+            let updated = try await api.updateFlowMapping(path: .init(name: "people"), body: .json(.init(fields: .init(additionalProperties: [
+                "companyName": .init(from: "name", steps: [try .init(unvalidatedValue: "upper")]),
+            ]))))
+            #expect(try updated.ok.body.json.definition._import?.mapping.fields.additionalProperties.keys.sorted() == ["companyName"])
+            let again = try await api.previewFlow(path: .init(name: "people"), body: .json(.init(rows: 1))).ok.body.json.items
+            #expect(again.first?.body == #"{"companyName":"ALPHA","externalId":"A-1"}"#)
             #expect(try await api.deleteLookup(path: .init(table: "countries")).noContent != nil)
             #expect(try await api.listLookups().ok.body.json.items.isEmpty)
         }
