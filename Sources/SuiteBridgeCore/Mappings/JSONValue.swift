@@ -1,4 +1,5 @@
 import Foundation
+import NetSuiteAuth
 
 /// A JSON value as a mapping reads and writes it: numbers kept as the text they were written in (no rounding through
 /// a binary floating-point value), objects with their keys sorted when written.
@@ -65,18 +66,8 @@ public indirect enum JSONValue: Sendable, Hashable, Codable, CustomStringConvert
     }
 
     private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONString.append(text, to: &out)
+        return out
     }
 }

@@ -99,8 +99,8 @@ public struct SuiteBridgeServer: Sendable {
         Application(router: makeRouter(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SuiteBridge"),
                     services: [CertificateScheduler(core: core, interval: configuration.certificateCheckInterval, logger: logger),
                                FlowWorkerService(worker: FlowWorker(context: core)),
-                               AlertService(core: core, interval: .seconds(15), logger: logger),
-                               RequestHistoryService(core: core, server: historyID, interval: .seconds(15), logger: logger),
+                               PeriodicService.alerts(core: core, interval: .seconds(15), logger: logger),
+                               PeriodicService.requestHistory(core: core, server: historyID, interval: .seconds(15), logger: logger),
                                ServerPresenceService(presence: ServerPresence(context: core), logger: logger)],
                     onServerRunning: onServerRunning, logger: logger)
     }
