@@ -38,7 +38,7 @@ public struct Alerts: Sendable {
         let actor = context.actor
         let alert = Alert(name: name, url: url, events: events, createdAt: date)
         try await context.store.transaction { database in
-            if try await database.raw("SELECT id FROM alerts WHERE name = \(bind: name)").first() != nil {
+            if try await database.raw("SELECT id FROM alerts WHERE name = \(bind: name)").fetchFirst() != nil {
                 throw SuiteBridgeError(.conflict, "An alert named \(name) exists.", remedy: "Choose another name, or remove it first.", field: "name")
             }
             try await database.raw("""
@@ -53,7 +53,7 @@ public struct Alerts: Sendable {
     /// The alerts, by name.
     public func list() async throws -> [Alert] {
         try await context.store.read { database in
-            try await database.raw("SELECT name, url, events, created_at FROM alerts ORDER BY name").all().map(Self.decode)
+            try await database.raw("SELECT name, url, events, created_at FROM alerts ORDER BY name").fetchAll().map(Self.decode)
         }
     }
 
@@ -68,7 +68,7 @@ public struct Alerts: Sendable {
         let actor = context.actor
         let date = context.now()
         try await context.store.transaction { database in
-            guard try await database.raw("SELECT id FROM alerts WHERE name = \(bind: name)").first() != nil else { throw Self.notFound(name) }
+            guard try await database.raw("SELECT id FROM alerts WHERE name = \(bind: name)").fetchFirst() != nil else { throw Self.notFound(name) }
             try await database.raw("DELETE FROM alert_events WHERE alert_id = (SELECT id FROM alerts WHERE name = \(bind: name))").run()
             try await database.raw("DELETE FROM alerts WHERE name = \(bind: name)").run()
             try await AuditLog.append(database, actor: actor, instance: nil, action: .alertRemove, detail: name, at: date)
@@ -89,11 +89,11 @@ public struct Alerts: Sendable {
                 rows = try await database.raw("""
                     SELECT \(unsafeRaw: columns) FROM alert_events e JOIN alerts ON alerts.id = e.alert_id
                     WHERE alerts.name = \(bind: name) ORDER BY e.created_at DESC LIMIT \(literal: limit)
-                    """).all()
+                    """).fetchAll()
             } else {
                 rows = try await database.raw("""
                     SELECT \(unsafeRaw: columns) FROM alert_events e JOIN alerts ON alerts.id = e.alert_id ORDER BY e.created_at DESC LIMIT \(literal: limit)
-                    """).all()
+                    """).fetchAll()
             }
             return try rows.map { row in
                 AlertDelivery(alert: try row.decode(column: "name", as: String.self),
@@ -128,13 +128,13 @@ public struct Alerts: Sendable {
         return try await context.store.transaction { database in
             var recorded = 0
             for alert in alerts {
-                guard let id = try await database.raw("SELECT id FROM alerts WHERE name = \(bind: alert.name)").first()?.decode(column: "id", as: String.self) else { continue }
+                guard let id = try await database.raw("SELECT id FROM alerts WHERE name = \(bind: alert.name)").fetchFirst()?.decode(column: "id", as: String.self) else { continue }
                 for event in found where alert.events.contains(event.kind) && event.since >= alert.createdAt {
                     let inserted = try await database.raw("""
                         INSERT INTO alert_events (id, alert_id, event_key, kind, text, created_at, state, next_attempt_at)
                         VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: id), \(bind: event.key), \(bind: event.kind.rawValue), \(bind: event.text), \(bind: now), 'pending', \(bind: now))
                         \(unsafeRaw: postgres ? "ON CONFLICT DO NOTHING" : "ON CONFLICT (alert_id, event_key) DO NOTHING") RETURNING id
-                        """).first()
+                        """).fetchFirst()
                     if inserted != nil { recorded += 1 }
                 }
             }
@@ -149,7 +149,7 @@ public struct Alerts: Sendable {
             for row in try await database.raw("""
                 SELECT runs.id, flows.name, runs.error, runs.finished_at FROM runs JOIN flows ON flows.id = runs.flow_id
                 WHERE runs.state = 'failed' AND runs.finished_at IS NOT NULL ORDER BY runs.finished_at DESC LIMIT 500
-                """).all() {
+                """).fetchAll() {
                 let flow = try row.decode(column: "name", as: String.self)
                 let error = try row.decode(column: "error", as: String?.self) ?? "no reason given"
                 found.append(Found(key: "run-failed:" + (try row.decode(column: "id", as: String.self)), kind: .runFailed,
@@ -158,7 +158,7 @@ public struct Alerts: Sendable {
             }
             for row in try await database.raw("""
                 SELECT id, name, instance, state_reason, updated_at FROM flows WHERE state = \(bind: FlowState.waitingForCredentials.rawValue)
-                """).all() {
+                """).fetchAll() {
                 let updated = try row.decode(column: "updated_at", as: String.self)
                 found.append(Found(key: "credentials-waiting:\(try row.decode(column: "id", as: String.self)):\(updated)", kind: .credentialsWaiting,
                                    text: "SuiteBridge: \(try row.decode(column: "name", as: String.self)) waits: NetSuite refused the credentials of \(try row.decode(column: "instance", as: String.self)). \(try row.decode(column: "state_reason", as: String?.self) ?? "")",
@@ -167,7 +167,7 @@ public struct Alerts: Sendable {
             for row in try await database.raw("""
                 SELECT certificates.id, certificates.not_after, instances.name FROM certificates JOIN instances ON instances.id = certificates.instance_id
                 WHERE certificates.state = 'active' AND certificates.not_after IS NOT NULL
-                """).all() {
+                """).fetchAll() {
                 guard let end = StoreDate.date(try row.decode(column: "not_after", as: String?.self)) else { continue }
                 let days = Int(floor(end.timeIntervalSince(now) / 86_400))
                 guard let threshold = Self.expiryThresholds.filter({ days < $0 }).min() else { continue }
@@ -179,7 +179,7 @@ public struct Alerts: Sendable {
             for row in try await database.raw("""
                 SELECT flows.id AS id, flows.name AS name, COUNT(*) AS n, MIN(inbox_errors.first_seen_at) AS oldest
                 FROM inbox_errors JOIN flows ON flows.id = inbox_errors.flow_id WHERE inbox_errors.state = 'open' GROUP BY flows.id, flows.name
-                """).all() {
+                """).fetchAll() {
                 let open = try row.decode(column: "n", as: Int.self)
                 guard let threshold = Self.inboxThresholds.filter({ open >= $0 }).max() else { continue }
                 let oldest = try row.decode(column: "oldest", as: String.self)
@@ -202,7 +202,7 @@ public struct Alerts: Sendable {
             try await database.raw("""
                 SELECT e.id, e.text, e.kind, e.attempts, e.next_attempt_at, alerts.url FROM alert_events e JOIN alerts ON alerts.id = e.alert_id
                 WHERE e.state = 'pending' AND e.next_attempt_at <= \(bind: StoreDate.string(now)) ORDER BY e.created_at LIMIT 100
-                """).all().map { row in
+                """).fetchAll().map { row in
                 (id: try row.decode(column: "id", as: String.self), text: try row.decode(column: "text", as: String.self),
                  kind: try row.decode(column: "kind", as: String.self), attempts: try row.decode(column: "attempts", as: Int.self),
                  due: try row.decode(column: "next_attempt_at", as: String.self), url: try row.decode(column: "url", as: String.self))
@@ -215,7 +215,7 @@ public struct Alerts: Sendable {
                 try await database.raw("""
                     UPDATE alert_events SET next_attempt_at = \(bind: StoreDate.string(now.addingTimeInterval(120)))
                     WHERE id = \(bind: event.id) AND state = 'pending' AND next_attempt_at = \(bind: event.due) RETURNING id
-                    """).first() != nil
+                    """).fetchFirst() != nil
             }
             guard claimed else { continue }
             let problem = await post(event.url, text: event.text, kind: event.kind)

@@ -56,11 +56,11 @@ public struct AuditLog: Sendable {
                 rows = try await database.raw("""
                     SELECT seq, at, actor, instance, action, outcome, detail FROM audit_log
                     WHERE instance = \(bind: instance) ORDER BY seq DESC LIMIT \(literal: limit)
-                    """).all()
+                    """).fetchAll()
             } else {
                 rows = try await database.raw("""
                     SELECT seq, at, actor, instance, action, outcome, detail FROM audit_log ORDER BY seq DESC LIMIT \(literal: limit)
-                    """).all()
+                    """).fetchAll()
             }
             return try rows.map { row in
                 let stored = try row.decode(model: Row.self)

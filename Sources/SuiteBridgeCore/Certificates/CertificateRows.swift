@@ -36,11 +36,11 @@ enum CertificateRows {
     static func of(instanceID: String, in database: any SQLDatabase) async throws -> [Row] {
         try await database.raw("""
             SELECT \(unsafeRaw: columns) FROM certificates WHERE instance_id = \(bind: instanceID) ORDER BY created_at, id
-            """).all().map(decode)
+            """).fetchAll().map(decode)
     }
 
     static func all(in database: any SQLDatabase) async throws -> [Row] {
-        try await database.raw("SELECT \(unsafeRaw: columns) FROM certificates ORDER BY instance_id, created_at, id").all().map(decode)
+        try await database.raw("SELECT \(unsafeRaw: columns) FROM certificates ORDER BY instance_id, created_at, id").fetchAll().map(decode)
     }
 
     static func insert(_ row: Row, into database: any SQLDatabase) async throws {
@@ -64,7 +64,7 @@ enum CertificateRows {
             revoked_at = \(bind: c.revokedAt.map(StoreDate.string))
             WHERE id = \(bind: c.id) AND state = \(bind: expected.rawValue)
             RETURNING id
-            """).all()
+            """).fetchAll()
         guard !written.isEmpty else {
             throw SuiteBridgeError(.conflict, "\(c.displayName) was changed by another process while this one worked on it; nothing was changed here.",
                                    remedy: "Look at `suitebridge cert status`, then try again if still needed.", field: "certificate id")

@@ -22,7 +22,7 @@ struct InstanceLease: Sendable {
                 ON CONFLICT (instance_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
                 WHERE instance_leases.expires_at < \(bind: nowText) OR instance_leases.holder = excluded.holder
                 RETURNING instance_id
-                """).all()).isEmpty
+                """).fetchAll()).isEmpty
         }
     }
 

@@ -51,7 +51,7 @@ public struct DatabaseConcurrencyBudget: ConcurrencyBudget {
         let (account, limit) = (self.account, self.limit)
         let postgres = store.kind == .postgres
         try await store.read { database in
-            let present = try await database.raw("SELECT COUNT(*) AS n FROM concurrency_slots WHERE account = \(bind: account)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let present = try await database.raw("SELECT COUNT(*) AS n FROM concurrency_slots WHERE account = \(bind: account)").fetchFirst()?.decode(column: "n", as: Int.self) ?? 0
             guard present < limit else { return }
             for slot in present..<limit {
                 try await database.raw("""
@@ -72,7 +72,7 @@ public struct DatabaseConcurrencyBudget: ConcurrencyBudget {
                 SELECT slot FROM concurrency_slots
                 WHERE account = \(bind: account) AND slot < \(bind: limit) AND (holder IS NULL OR expires_at < \(bind: nowText))
                 ORDER BY slot LIMIT 1\(unsafeRaw: lock)
-                """).first() else { return nil }
+                """).fetchFirst() else { return nil }
             let slot = try row.decode(column: "slot", as: Int.self)
             try await database.raw("""
                 UPDATE concurrency_slots SET holder = \(bind: holder), expires_at = \(bind: until) WHERE account = \(bind: account) AND slot = \(bind: slot)

@@ -48,7 +48,7 @@ public struct FlowWorker: Sendable {
                                        AND other.state = \(bind: RunState.running.rawValue) AND other.lease_expires_at >= \(bind: nowText)))
                 OR (runs.state = \(bind: RunState.running.rawValue) AND runs.lease_expires_at < \(bind: nowText))
                 ORDER BY runs.queued_at LIMIT 1\(unsafeRaw: lock)
-                """).first() else { return nil }
+                """).fetchFirst() else { return nil }
             let runID = try row.decode(column: "id", as: String.self)
             if kind == .postgres {
                 // Two workers may each see no running run of the flow; the flow's lock lets one of them through.
@@ -57,7 +57,7 @@ public struct FlowWorker: Sendable {
                 let running = try await database.raw("""
                     SELECT id FROM runs WHERE flow_id = \(bind: flowID) AND id <> \(bind: runID) AND state = \(bind: RunState.running.rawValue)
                     AND lease_expires_at >= \(bind: nowText)
-                    """).first()
+                    """).fetchFirst()
                 if running != nil { return nil }
             }
             let current = RunState(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed
@@ -69,7 +69,7 @@ public struct FlowWorker: Sendable {
             let flowRow = try await database.raw("""
                 SELECT \(unsafeRaw: Flows.flowColumns.split(separator: ",").map { "flows." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")), flows.boundary
                 FROM flows JOIN runs ON runs.flow_id = flows.id WHERE runs.id = \(bind: runID)
-                """).first()
+                """).fetchFirst()
             guard let flowRow else { return nil }
             return ClaimedRun(runID: runID, flow: try Flows.decodeFlow(flowRow), checkpoint: try row.decode(column: "checkpoint", as: String?.self),
                               boundary: try flowRow.decode(column: "boundary", as: String?.self))
@@ -83,7 +83,7 @@ public struct FlowWorker: Sendable {
         return try await store.read { database in
             !(try await database.raw("""
                 UPDATE runs SET lease_expires_at = \(bind: until) WHERE id = \(bind: runID) AND lease_owner = \(bind: owner) AND state = \(bind: RunState.running.rawValue) RETURNING id
-                """).all()).isEmpty
+                """).fetchAll()).isEmpty
         }
     }
 
@@ -176,7 +176,7 @@ public struct FlowWorker: Sendable {
                     log = log || \(bind: summary.log)
                     WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner) AND state = \(bind: RunState.running.rawValue)
                     RETURNING id
-                    """).all()
+                    """).fetchAll()
                 // Only the run that still holds its lease moves the watermark: a worker that lost it changes nothing.
                 guard !finished.isEmpty else { return }
                 if let watermark = summary.watermark {

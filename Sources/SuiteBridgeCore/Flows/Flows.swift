@@ -47,7 +47,7 @@ public struct Flows: Sendable {
     }
 
     static func flow(named name: String, in database: any SQLDatabase) async throws -> Flow {
-        guard let row = try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE name = \(bind: name)").first() else {
+        guard let row = try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE name = \(bind: name)").fetchFirst() else {
             throw SuiteBridgeError(.notFound, "There is no flow named \"\(name)\".", remedy: "Run `suitebridge flow list`.", field: "flow")
         }
         return try decodeFlow(row)
@@ -97,7 +97,7 @@ public struct Flows: Sendable {
         let stored = definition
         try await store.transaction { database in
             if sealed != nil { try await secrets.checkStillSealing(in: database) }
-            if try await database.raw("SELECT id FROM flows WHERE name = \(bind: name)").first() != nil {
+            if try await database.raw("SELECT id FROM flows WHERE name = \(bind: name)").fetchFirst() != nil {
                 throw SuiteBridgeError(.conflict, "A flow named \"\(name)\" exists.", remedy: "Choose another name.", field: "name")
             }
             // The instance read above must still be the one by that name when the flow is stored.
@@ -116,7 +116,7 @@ public struct Flows: Sendable {
     /// A mirror flow's database password, opened; `nil` when its URL had none.
     func databasePassword(flowID: String) async throws -> String? {
         let sealed = try await store.read { database in
-            try await database.raw("SELECT secret FROM flows WHERE id = \(bind: flowID)").first()?.decode(column: "secret", as: String?.self)
+            try await database.raw("SELECT secret FROM flows WHERE id = \(bind: flowID)").fetchFirst()?.decode(column: "secret", as: String?.self)
         }
         return try sealed.map { try context.secrets.open($0, for: SecretBinding(instanceID: flowID, field: .databasePassword)) }
     }
@@ -124,14 +124,14 @@ public struct Flows: Sendable {
     /// A webhook flow's signing secret, opened.
     func signingSecret(flowID: String) async throws -> String? {
         let sealed = try await store.read { database in
-            try await database.raw("SELECT secret FROM flows WHERE id = \(bind: flowID)").first()?.decode(column: "secret", as: String?.self)
+            try await database.raw("SELECT secret FROM flows WHERE id = \(bind: flowID)").fetchFirst()?.decode(column: "secret", as: String?.self)
         }
         return try sealed.map { try context.secrets.open($0, for: SecretBinding(instanceID: flowID, field: .signingSecret)) }
     }
 
     public func list() async throws -> [Flow] {
         try await store.read { database in
-            try await database.raw("SELECT \(unsafeRaw: Self.flowColumns) FROM flows ORDER BY name").all().map(Self.decodeFlow)
+            try await database.raw("SELECT \(unsafeRaw: Self.flowColumns) FROM flows ORDER BY name").fetchAll().map(Self.decodeFlow)
         }
     }
 
@@ -200,7 +200,7 @@ public struct Flows: Sendable {
 
     /// The names of the flows that run against the instance `instanceID`.
     static func flowNames(usingInstanceID instanceID: String, in database: any SQLDatabase) async throws -> [String] {
-        try await database.raw("SELECT name FROM flows WHERE instance_id = \(bind: instanceID) ORDER BY name").all()
+        try await database.raw("SELECT name FROM flows WHERE instance_id = \(bind: instanceID) ORDER BY name").fetchAll()
             .map { try $0.decode(column: "name", as: String.self) }
     }
 
@@ -215,7 +215,7 @@ public struct Flows: Sendable {
     /// Writes instance `instanceID`'s new name `name` into its flows (definitions included), inside the caller's
     /// transaction; the flows stay tied to the instance by id.
     static func renameInstance(id instanceID: String, to name: String, in database: any SQLDatabase) async throws {
-        for row in try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE instance_id = \(bind: instanceID)").all() {
+        for row in try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE instance_id = \(bind: instanceID)").fetchAll() {
             var flow = try decodeFlow(row)
             flow.definition.instance = name
             let encoded = String(decoding: try JSONEncoder().encode(flow.definition), as: UTF8.self)
@@ -270,9 +270,9 @@ public struct Flows: Sendable {
 
     public func run(id: String) async throws -> Run {
         try await store.read { database in
-            var found = try await database.raw("SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id WHERE runs.id = \(bind: id)").first()
+            var found = try await database.raw("SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id WHERE runs.id = \(bind: id)").fetchFirst()
             if found == nil, id.count >= 6 {
-                found = try await database.raw("SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id WHERE runs.id LIKE \(bind: id + "%")").first()
+                found = try await database.raw("SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id WHERE runs.id LIKE \(bind: id + "%")").fetchFirst()
             }
             guard let row = found else {
                 throw SuiteBridgeError(.notFound, "There is no run \(id).", remedy: "Run `suitebridge runs list`.", field: "run")
@@ -289,18 +289,18 @@ public struct Flows: Sendable {
                 return try await database.raw("""
                     SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id WHERE runs.flow_id = \(bind: flow.id)
                     ORDER BY runs.queued_at DESC LIMIT \(literal: limit)
-                    """).all().map(Self.decodeRun)
+                    """).fetchAll().map(Self.decodeRun)
             }
             return try await database.raw("""
                 SELECT \(unsafeRaw: Self.runColumns) FROM runs JOIN flows ON flows.id = runs.flow_id ORDER BY runs.queued_at DESC LIMIT \(literal: limit)
-                """).all().map(Self.decodeRun)
+                """).fetchAll().map(Self.decodeRun)
         }
     }
 
     /// The rows a run refused (NetSuite refused them, or they could not be read), by the file line they start on.
     public func refusedRows(run id: String) async throws -> [(line: Int, externalID: String?, message: String, path: String?)] {
         try await store.read { database in
-            try await database.raw("SELECT row_number, external_id, message, path FROM run_errors WHERE run_id = \(bind: id) ORDER BY row_number").all().map {
+            try await database.raw("SELECT row_number, external_id, message, path FROM run_errors WHERE run_id = \(bind: id) ORDER BY row_number").fetchAll().map {
                 (try $0.decode(column: "row_number", as: Int.self), try $0.decode(column: "external_id", as: String?.self),
                  try $0.decode(column: "message", as: String.self), try $0.decode(column: "path", as: String?.self))
             }
@@ -311,7 +311,7 @@ public struct Flows: Sendable {
     static func resumeWaiting(instanceID: String, in database: any SQLDatabase, at date: Date) async throws -> [String] {
         let waiting = try await database.raw("""
             SELECT id, name FROM flows WHERE instance_id = \(bind: instanceID) AND state = \(bind: FlowState.waitingForCredentials.rawValue)
-            """).all()
+            """).fetchAll()
         var names: [String] = []
         for row in waiting {
             let id = try row.decode(column: "id", as: String.self)
@@ -350,7 +350,7 @@ public struct Flows: Sendable {
         return try await store.read { database in
             try await database.raw("""
                 SELECT id, definition, next_run_at FROM flows WHERE state = \(bind: FlowState.active.rawValue) AND next_run_at IS NOT NULL AND next_run_at <= \(bind: now)
-                """).all().map { row in
+                """).fetchAll().map { row in
                 DueFlow(id: try row.decode(column: "id", as: String.self),
                         definition: try JSONDecoder().decode(FlowDefinition.self, from: Data(try row.decode(column: "definition", as: String.self).utf8)),
                         dueText: try row.decode(column: "next_run_at", as: String.self))
@@ -369,7 +369,7 @@ public struct Flows: Sendable {
             let rows = try await database.raw("""
                 UPDATE flows SET next_run_at = \(bind: next)
                 WHERE id = \(bind: due.id) AND next_run_at = \(bind: due.dueText) AND state = \(bind: FlowState.active.rawValue) RETURNING id
-                """).all()
+                """).fetchAll()
             guard !rows.isEmpty else { return false }
             try await database.raw("""
                 INSERT INTO runs (id, flow_id, state, trigger, queued_at) VALUES (\(bind: runID), \(bind: due.id), \(bind: RunState.queued.rawValue), 'schedule', \(bind: now))

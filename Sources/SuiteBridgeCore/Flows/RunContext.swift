@@ -68,7 +68,7 @@ struct RunContext: Sendable {
     func refusedCount() async throws -> Int {
         let runID = claimed.runID
         return try await store.read { database in
-            try await database.raw("SELECT COUNT(*) AS n FROM run_errors WHERE run_id = \(bind: runID)").first()?.decode(column: "n", as: Int.self) ?? 0
+            try await database.raw("SELECT COUNT(*) AS n FROM run_errors WHERE run_id = \(bind: runID)").fetchFirst()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 }

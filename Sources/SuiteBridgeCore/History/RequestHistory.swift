@@ -55,7 +55,7 @@ public struct RequestHistory: Sendable {
     /// The accounts with history.
     public func accounts() async throws -> [String] {
         try await context.store.read { database in
-            try await database.raw("SELECT DISTINCT account FROM request_minutes ORDER BY account").all().map { try $0.decode(column: "account", as: String.self) }
+            try await database.raw("SELECT DISTINCT account FROM request_minutes ORDER BY account").fetchAll().map { try $0.decode(column: "account", as: String.self) }
         }
     }
 
@@ -66,7 +66,7 @@ public struct RequestHistory: Sendable {
             try await database.raw("""
                 SELECT minute, SUM(requests) AS requests, SUM(throttled) AS throttled, SUM(peak_in_flight) AS peak, MAX(concurrency_limit) AS lim
                 FROM request_minutes WHERE account = \(bind: account) AND minute >= \(bind: since) GROUP BY minute ORDER BY minute
-                """).all().map { row in
+                """).fetchAll().map { row in
                 Minute(start: StoreDate.date(try row.decode(column: "minute", as: String.self)) ?? Date(timeIntervalSince1970: 0),
                        requests: try row.decode(column: "requests", as: Int.self), throttled: try row.decode(column: "throttled", as: Int.self),
                        inFlight: try row.decode(column: "peak", as: Int.self), limit: try row.decode(column: "lim", as: Int.self))
@@ -90,9 +90,9 @@ public struct RequestHistory: Sendable {
             if let id {
                 rows = try await database.raw("""
                     SELECT first_seen_at, closed_at FROM inbox_errors WHERE flow_id = \(bind: id) AND (closed_at IS NULL OR closed_at >= \(bind: since))
-                    """).all()
+                    """).fetchAll()
             } else {
-                rows = try await database.raw("SELECT first_seen_at, closed_at FROM inbox_errors WHERE closed_at IS NULL OR closed_at >= \(bind: since)").all()
+                rows = try await database.raw("SELECT first_seen_at, closed_at FROM inbox_errors WHERE closed_at IS NULL OR closed_at >= \(bind: since)").fetchAll()
             }
             return try rows.map { (StoreDate.date(try $0.decode(column: "first_seen_at", as: String.self)) ?? .distantPast,
                                    StoreDate.date(try $0.decode(column: "closed_at", as: String?.self))) }

@@ -55,11 +55,11 @@ public struct ErrorInbox: Sendable {
         if let externalID = entry.externalID {
             existing = try await database.raw("""
                 SELECT id, run_id, line FROM inbox_errors WHERE flow_id = \(bind: entry.flowID) AND external_id = \(bind: externalID) AND state = 'open'
-                """).first()
+                """).fetchFirst()
         } else if let runID = entry.runID, let line = entry.line {
             existing = try await database.raw("""
                 SELECT id, run_id, line FROM inbox_errors WHERE flow_id = \(bind: entry.flowID) AND run_id = \(bind: runID) AND line = \(bind: line) AND state = 'open'
-                """).first()
+                """).fetchFirst()
         }
         if let existing {
             let id = try existing.decode(column: "id", as: String.self)
@@ -105,7 +105,7 @@ public struct ErrorInbox: Sendable {
             if let flowID { query.appendInterpolation(unsafeRaw: " AND inbox_errors.flow_id = "); query.appendInterpolation(bind: flowID) }
             if let state { query.appendInterpolation(unsafeRaw: " AND inbox_errors.state = "); query.appendInterpolation(bind: state.rawValue) }
             query.appendInterpolation(unsafeRaw: " ORDER BY inbox_errors.last_seen_at DESC, inbox_errors.id LIMIT \(max(1, min(limit, 10_000)))")
-            return try await database.raw(query).all().map(Self.decode)
+            return try await database.raw(query).fetchAll().map(Self.decode)
         }
     }
 
@@ -115,7 +115,7 @@ public struct ErrorInbox: Sendable {
             var counts: [String: Int] = [:]
             for row in try await database.raw("""
                 SELECT flows.name AS name, COUNT(*) AS n FROM inbox_errors JOIN flows ON flows.id = inbox_errors.flow_id WHERE inbox_errors.state = 'open' GROUP BY flows.name
-                """).all() {
+                """).fetchAll() {
                 counts[try row.decode(column: "name", as: String.self)] = try row.decode(column: "n", as: Int.self)
             }
             return counts
@@ -126,7 +126,7 @@ public struct ErrorInbox: Sendable {
     /// - Throws: ``SuiteBridgeError`` `.notFound`.
     public func error(id: String) async throws -> InboxError {
         let found = try await context.store.read { database in
-            try await database.raw("SELECT \(unsafeRaw: Self.columns) FROM inbox_errors JOIN flows ON flows.id = inbox_errors.flow_id WHERE inbox_errors.id = \(bind: id)").first()
+            try await database.raw("SELECT \(unsafeRaw: Self.columns) FROM inbox_errors JOIN flows ON flows.id = inbox_errors.flow_id WHERE inbox_errors.id = \(bind: id)").fetchFirst()
         }
         guard let found else {
             throw SuiteBridgeError(.notFound, "There is no error \(id) in the inbox.", remedy: "suitebridge errors list shows the errors and their ids.", field: "id")

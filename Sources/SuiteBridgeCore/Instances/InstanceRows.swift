@@ -44,14 +44,14 @@ enum InstanceRows {
     }
 
     static func instance(named name: String, in database: any SQLDatabase) async throws -> Row {
-        guard let row = try await database.raw("SELECT \(unsafeRaw: instanceColumns) FROM instances WHERE name = \(bind: name)").first() else {
+        guard let row = try await database.raw("SELECT \(unsafeRaw: instanceColumns) FROM instances WHERE name = \(bind: name)").fetchFirst() else {
             throw SuiteBridgeError.notFound(instance: name)
         }
         return try decodeInstance(row)
     }
 
     static func allInstances(in database: any SQLDatabase) async throws -> [Row] {
-        try await database.raw("SELECT \(unsafeRaw: instanceColumns) FROM instances ORDER BY name").all().map(decodeInstance)
+        try await database.raw("SELECT \(unsafeRaw: instanceColumns) FROM instances ORDER BY name").fetchAll().map(decodeInstance)
     }
 
     static func insert(_ row: Row, into database: any SQLDatabase) async throws {
@@ -87,11 +87,11 @@ enum InstanceRows {
 
     /// The instance with this id (instances are renamed; flows and token providers hold the id).
     static func instance(id: String, in database: any SQLDatabase) async throws -> Row? {
-        try await database.raw("SELECT \(unsafeRaw: instanceColumns) FROM instances WHERE id = \(bind: id)").first().map(decodeInstance)
+        try await database.raw("SELECT \(unsafeRaw: instanceColumns) FROM instances WHERE id = \(bind: id)").fetchFirst().map(decodeInstance)
     }
 
     static func isNameTaken(_ name: String, in database: any SQLDatabase) async throws -> Bool {
-        try await database.raw("SELECT id FROM instances WHERE name = \(bind: name)").first() != nil
+        try await database.raw("SELECT id FROM instances WHERE name = \(bind: name)").fetchFirst() != nil
     }
 
     static func delete(instanceID: String, in database: any SQLDatabase) async throws {
@@ -109,7 +109,7 @@ enum InstanceRows {
 
     /// The stored rotation policy column: `NULL` default, `0` off, `N` days.
     static func rotationDaysBefore(instanceID: String, in database: any SQLDatabase) async throws -> Int? {
-        try await database.raw("SELECT rotation_days_before FROM instances WHERE id = \(bind: instanceID)").first()?
+        try await database.raw("SELECT rotation_days_before FROM instances WHERE id = \(bind: instanceID)").fetchFirst()?
             .decode(column: "rotation_days_before", as: Int?.self) ?? nil
     }
 
@@ -122,7 +122,7 @@ enum InstanceRows {
 
     /// How many scheduled rotations failed in a row, and when the next is tried.
     static func rotationRetry(instanceID: String, in database: any SQLDatabase) async throws -> (failures: Int, retryAt: Date?) {
-        let row = try await database.raw("SELECT rotation_failures, rotation_retry_at FROM instances WHERE id = \(bind: instanceID)").first()
+        let row = try await database.raw("SELECT rotation_failures, rotation_retry_at FROM instances WHERE id = \(bind: instanceID)").fetchFirst()
         return (try row?.decode(column: "rotation_failures", as: Int.self) ?? 0,
                 StoreDate.date(try row?.decode(column: "rotation_retry_at", as: String?.self) ?? nil))
     }

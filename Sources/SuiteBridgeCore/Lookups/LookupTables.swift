@@ -62,7 +62,7 @@ public struct LookupTables: Sendable {
     /// The value of `key` in `table`, or `nil`.
     public func value(_ table: String, key: String) async throws -> String? {
         try await context.store.read { database in
-            try await database.raw("SELECT value FROM lookup_entries WHERE table_name = \(bind: table) AND key = \(bind: key)").first()?.decode(column: "value", as: String.self)
+            try await database.raw("SELECT value FROM lookup_entries WHERE table_name = \(bind: table) AND key = \(bind: key)").fetchFirst()?.decode(column: "value", as: String.self)
         }
     }
 
@@ -71,7 +71,7 @@ public struct LookupTables: Sendable {
     public func entries(_ table: String) async throws -> [(key: String, value: String)] {
         try Self.checkName(table)
         let rows = try await context.store.read { database in
-            try await database.raw("SELECT key, value FROM lookup_entries WHERE table_name = \(bind: table) ORDER BY key").all()
+            try await database.raw("SELECT key, value FROM lookup_entries WHERE table_name = \(bind: table) ORDER BY key").fetchAll()
         }
         guard !rows.isEmpty else { throw Self.notFound(table) }
         return try rows.map { (try $0.decode(column: "key", as: String.self), try $0.decode(column: "value", as: String.self)) }
@@ -80,7 +80,7 @@ public struct LookupTables: Sendable {
     /// The tables, by name.
     public func list() async throws -> [Summary] {
         try await context.store.read { database in
-            try await database.raw("SELECT table_name, COUNT(*) AS n, MAX(updated_at) AS updated FROM lookup_entries GROUP BY table_name ORDER BY table_name").all().map {
+            try await database.raw("SELECT table_name, COUNT(*) AS n, MAX(updated_at) AS updated FROM lookup_entries GROUP BY table_name ORDER BY table_name").fetchAll().map {
                 Summary(name: try $0.decode(column: "table_name", as: String.self), entries: try $0.decode(column: "n", as: Int.self),
                         updatedAt: StoreDate.date(try $0.decode(column: "updated", as: String.self)) ?? Date(timeIntervalSince1970: 0))
             }
@@ -94,13 +94,13 @@ public struct LookupTables: Sendable {
         let actor = context.actor
         let date = context.now()
         try await context.store.transaction { database in
-            let before = try await database.raw("SELECT COUNT(*) AS n FROM lookup_entries WHERE table_name = \(bind: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let before = try await database.raw("SELECT COUNT(*) AS n FROM lookup_entries WHERE table_name = \(bind: table)").fetchFirst()?.decode(column: "n", as: Int.self) ?? 0
             if let keys {
                 for key in keys { try await database.raw("DELETE FROM lookup_entries WHERE table_name = \(bind: table) AND key = \(bind: key)").run() }
             } else {
                 try await database.raw("DELETE FROM lookup_entries WHERE table_name = \(bind: table)").run()
             }
-            let after = try await database.raw("SELECT COUNT(*) AS n FROM lookup_entries WHERE table_name = \(bind: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let after = try await database.raw("SELECT COUNT(*) AS n FROM lookup_entries WHERE table_name = \(bind: table)").fetchFirst()?.decode(column: "n", as: Int.self) ?? 0
             guard after < before else { throw keys == nil ? Self.notFound(table) : SuiteBridgeError(.notFound, "No such key in \(table).", remedy: "suitebridge lookup get \(table) lists its keys.", field: "key") }
             try await AuditLog.append(database, actor: actor, instance: nil, action: .lookupDelete,
                                       detail: "\(table): \(before - after) entr\(before - after == 1 ? "y" : "ies") removed", at: date)

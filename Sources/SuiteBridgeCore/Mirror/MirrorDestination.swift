@@ -82,7 +82,7 @@ final class MirrorDestination: Sendable {
     func state(of table: String) async throws -> MirrorTableState? {
         let state = qualified(Self.stateTable)
         return try await database.read { database in
-            guard let row = try await database.raw("SELECT state FROM \(unsafeRaw: state) WHERE table_name = \(bind: table)").first() else { return nil }
+            guard let row = try await database.raw("SELECT state FROM \(unsafeRaw: state) WHERE table_name = \(bind: table)").fetchFirst() else { return nil }
             return try JSONDecoder.mirror.decode(MirrorTableState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
         }
     }
@@ -91,7 +91,7 @@ final class MirrorDestination: Sendable {
     func states() async throws -> [MirrorTableState] {
         let state = qualified(Self.stateTable)
         return try await database.read { database in
-            try await database.raw("SELECT state FROM \(unsafeRaw: state) ORDER BY table_name").all().map { row in
+            try await database.raw("SELECT state FROM \(unsafeRaw: state) ORDER BY table_name").fetchAll().map { row in
                 try JSONDecoder.mirror.decode(MirrorTableState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
             }
         }
@@ -117,9 +117,9 @@ final class MirrorDestination: Sendable {
             if let schema {
                 return try await database.raw("""
                     SELECT column_name FROM information_schema.columns WHERE table_schema = \(bind: schema) AND table_name = \(bind: table) ORDER BY ordinal_position
-                    """).all().map { try $0.decode(column: "column_name", as: String.self) }
+                    """).fetchAll().map { try $0.decode(column: "column_name", as: String.self) }
             }
-            return try await database.raw("SELECT name FROM pragma_table_info(\(bind: table))").all().map { try $0.decode(column: "name", as: String.self) }
+            return try await database.raw("SELECT name FROM pragma_table_info(\(bind: table))").fetchAll().map { try $0.decode(column: "name", as: String.self) }
         }
     }
 
@@ -163,7 +163,7 @@ final class MirrorDestination: Sendable {
                 sql.appendLiteral("\(Self.quote(column)) IN (")
                 sql.appendInterpolation(binds: chunk)
                 sql.appendLiteral(") RETURNING 1 AS n")
-                changed += try await database.raw(sql).all().count
+                changed += try await database.raw(sql).fetchAll().count
             }
             try await self.save(state, in: database)
             return changed
@@ -190,7 +190,7 @@ final class MirrorDestination: Sendable {
                     sql.appendLiteral(")")
                 }
                 sql.appendLiteral(" RETURNING 1 AS n")
-                removed += try await database.raw(sql).all().count
+                removed += try await database.raw(sql).fetchAll().count
             }
             try await self.save(state, in: database)
             return removed
@@ -201,7 +201,7 @@ final class MirrorDestination: Sendable {
     func count(_ table: String) async throws -> Int {
         let target = qualified(table)
         return try await database.read { database in
-            try await database.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: target)").first()?.decode(column: "n", as: Int.self) ?? 0
+            try await database.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: target)").fetchFirst()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 

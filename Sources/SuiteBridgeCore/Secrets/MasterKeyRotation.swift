@@ -15,7 +15,7 @@ public enum MasterKeyRotation {
         return try await store.transaction { database in
             // Lock the key's record first: a transaction sealing a secret holds it for share, so every secret
             // stored before this point is seen below, and none is stored under the old key after it.
-            let stored = try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)\(unsafeRaw: lock)").first()?
+            let stored = try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)\(unsafeRaw: lock)").fetchFirst()?
                 .decode(column: "value", as: String.self)
             if let stored, stored != old.masterKey.id {
                 throw SuiteBridgeError(.masterKey, "The store is sealed with master key \(stored), not \(old.masterKey.id): another rotation finished first.",
@@ -43,7 +43,7 @@ public enum MasterKeyRotation {
                 try await CertificateRows.updateSealedKey(certificateRowID: row.certificate.id, sealed: resealed, in: database)
                 count += 1
             }
-            for row in try await database.raw("SELECT id, secret, definition FROM flows WHERE secret IS NOT NULL").all() {
+            for row in try await database.raw("SELECT id, secret, definition FROM flows WHERE secret IS NOT NULL").fetchAll() {
                 let id = try row.decode(column: "id", as: String.self)
                 let definition = try JSONDecoder().decode(FlowDefinition.self, from: Data(try row.decode(column: "definition", as: String.self).utf8))
                 let binding = SecretBinding.flowSecret(flowID: id, kind: definition.kind)

@@ -105,7 +105,7 @@ public struct SecretBox: Sendable {
     /// - Throws: ``SuiteBridgeError`` `.masterKey`.
     func checkStillSealing(in database: any SQLDatabase) async throws {
         let lock = database.dialect.name == "postgresql" ? " FOR SHARE" : ""
-        guard let stored = try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)\(unsafeRaw: lock)").first()?
+        guard let stored = try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)\(unsafeRaw: lock)").fetchFirst()?
             .decode(column: "value", as: String.self), stored != masterKey.id
         else { return }
         if keyring.switchTo(id: stored) {

@@ -38,7 +38,7 @@ public struct ServerPresence: Sendable {
     public func beat() async throws -> KeyState {
         let secrets = context.secrets
         let stored = try await context.store.read { database in
-            try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)").first()?.decode(column: "value", as: String.self)
+            try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: Workspace.keyIDName)").fetchFirst()?.decode(column: "value", as: String.self)
         }
         var state = KeyState.current
         if let stored, stored != secrets.masterKey.id {
@@ -94,7 +94,7 @@ public struct ServerPresence: Sendable {
     public static func live(in store: Store, now: Date) async throws -> [LiveServer] {
         let since = StoreDate.string(now.addingTimeInterval(-liveFor))
         return try await store.read { database in
-            try await database.raw("SELECT id, host, pid, key_id, key_source, started_at, seen_at FROM servers WHERE seen_at >= \(bind: since) ORDER BY started_at").all().map {
+            try await database.raw("SELECT id, host, pid, key_id, key_source, started_at, seen_at FROM servers WHERE seen_at >= \(bind: since) ORDER BY started_at").fetchAll().map {
                 LiveServer(id: try $0.decode(column: "id", as: String.self), host: try $0.decode(column: "host", as: String.self),
                            pid: try $0.decode(column: "pid", as: Int.self), keyID: try $0.decode(column: "key_id", as: String.self),
                            keySource: try $0.decode(column: "key_source", as: String.self),

@@ -345,7 +345,7 @@ extension Store {
                     applied_at TEXT NOT NULL
                 )
                 """).run()
-            let applied = Set(try await database.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+            let applied = Set(try await database.raw("SELECT version FROM schema_migrations").fetchAll().map { try $0.decode(column: "version", as: Int.self) })
             if let newest = applied.max(), newest > Migrations.latestVersion {
                 throw SuiteBridgeError(.store, "The database has schema version \(newest); this build knows up to \(Migrations.latestVersion).",
                                        remedy: "Upgrade suitebridge to the version that wrote this database.", field: "database")
@@ -365,7 +365,7 @@ extension Store {
     /// The schema version of the database.
     public func schemaVersion() async throws -> Int {
         try await read { database in
-            try await database.raw("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations").first()?
+            try await database.raw("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations").fetchFirst()?
                 .decode(column: "version", as: Int.self) ?? 0
         }
     }

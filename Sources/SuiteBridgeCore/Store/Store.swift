@@ -93,9 +93,11 @@ public final class Store: Sendable {
                                    remedy: "Use postgres://USER:PASSWORD@HOST:5432/DATABASE (add ?sslmode=disable for a local server without TLS).",
                                    field: "database")
         }
+        // A caller waits up to a minute for a connection: a busy database slows work down rather than failing it
+        // (the pool's 10 s default failed concurrency-slot requests of a loaded CI under ThreadSanitizer).
         let pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: connectionsPerEventLoop,
-            logger: logger, on: MultiThreadedEventLoopGroup.singleton)
+            requestTimeout: .seconds(60), logger: logger, on: MultiThreadedEventLoopGroup.singleton)
         let store = Store(kind: .postgres, displayLocation: Self.redacted(url), backend: .postgres(PostgresPool(pool: pool)), logger: logger)
         do {
             if migrating { try await store.migrate() }

@@ -47,7 +47,7 @@ public struct Workspace: Sendable {
     /// Records the key the store is sealed with. An update of the one row (not a delete and insert), so a
     /// transaction waiting on its lock (``SecretBox/checkStillSealing(in:)``) reads the new value.
     static func recordKeyID(_ id: String, in database: any SQLDatabase) async throws {
-        let updated = try await database.raw("UPDATE suitebridge_meta SET value = \(bind: id) WHERE name = \(bind: keyIDName) RETURNING name").all()
+        let updated = try await database.raw("UPDATE suitebridge_meta SET value = \(bind: id) WHERE name = \(bind: keyIDName) RETURNING name").fetchAll()
         if updated.isEmpty {
             try await database.raw("INSERT INTO suitebridge_meta (name, value) VALUES (\(bind: keyIDName), \(bind: id))").run()
         }
@@ -55,7 +55,7 @@ public struct Workspace: Sendable {
 
     static func storedKeyID(_ store: Store) async throws -> String? {
         try await store.read { database in
-            try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: keyIDName)").first()?.decode(column: "value", as: String.self)
+            try await database.raw("SELECT value FROM suitebridge_meta WHERE name = \(bind: keyIDName)").fetchFirst()?.decode(column: "value", as: String.self)
         }
     }
 

@@ -30,7 +30,7 @@ public struct APITokens: Sendable {
         let hash = Self.hash(value)
         let date = now()
         try await store.transaction { database in
-            if try await database.raw("SELECT name FROM api_tokens WHERE name = \(bind: name)").first() != nil {
+            if try await database.raw("SELECT name FROM api_tokens WHERE name = \(bind: name)").fetchFirst() != nil {
                 throw SuiteBridgeError(.conflict, "A token named \"\(name)\" exists.", remedy: "Choose another name, or revoke that one first.", field: "name")
             }
             try await Self.insert(database, name: name, scope: scope, hash: hash, date: date, actor: actor)
@@ -51,7 +51,7 @@ public struct APITokens: Sendable {
                 // SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs a lock for "check, then insert".
                 try await database.raw("SELECT pg_advisory_xact_lock(7031963)").run()
             }
-            guard try await database.raw("SELECT name FROM api_tokens LIMIT 1").first() == nil else { return false }
+            guard try await database.raw("SELECT name FROM api_tokens LIMIT 1").fetchFirst() == nil else { return false }
             try await Self.insert(database, name: name, scope: .admin, hash: hash, date: date, actor: actor)
             return true
         }
@@ -64,7 +64,7 @@ public struct APITokens: Sendable {
         let hash = Self.hash(value)
         let date = now()
         return try await store.read { database in
-            guard let row = try await database.raw("SELECT name, scope, revoked_at FROM api_tokens WHERE token_hash = \(bind: hash)").first(),
+            guard let row = try await database.raw("SELECT name, scope, revoked_at FROM api_tokens WHERE token_hash = \(bind: hash)").fetchFirst(),
                   try row.decode(column: "revoked_at", as: String?.self) == nil
             else { return nil }
             let name = try row.decode(column: "name", as: String.self)
@@ -77,7 +77,7 @@ public struct APITokens: Sendable {
     /// ends with its token.
     public func activeScope(of name: String) async throws -> TokenScope? {
         try await store.read { database in
-            try await database.raw("SELECT scope FROM api_tokens WHERE name = \(bind: name) AND revoked_at IS NULL").first()
+            try await database.raw("SELECT scope FROM api_tokens WHERE name = \(bind: name) AND revoked_at IS NULL").fetchFirst()
                 .map { TokenScope(rawValue: try $0.decode(column: "scope", as: String.self)) ?? .read }
         }
     }
@@ -85,7 +85,7 @@ public struct APITokens: Sendable {
     /// Every token, revoked ones included.
     public func list() async throws -> [APIToken] {
         try await store.read { database in
-            try await database.raw("SELECT name, scope, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY name").all().map { row in
+            try await database.raw("SELECT name, scope, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY name").fetchAll().map { row in
                 APIToken(name: try row.decode(column: "name", as: String.self),
                          scope: TokenScope(rawValue: try row.decode(column: "scope", as: String.self)) ?? .read,
                          createdAt: StoreDate.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
@@ -99,7 +99,7 @@ public struct APITokens: Sendable {
     public func revoke(name: String, actor: String) async throws {
         let date = now()
         try await store.transaction { database in
-            guard try await database.raw("SELECT name FROM api_tokens WHERE name = \(bind: name) AND revoked_at IS NULL").first() != nil else {
+            guard try await database.raw("SELECT name FROM api_tokens WHERE name = \(bind: name) AND revoked_at IS NULL").fetchFirst() != nil else {
                 throw SuiteBridgeError(.notFound, "There is no active token named \"\(name)\".", remedy: "Run `suitebridge tokens list`.", field: "name")
             }
             try await database.raw("UPDATE api_tokens SET revoked_at = \(bind: StoreDate.string(date)) WHERE name = \(bind: name)").run()

@@ -61,7 +61,7 @@ public struct WebhookDeliveries: Sendable {
     public func accept(flowID: String, body: [UInt8], headers: [String: String], limiter: WebhookRateLimiter) async throws -> Acceptance {
         let header = { (name: String) in headers.first { $0.key.lowercased() == name.lowercased() }?.value }
         let flow = try await context.store.read { database in
-            try await database.raw("SELECT \(unsafeRaw: Flows.flowColumns) FROM flows WHERE id = \(bind: flowID)").first().map(Flows.decodeFlow)
+            try await database.raw("SELECT \(unsafeRaw: Flows.flowColumns) FROM flows WHERE id = \(bind: flowID)").fetchFirst().map(Flows.decodeFlow)
         }
         guard let flow, let spec = flow.definition.webhook else {
             throw WebhookRefusal(status: 404, message: "There is no webhook \(flowID).", remedy: "Use the endpoint `suitebridge flow create --from-webhook` printed.")
@@ -94,7 +94,7 @@ public struct WebhookDeliveries: Sendable {
                 INSERT INTO webhook_deliveries (id, flow_id, delivery_id, received_at, body, state)
                 VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: flow.id), \(bind: deliveryID), \(bind: now), \(bind: text), 'queued')
                 \(unsafeRaw: postgres ? "ON CONFLICT DO NOTHING" : "ON CONFLICT (flow_id, delivery_id) DO NOTHING") RETURNING id
-                """).first()
+                """).fetchFirst()
             guard stored != nil else { return false }
             try await Self.queueRun(flowID: flow.id, at: now, in: database)
             return true
@@ -123,7 +123,7 @@ public struct WebhookDeliveries: Sendable {
                 WHERE d.state = 'queued' AND f.state = 'active'
                 AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.flow_id = d.flow_id AND r.state IN ('queued', 'running'))
                 AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.flow_id = d.flow_id AND r.state = 'failed' AND r.finished_at > \(bind: backoff))
-                """).all().map { try $0.decode(column: "flow_id", as: String.self) }
+                """).fetchAll().map { try $0.decode(column: "flow_id", as: String.self) }
             for flowID in waiting { try await Self.queueRun(flowID: flowID, at: now, in: database) }
             return waiting.count
         }
@@ -134,7 +134,7 @@ public struct WebhookDeliveries: Sendable {
         let flow = try await context.flows.flow(named: name)
         return try await context.store.read { database in
             var counts: [String: Int] = [:]
-            for row in try await database.raw("SELECT state, COUNT(*) AS n FROM webhook_deliveries WHERE flow_id = \(bind: flow.id) GROUP BY state").all() {
+            for row in try await database.raw("SELECT state, COUNT(*) AS n FROM webhook_deliveries WHERE flow_id = \(bind: flow.id) GROUP BY state").fetchAll() {
                 counts[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
             }
             return counts

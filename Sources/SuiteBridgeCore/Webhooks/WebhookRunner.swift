@@ -19,11 +19,11 @@ struct WebhookRunner {
             let chunk = try await context.store.read { database in
                 try await database.raw("""
                     SELECT id, body FROM webhook_deliveries WHERE flow_id = \(bind: flow.id) AND state = 'queued' ORDER BY received_at, id LIMIT \(literal: Self.chunkSize)
-                    """).all().map { (id: try $0.decode(column: "id", as: String.self), body: try $0.decode(column: "body", as: String.self)) }
+                    """).fetchAll().map { (id: try $0.decode(column: "id", as: String.self), body: try $0.decode(column: "body", as: String.self)) }
             }
             if chunk.isEmpty { break }
             let done = try await context.store.read { database in
-                try await database.raw("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE run_id = \(bind: runID)").first()?.decode(column: "n", as: Int.self) ?? 0
+                try await database.raw("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE run_id = \(bind: runID)").fetchFirst()?.decode(column: "n", as: Int.self) ?? 0
             }
             let outcomes = try await withThrowingTaskGroup(of: (String, String, String?).self) { group in
                 var running = 0
@@ -70,7 +70,7 @@ struct WebhookRunner {
     static func counts(run runID: String, store: Store) async throws -> (read: Int, written: Int, failed: Int) {
         try await store.read { database in
             var written = 0, failed = 0
-            for row in try await database.raw("SELECT state, COUNT(*) AS n FROM webhook_deliveries WHERE run_id = \(bind: runID) GROUP BY state").all() {
+            for row in try await database.raw("SELECT state, COUNT(*) AS n FROM webhook_deliveries WHERE run_id = \(bind: runID) GROUP BY state").fetchAll() {
                 let n = try row.decode(column: "n", as: Int.self)
                 if try row.decode(column: "state", as: String.self) == "imported" { written += n } else { failed += n }
             }

@@ -44,7 +44,7 @@ struct DatabaseConcurrencyBudgetTests {
             #expect(stats.maxInFlight >= 2, "the two servers did overlap")
             let held = try await live.store.read { database in
                 try await database.raw("SELECT COUNT(*) AS n FROM concurrency_slots WHERE account = \(bind: budgetAccount) AND holder IS NOT NULL")
-                    .first()?.decode(column: "n", as: Int.self)
+                    .fetchFirst()?.decode(column: "n", as: Int.self)
             }
             #expect(held == 0, "every slot was given back")
         }

@@ -34,7 +34,7 @@ struct InstancesTests {
             let dump = try await live.store.read { db in
                 var text = ""
                 for table in ["instances", "certificates", "audit_log"] {
-                    for row in try await db.raw("SELECT * FROM \(unsafeRaw: table)").all() {
+                    for row in try await db.raw("SELECT * FROM \(unsafeRaw: table)").fetchAll() {
                         for column in row.allColumns { text += ((try? row.decode(column: column, as: String?.self)) ?? nil) ?? "" }
                     }
                 }
@@ -127,7 +127,7 @@ struct InstancesTests {
             try await live.core.instances.importCredentials(live.credentialsFile)
             try await live.core.instances.remove(live.oauth2Name)
             #expect(try await live.core.instances.list().map(\.name) == [live.tbaName])
-            let left = try await live.store.read { try await $0.raw("SELECT COUNT(*) AS n FROM certificates").first()?.decode(column: "n", as: Int.self) }
+            let left = try await live.store.read { try await $0.raw("SELECT COUNT(*) AS n FROM certificates").fetchFirst()?.decode(column: "n", as: Int.self) }
             #expect(left == 0)
             await #expect(throws: SuiteBridgeError.self) { try await live.core.instances.remove(live.oauth2Name) }
         }

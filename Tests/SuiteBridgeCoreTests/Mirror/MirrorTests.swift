@@ -53,7 +53,7 @@ struct MirrorTests {
 
     static func rows(_ destination: MirrorDestination, _ sql: String) async throws -> [[String: String]] {
         try await destination.database.read { database in
-            try await database.raw("\(unsafeRaw: sql)").all().map { row in
+            try await database.raw("\(unsafeRaw: sql)").fetchAll().map { row in
                 var values: [String: String] = [:]
                 for column in row.allColumns {
                     if let number = try? row.decode(column: column, as: Int64?.self) { values[column] = String(number) }

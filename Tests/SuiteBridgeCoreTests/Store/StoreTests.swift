@@ -11,7 +11,7 @@ struct StoreTests {
         try await TestDatabases.withStore(kind) { store, _ in
             #expect(try await store.schemaVersion() == Migrations.latestVersion)
             try await store.migrate()  // a second start applies nothing and does not fail
-            let count = try await store.read { try await $0.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()?.decode(column: "n", as: Int.self) }
+            let count = try await store.read { try await $0.raw("SELECT COUNT(*) AS n FROM schema_migrations").fetchFirst()?.decode(column: "n", as: Int.self) }
             #expect(count == Migrations.all.count)
         }
     }

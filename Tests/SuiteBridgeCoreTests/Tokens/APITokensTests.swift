@@ -29,7 +29,7 @@ struct APITokensTests {
             let value = try await tokens.create(name: "ci", actor: "admin")
             #expect(try await tokens.authenticate(value) == AuthenticatedToken(name: "ci", scope: .read))
             #expect(try await tokens.activeScope(of: "ci") == .read)
-            let stored = try await store.read { try await $0.raw("SELECT token_hash FROM api_tokens").all().map { try $0.decode(column: "token_hash", as: String.self) } }
+            let stored = try await store.read { try await $0.raw("SELECT token_hash FROM api_tokens").fetchAll().map { try $0.decode(column: "token_hash", as: String.self) } }
             #expect(stored.count == 1 && !stored[0].contains(value) && stored[0] != value)
             await #expect(throws: SuiteBridgeError.self) { try await tokens.create(name: "ci", actor: "admin") }
             try await tokens.revoke(name: "ci", actor: "admin")

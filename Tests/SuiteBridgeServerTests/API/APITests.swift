@@ -171,7 +171,7 @@ struct APITests {
             let token = try await api.createToken(body: .json(.init(name: "ci"))).created.body.json.token
             _ = try await harness.client.apiClient(token: token).listInstances().ok
             let hashes = try await harness.server.workspace.store.read { database in
-                try await database.raw("SELECT token_hash FROM api_tokens").all().map { try $0.decode(column: "token_hash", as: String.self) }
+                try await database.raw("SELECT token_hash FROM api_tokens").fetchAll().map { try $0.decode(column: "token_hash", as: String.self) }
             }
             #expect(hashes.count == 2 && hashes.allSatisfy { $0.count == 64 } && !hashes.contains(token) && !hashes.contains(harness.token))
             let listed = try await api.listTokens().ok.body.json.items

@@ -123,7 +123,7 @@ struct ImportRunner {
     private func writeErrorFile(_ path: String) async throws -> String {
         let runID = context.claimed.runID
         let refused = try await context.store.read { database in
-            try await database.raw("SELECT row_number, external_id, message, path FROM run_errors WHERE run_id = \(bind: runID) ORDER BY row_number").all()
+            try await database.raw("SELECT row_number, external_id, message, path FROM run_errors WHERE run_id = \(bind: runID) ORDER BY row_number").fetchAll()
         }
         var lines = ""
         for row in refused {
