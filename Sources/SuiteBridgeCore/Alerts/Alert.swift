@@ -15,6 +15,7 @@ public struct Alert: Sendable, Hashable, Codable {
     }
 
     public var name: String
+    /// Scheme, host and port of the webhook's URL; its path, which may hold a credential, is never shown.
     public var url: String
     public var events: [Event]
     public var createdAt: Date

@@ -31,12 +31,12 @@ public struct Alerts: Sendable {
             throw SuiteBridgeError(.invalidInput, "The alert is told of no event.", remedy: "Give --on with one or more of \(Alert.Event.allCases.map(\.rawValue).joined(separator: ", ")).", field: "events")
         }
         guard let scheme = URL(string: url)?.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
-            throw SuiteBridgeError(.invalidInput, "\(url) is not an http(s) URL.", remedy: "Give the webhook's URL, e.g. https://hooks.slack.com/services/….", field: "url")
+            throw SuiteBridgeError(.invalidInput, "The alert's URL is not an http(s) URL.", remedy: "Give the webhook's URL, e.g. https://hooks.slack.com/services/….", field: "url")
         }
         _ = try await context.destinations.check(url, field: "url")
         let date = context.now()
         let actor = context.actor
-        let alert = Alert(name: name, url: url, events: events, createdAt: date)
+        let alert = Alert(name: name, url: Self.shown(url), events: events, createdAt: date)
         try await context.store.transaction { database in
             if try await database.raw("SELECT id FROM alerts WHERE name = \(bind: name)").fetchFirst() != nil {
                 throw SuiteBridgeError(.conflict, "An alert named \(name) exists.", remedy: "Choose another name, or remove it first.", field: "name")
@@ -50,7 +50,15 @@ public struct Alerts: Sendable {
         return alert
     }
 
-    /// The alerts, by name.
+    /// A webhook URL as shown: scheme, host and port only. A Slack-style URL carries its credential in its path, so
+    /// the full URL stays in the store and is never listed, logged or answered.
+    static func shown(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return "…" }
+        let path = components.path.isEmpty || components.path == "/" ? "" : "/…"
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "") + path
+    }
+
+    /// The alerts, by name, their URLs shown without path (``shown(_:)``).
     public func list() async throws -> [Alert] {
         try await context.store.read { database in
             try await database.raw("SELECT name, url, events, created_at FROM alerts ORDER BY name").fetchAll().map(Self.decode)
@@ -58,7 +66,7 @@ public struct Alerts: Sendable {
     }
 
     static func decode(_ row: any SQLRow) throws -> Alert {
-        Alert(name: try row.decode(column: "name", as: String.self), url: try row.decode(column: "url", as: String.self),
+        Alert(name: try row.decode(column: "name", as: String.self), url: shown(try row.decode(column: "url", as: String.self)),
               events: try row.decode(column: "events", as: String.self).split(separator: ",").compactMap { Alert.Event(rawValue: String($0)) },
               createdAt: StoreDate.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0))
     }
@@ -242,8 +250,11 @@ public struct Alerts: Sendable {
     /// Sends a test message to an alert now.
     /// - Throws: ``SuiteBridgeError`` `.notFound`, or `.invalidInput` naming `url` with what the endpoint answered.
     public func test(_ name: String) async throws {
-        guard let alert = try await list().first(where: { $0.name == name }) else { throw Self.notFound(name) }
-        if let problem = await post(alert.url, text: "SuiteBridge: a test of the alert \(name).", kind: "test") {
+        let stored = try await context.store.read { database in
+            try await database.raw("SELECT url FROM alerts WHERE name = \(bind: name)").fetchFirst()?.decode(column: "url", as: String.self)
+        }
+        guard let url = stored else { throw Self.notFound(name) }
+        if let problem = await post(url, text: "SuiteBridge: a test of the alert \(name).", kind: "test") {
             throw SuiteBridgeError(.invalidInput, "The alert's endpoint did not take the test message: \(problem).", remedy: "Check the URL and that the endpoint takes JSON with a text field.", field: "url")
         }
     }

@@ -48,7 +48,9 @@ struct AlertsTests {
                 let url = "http://127.0.0.1:\(client.port!)/alert"
                 let alerts = live.core.alerts
                 await #expect(throws: SuiteBridgeError.self) { try await alerts.add(name: "private", url: "http://10.1.2.3/alert") }
-                try await alerts.add(name: "ops", url: url)
+                let added = try await alerts.add(name: "ops", url: url + "?token=T0KEN")
+                #expect(added.url == "http://127.0.0.1:\(client.port!)/…")
+                #expect(try await alerts.list().map(\.url) == [added.url])  // the path and query, which may hold a credential, are not shown
                 await #expect(throws: SuiteBridgeError.self) { try await alerts.add(name: "ops", url: url) }
 
                 // A run fails (a query NetSuite refuses) and an import leaves one open error.
