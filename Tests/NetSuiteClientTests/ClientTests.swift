@@ -220,19 +220,19 @@ struct ClientTests {
         }
     }
 
-    @Test("a create is not retried after a drop or 5xx, and the error says to use upsert")
-    func createNotRetried() async throws {
+    @Test("a PATCH is not retried after a drop or 5xx, and the error says to use upsert")
+    func updateNotRetried() async throws {
         try await LiveSimulator.run(records: 5) { sim in
             let client = try await sim.tbaClient()
             try await sim.netsuite.setFaults(sim.realm, FaultSettings(dropRate: 1))
             let dropped = try await #require(throws: NetSuiteError.self) {
-                _ = try await client.records.create("customer", ["companyName": "Once"])
+                try await client.records.update("customer", id: "100", ["companyName": "Once"])
             }
             #expect(dropped.code == .createNotRetried)
             #expect(dropped.remedy.contains("upsert"))
             try await sim.netsuite.setFaults(sim.realm, FaultSettings(errorRate: 1))
             let failed = try await #require(throws: NetSuiteError.self) {
-                _ = try await client.records.create("customer", ["companyName": "Once"])
+                try await client.records.update("customer", id: "100", ["companyName": "Once"])
             }
             #expect(failed.code == .createNotRetried && failed.status == 500)
             let stats = try await sim.netsuite.stats(sim.realm)

@@ -26,13 +26,18 @@ struct LiveSimulator: Sendable {
     }
 
     /// A TBA client; each test gets its own limiter registry so tests do not share budgets.
-    func tbaClient(concurrencyLimit: Int = 5, retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)), logger: Logger = quietLogger, tokenSecret: String? = nil) async throws -> NetSuiteClient {
+    /// Async jobs are polled every 20 ms at first, so tests wait little.
+    func tbaClient(
+        concurrencyLimit: Int = 5, retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)), logger: Logger = quietLogger,
+        tokenID: String? = nil, tokenSecret: String? = nil
+    ) async throws -> NetSuiteClient {
         let c = credentials.tba!
         let tba = try TokenBasedAuth(account: account, credentials: .init(
-            consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, tokenID: c.tokenId, tokenSecret: tokenSecret ?? c.tokenSecret))
-        let configuration = NetSuiteClientConfiguration(
+            consumerKey: c.consumerKey, consumerSecret: c.consumerSecret, tokenID: tokenID ?? c.tokenId, tokenSecret: tokenSecret ?? c.tokenSecret))
+        var configuration = NetSuiteClientConfiguration(
             account: account, authentication: .tokenBased(tba), baseURL: baseURL, concurrencyLimit: concurrencyLimit, retry: retry,
             limiters: ConcurrencyLimiterRegistry())
+        configuration.asyncPolling = AsyncPolling(firstDelay: .milliseconds(20), maxDelay: .milliseconds(200))
         return await NetSuiteClient(configuration: configuration, logger: logger)
     }
 

@@ -27,6 +27,8 @@ public enum NetSuiteErrorCode {
     public static let invalidParameter = "INVALID_PARAMETER"
     /// A header NetSuite needs is missing or wrong (SuiteQL's `Prefer: transient`).
     public static let invalidHeader = "INVALID_HEADER"
+    /// An asynchronous request repeated an `X-NetSuite-Idempotency-Key`; its `Location` names the first job.
+    public static let idempotencyError = "IDEMPOTENCY_ERROR"
     public static let syntaxError = "SYNTAX_ERROR"
     public static let invalidTypeArgument = "SSS_INVALID_TYPE_ARG"
     /// No RESTlet with that script and deployment id.

@@ -195,6 +195,12 @@ public struct NetSuiteClient: Sendable {
         }
         // Only an error's body is read for its code: parsing every answer cost 4 ms per 1,000-row SuiteQL page.
         let errorBody = NetSuiteErrorBody(response.body)
+        // A repeated idempotency key: the request was submitted before (an earlier attempt whose answer was lost).
+        // Its job, in `Location`, is the answer wanted.
+        if errorBody.code == NetSuiteErrorCode.idempotencyError, response.header("Location") != nil {
+            await limiter.release(.success)
+            return .success(response)
+        }
         let isRestletLimit = call.surface == .restlet && response.status == 400 && errorBody.code == NetSuiteErrorCode.requestLimitExceeded
         if response.status == 429 || isRestletLimit {
             await limiter.release(.throttled)

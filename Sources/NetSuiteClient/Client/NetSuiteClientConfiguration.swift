@@ -32,6 +32,8 @@ public struct NetSuiteClientConfiguration: Sendable {
     public var metricsLabel: String
     /// Where limiters are shared: by default the whole process, so all clients of an account share its budget.
     public var limiters: ConcurrencyLimiterRegistry
+    /// How asynchronous jobs (batches, creates) are waited for.
+    public var asyncPolling = AsyncPolling()
 
     public init(
         account: AccountID, authentication: Authentication, baseURL: String? = nil, restletURL: String? = nil,

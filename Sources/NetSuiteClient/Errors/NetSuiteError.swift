@@ -7,7 +7,7 @@ public struct NetSuiteError: Error, Sendable, Hashable, CustomStringConvertible 
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Backing: String, Sendable, Hashable {
             case response, authentication, concurrencyExhausted, serverUnavailable, transport, createNotRetried
-            case malformedResponse, queryCannotContinue, invalidRequest
+            case malformedResponse, queryCannotContinue, invalidRequest, batchUnavailable, jobTimedOut
         }
         private let backing: Backing
         private init(_ backing: Backing) { self.backing = backing }
@@ -30,6 +30,12 @@ public struct NetSuiteError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let queryCannotContinue = Code(.queryCannotContinue)
         /// The request cannot be made as asked (bad record type, bad argument).
         public static let invalidRequest = Code(.invalidRequest)
+
+        /// NetSuite refused a batch request as a whole (not a record in it): batch operations are not available for
+        /// the account or record type. Send the records one by one.
+        public static let batchUnavailable = Code(.batchUnavailable)
+        /// An asynchronous job did not finish within ``AsyncPolling/timeout``; it may still finish at NetSuite.
+        public static let jobTimedOut = Code(.jobTimedOut)
 
         public var description: String { backing.rawValue }
     }

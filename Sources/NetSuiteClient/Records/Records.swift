@@ -21,7 +21,7 @@ extension NetSuiteClient {
     public struct Records: Sendable {
         let client: NetSuiteClient
 
-        private func url(_ type: String, _ id: String? = nil, query: [(String, String)] = []) -> String {
+        func url(_ type: String, _ id: String? = nil, query: [(String, String)] = []) -> String {
             var url = "\(client.configuration.baseURL)/services/rest/record/v1/\(Self.encodePath(type))"
             if let id { url += "/" + Self.encodePath(id) }
             if !query.isEmpty { url += "?" + query.map { "\($0.0)=\(Self.encodeQuery($0.1))" }.joined(separator: "&") }
@@ -89,17 +89,33 @@ extension NetSuiteClient {
             }
         }
 
-        /// Creates a record from raw JSON and returns its internal id (from `Location`). Not retried after it may
-        /// have reached NetSuite: use ``upsert(_:externalID:json:)`` for writes that must be safe to retry.
-        public func create(_ type: String, json: Data) async throws -> String {
-            let response = try await client.perform(.init(
-                method: "POST", url: url(type), body: Array(json), contentType: "application/json", idempotent: false,
-                label: "POST /record/v1/\(type)", recordType: type))
-            return try Self.id(from: response, label: "POST /record/v1/\(type)")
+        /// Creates a record from raw JSON and returns its internal id. Sent asynchronously with an idempotency key
+        /// (`Prefer: respond-async`, `X-NetSuite-Idempotency-Key`), so it is safe to retry: after a dropped connection
+        /// the same request is sent again, and NetSuite's `IDEMPOTENCY_ERROR` leads to the first job's record instead
+        /// of a second one. The client waits for the job.
+        /// - Parameter idempotencyKey: the same for every attempt to create this record; a random one by default
+        ///   (safe within this call's retries). Derive it (``IdempotencyKey/derived(from:)``) to be safe across calls.
+        /// - Throws: ``NetSuiteError``: NetSuite's refusal of the record (as a synchronous create would answer it),
+        ///   `.jobTimedOut`, or a failure to reach NetSuite.
+        public func create(_ type: String, json: Data, idempotencyKey: String = IdempotencyKey.random()) async throws -> String {
+            let label = "POST /record/v1/\(type)"
+            let job = try await client.asyncJobs.submit(.init(
+                method: "POST", url: url(type), body: Array(json), contentType: "application/json", idempotent: true,
+                label: label, recordType: type), idempotencyKey: idempotencyKey, batch: false)
+            switch try await outcomes(of: job, count: 1, recordType: type, readResults: true).first {
+            case .refused(let error)?: throw error
+            case .succeeded(let data?)?:
+                if let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let id = object["id"] as? String { return id }
+                fallthrough
+            default:
+                throw NetSuiteError(
+                    code: .malformedResponse, request: label, message: "The create's job finished without the record's id.",
+                    remedy: "Look the record up by external id; check that the base URL points at NetSuite.")
+            }
         }
 
-        public func create(_ type: String, _ body: some Encodable) async throws -> String {
-            try await create(type, json: try JSONEncoder().encode(body))
+        public func create(_ type: String, _ body: some Encodable, idempotencyKey: String = IdempotencyKey.random()) async throws -> String {
+            try await create(type, json: try JSONEncoder().encode(body), idempotencyKey: idempotencyKey)
         }
 
         /// Changes only the fields sent (PATCH).

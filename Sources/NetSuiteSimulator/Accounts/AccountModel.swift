@@ -20,6 +20,8 @@ struct Role: Sendable {
     var name: String
     var permissions: [String: PermissionLevel]
     var isInactive = false
+    /// The Administrator role (or one like it): the only kind that may read `governanceLimits`.
+    var isAdministrator = false
 
     func level(of permission: String) -> PermissionLevel { permissions[permission] ?? .none }
 }
@@ -41,6 +43,9 @@ struct Integration: Sendable {
     var clientCredentials: Bool
     var scopes: Set<String>
     var isEnabled = true
+    /// The integration's own concurrency limit (Setup > Integration > Integration Management > Integration
+    /// Governance); `nil` shares the account's unallocated limit.
+    var concurrencyLimit: Int?
 }
 
 /// An access token of token-based auth (Setup > Users/Roles > Access Tokens).
@@ -119,6 +124,10 @@ public struct AccountStats: Sendable, Codable, Hashable {
     public var throttled = 0
     public var maxInFlight = 0
     public var inFlight = 0
+    /// The sum over requests of the seconds each held a concurrency slot (admission to answer).
+    public var slotSeconds: Double = 0
+    /// Records processed by async jobs (single async requests and batch items).
+    public var asyncRecords = 0
 
     mutating func count(endpoint: String, status: Int) {
         requests[endpoint, default: [:]][String(status), default: 0] += 1

@@ -21,6 +21,12 @@ struct AccountState: Sendable {
     var records = RecordStore()
     /// SuiteQL's date format preference: `M/D/YYYY` (default), `D/M/YYYY` or `YYYY-MM-DD`.
     var datePreference = "M/D/YYYY"
+    /// Jobs of asynchronous requests and batches, and the processors that run them.
+    var async = AsyncQueue()
+    /// Requests in flight by integration, for integration-specific concurrency limits.
+    var inFlightByIntegration: [Int: Int] = [:]
+    /// Answers still to drop after the request was processed (a connection lost on the way back).
+    var answersToDropAfterProcessing = 0
     private var nextSetupID = 1
 
     init(accountID: AccountID, concurrencyLimit: Int) {

@@ -67,10 +67,11 @@ public actor SimulatedNetSuite {
 
     // MARK: Roles and entities
 
-    public func addRole(_ realm: String, name: String, permissions: [String: PermissionLevel]) throws(SimulatorError) -> Int {
+    /// Adds a role; `administrator` makes it the account's Administrator role (all that `governanceLimits` answers).
+    public func addRole(_ realm: String, name: String, permissions: [String: PermissionLevel], administrator: Bool = false) throws(SimulatorError) -> Int {
         try withAccount(realm) { account in
             let id = account.makeID()
-            account.roles[id] = Role(id: id, name: name, permissions: permissions)
+            account.roles[id] = Role(id: id, name: name, permissions: permissions, isAdministrator: administrator)
             return id
         }
     }

@@ -35,7 +35,8 @@ extension SimulatorServer {
         group.post("/accounts/{acct}/roles") { request, context -> Response in
             try await Self.admin(request, context) { (body: CreateRole) in
                 let permissions = try body.permissionLevels()
-                let id = try await netsuite.addRole(try await Self.realm(netsuite, context), name: body.name, permissions: permissions)
+                let id = try await netsuite.addRole(
+                    try await Self.realm(netsuite, context), name: body.name, permissions: permissions, administrator: body.administrator ?? false)
                 return .object(JSONObject([("id", .number(Double(id)))]))
             }
         }
@@ -104,6 +105,27 @@ extension SimulatorServer {
                 let realm = try await Self.realm(netsuite, context)
                 try await netsuite.setConcurrencyLimit(realm, body.limit)
                 return try await Self.summary(netsuite, realm)
+            }
+        }
+        group.put("/accounts/{acct}/integrations/{integrationId}/concurrency") { request, context -> Response in
+            try await Self.admin(request, context) { (body: IntegrationLimit) in
+                guard let id = context.parameters.get("integrationId").flatMap(Int.init) else { throw SimulatorError.badRequest("integrationId: not a number.") }
+                let realm = try await Self.realm(netsuite, context)
+                try await netsuite.setIntegrationConcurrencyLimit(realm, integrationID: id, limit: body.limit)
+                return try await Self.summary(netsuite, realm)
+            }
+        }
+        group.put("/accounts/{acct}/async") { request, context -> Response in
+            try await Self.admin(request, context) { (body: AsyncSettings) in
+                let realm = try await Self.realm(netsuite, context)
+                try await netsuite.setAsyncSettings(realm, body)
+                return try Self.encode(try await netsuite.asyncSettings(realm))
+            }
+        }
+        group.post("/accounts/{acct}/faults/drop-after-processing") { request, context -> Response in
+            try await Self.admin(request, context) { (body: DropInput) in
+                try await netsuite.dropAnswersAfterProcessing(try await Self.realm(netsuite, context), count: body.count)
+                return .object(JSONObject([("count", .number(Double(body.count)))]))
             }
         }
         group.put("/accounts/{acct}/faults") { request, context -> Response in
@@ -188,6 +210,8 @@ extension SimulatorServer {
     struct CreateToken: Decodable { var integrationId: Int; var entityId: Int; var roleId: Int }
     struct CreateMapping: Decodable { var integrationId: Int; var entityId: Int; var roleId: Int; var certificatePEM: String }
     struct Limit: Decodable { var limit: Int }
+    struct IntegrationLimit: Decodable { var limit: Int? }
+    struct DropInput: Decodable { var count: Int }
     struct FaultInput: Decodable { var latencyMs: Int?; var jitterMs: Int?; var errorRate: Double?; var dropRate: Double?; var seed: UInt64? }
     struct ClockInput: Decodable { var offsetSeconds: Double }
     struct DateFormatInput: Decodable { var preference: String }
@@ -204,6 +228,7 @@ extension SimulatorServer {
     struct CreateRole: Decodable {
         var name: String
         var permissions: JSONValue?
+        var administrator: Bool?
 
         func permissionLevels() throws(SimulatorError) -> [String: PermissionLevel] {
             switch permissions {
@@ -239,6 +264,25 @@ extension SimulatorServer {
             ("concurrencyLimit", .number(Double(account.concurrencyLimit))), ("features", try encode(account.features)),
             ("datePreference", .string(account.datePreference)),
             ("records", try encode(try await netsuite.recordCounts(realm))),
+            ("asyncProcessing", try encode(account.async.settings)),
+            // As Setup > Integration > Manage Integrations shows them: never a secret.
+            ("integrations", .array(account.integrations.values.sorted { $0.id < $1.id }.map { integration in
+                var object = JSONObject([
+                    ("id", .number(Double(integration.id))), ("name", .string(integration.name)), ("consumerKey", .string(integration.consumerKey)),
+                    ("state", .string(integration.isEnabled ? "Enabled" : "Blocked")),
+                    ("tokenBasedAuthentication", .bool(integration.tokenBasedAuthentication)), ("clientCredentials", .bool(integration.clientCredentials)),
+                    ("scopes", .array(integration.scopes.sorted().map(JSONValue.string))),
+                ])
+                if let limit = integration.concurrencyLimit { object["concurrencyLimit"] = .number(Double(limit)) }
+                return .object(object)
+            })),
+            ("roles", .array(account.roles.values.sorted { $0.id < $1.id }.map { role in
+                .object(JSONObject([("id", .number(Double(role.id))), ("name", .string(role.name)), ("administrator", .bool(role.isAdministrator)),
+                                    ("inactive", .bool(role.isInactive))]))
+            })),
+            ("entities", .array(account.entities.values.sorted { $0.id < $1.id }.map { entity in
+                .object(JSONObject([("id", .number(Double(entity.id))), ("name", .string(entity.name)), ("inactive", .bool(entity.isInactive))]))
+            })),
         ]))
     }
 

@@ -15,7 +15,21 @@ extension SimulatorServer {
         }
         router.post(RouterPath(base + "/{type}")) { request, context -> Response in
             try await serve(request, endpoint: .record) { call in
-                try await writeRecord(call, typeName: context.parameters.get("type") ?? "", id: nil)
+                let typeName = context.parameters.get("type") ?? ""
+                if Self.isBatch(call) { return try await writeBatch(call, typeName: typeName) }
+                return try await writeRecord(call, typeName: typeName, id: nil)
+            }
+        }
+        for method in [HTTPRequest.Method.patch, .put] {
+            router.on(RouterPath(base + "/{type}"), method: method) { request, context -> Response in
+                try await serve(request, endpoint: .record) { call in
+                    try await writeBatch(call, typeName: context.parameters.get("type") ?? "")
+                }
+            }
+        }
+        router.delete(RouterPath(base + "/{type}")) { request, context -> Response in
+            try await serve(request, endpoint: .record) { call in
+                try await deleteBatch(call, typeName: context.parameters.get("type") ?? "")
             }
         }
         router.get(RouterPath(base + "/{type}/{id}")) { request, context -> Response in
@@ -48,7 +62,7 @@ extension SimulatorServer {
     }
 
     /// The record type named in the path, if the caller's role may use it at `level`; otherwise the answer to send.
-    private func authorizedType(_ name: String, _ call: Call, _ level: PermissionLevel) -> Result<RecordType, RecordResponse> {
+    func authorizedType(_ name: String, _ call: Call, _ level: PermissionLevel) -> Result<RecordType, RecordResponse> {
         guard let type = RecordType(pathName: name) else {
             return .failure(RecordResponse(NetSuiteResponse.error(
                 RecordError(status: 404, code: NetSuiteErrorCode.nonexistentID, detail: "Record type '\(name)' does not exist or is not supported."))))
@@ -67,10 +81,8 @@ extension SimulatorServer {
         init(_ response: Response) { self.response = response }
     }
 
-    /// An internal id, or `eid:X` resolved through the external id index.
     private func resolveID(_ text: String, type: RecordType, store: RecordStore) -> Int? {
-        if text.hasPrefix("eid:") { return store.id(of: type, externalID: String(text.dropFirst(4))) }
-        return Int(text)
+        RecordOperation.resolve(text, type: type, store: store)
     }
 
     private func listRecords(_ call: Call, typeName: String) async throws -> Response {
@@ -161,7 +173,7 @@ extension SimulatorServer {
         ])), contentType: NetSuiteResponse.collection)
     }
 
-    /// POST (create), PATCH (update) and PUT `eid:` (upsert).
+    /// POST (create), PATCH (update) and PUT `eid:` (upsert), synchronous or, with `Prefer: respond-async`, as a job.
     private func writeRecord(_ call: Call, typeName: String, id idText: String?) async throws -> Response {
         let method = call.request.method
         let level: PermissionLevel = method == .post ? .create : .edit
@@ -179,42 +191,23 @@ extension SimulatorServer {
             }
             body = object
         }
-        let replace = call.request.uri.queryParameters["replace"].map { $0.split(separator: ",").contains { $0 == (type.sublist ?? "") } } ?? false
-        let realm = call.principal.realm
-        let recordBase = "\(call.origin)/services/rest/record/v1/\(type.rawValue)"
-        let outcome: Result<Int, RecordError>
+        let replace = Self.replacesSublist(call, type)
+        let operation: RecordOperation
         if method == .post {
-            outcome = try await netsuite.mutateRecords(realm) { store, now throws(RecordError) in
-                try store.create(type, body: body, now: now)
-            }
+            operation = .create(type, body: body)
         } else if method == .put {
             guard let idText, idText.hasPrefix("eid:"), idText.count > 4 else {
                 return NetSuiteResponse.error(status: 405, code: NetSuiteErrorCode.invalidRequest, detail: "PUT is only allowed with an external id: \(type.rawValue)/eid:{externalId}.")
             }
             let externalID = String(idText.dropFirst(4))
-            guard externalID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }), !externalID.contains("|") else {
+            guard RecordOperation.isValidExternalID(externalID) else {
                 return NetSuiteResponse.error(status: 400, code: NetSuiteErrorCode.invalidParameter, detail: "An external id may contain letters, digits, _ and -.")
             }
-            outcome = try await netsuite.mutateRecords(realm) { store, now throws(RecordError) in
-                if let existing = store.id(of: type, externalID: externalID) {
-                    try store.update(type, id: existing, body: body, replaceSublist: replace, now: now)
-                    return existing
-                }
-                return try store.create(type, body: body, externalID: externalID, now: now)
-            }
+            operation = .upsert(type, externalID: externalID, body: body, replaceSublist: replace)
         } else {
-            outcome = try await netsuite.mutateRecords(realm) { store, now throws(RecordError) in
-                guard let idText else { throw RecordError.nonexistent }
-                let id = idText.hasPrefix("eid:") ? store.id(of: type, externalID: String(idText.dropFirst(4))) : Int(idText)
-                guard let id else { throw RecordError.nonexistent }
-                try store.update(type, id: id, body: body, replaceSublist: replace, now: now)
-                return id
-            }
+            operation = .update(type, idText: idText ?? "", body: body, replaceSublist: replace)
         }
-        switch outcome {
-        case .failure(let error): return NetSuiteResponse.error(error)
-        case .success(let id): return NetSuiteResponse.noContent(location: "\(recordBase)/\(id)")
-        }
+        return try await perform([operation], call, batch: false)
     }
 
     private func deleteRecord(_ call: Call, typeName: String, idText: String) async throws -> Response {
@@ -223,13 +216,56 @@ extension SimulatorServer {
         case .failure(let refusal): return refusal.response
         case .success(let value): type = value
         }
-        let entity = call.principal.entityID
-        let outcome = try await netsuite.mutateRecords(call.principal.realm) { store, now throws(RecordError) in
-            let id = idText.hasPrefix("eid:") ? store.id(of: type, externalID: String(idText.dropFirst(4))) : Int(idText)
-            guard let id else { throw RecordError.nonexistent }
-            try store.delete(type, id: id, now: now, by: entity)
+        return try await perform([.delete(type, idText: idText)], call, batch: false)
+    }
+
+    /// Whether the request asks for the record type's sublist to be replaced whole (`?replace=item`).
+    static func replacesSublist(_ call: Call, _ type: RecordType) -> Bool {
+        call.request.uri.queryParameters["replace"].map { $0.split(separator: ",").contains { $0 == (type.sublist ?? "") } } ?? false
+    }
+
+    /// Applies writes now (one, synchronous) or queues them as a job when the request prefers `respond-async`
+    /// (always for a batch): 202 with the job's `Location`.
+    func perform(_ operations: [RecordOperation], _ call: Call, batch: Bool) async throws -> Response {
+        let preferences = AsyncPreferences(call.request.headers)
+        let realm = call.principal.realm
+        guard preferences.respondAsync else {
+            guard !batch else {
+                return NetSuiteResponse.error(
+                    status: 400, code: NetSuiteErrorCode.invalidRequest,
+                    detail: "Batch operations are executed asynchronously: send the request with the header Prefer: respond-async.")
+            }
+            let entity = call.principal.entityID
+            let outcome = try await netsuite.mutateRecords(realm) { store, now throws(RecordError) in
+                try operations[0].apply(to: &store, now: now, by: entity)
+            }
+            switch outcome {
+            case .failure(let error): return NetSuiteResponse.error(error)
+            case .success(let id?): return NetSuiteResponse.noContent(location: "\(call.origin)/services/rest/record/v1/\(operations[0].type.rawValue)/\(id)")
+            case .success(nil): return NetSuiteResponse.noContent()
+            }
         }
-        if case .failure(let error) = outcome { return NetSuiteResponse.error(error) }
-        return NetSuiteResponse.noContent()
+        var key: String?
+        if let text = call.request.headers.header(AsyncPreferences.idempotencyKeyHeader) {
+            guard UUID(uuidString: text) != nil else {
+                return NetSuiteResponse.error(
+                    status: 400, code: NetSuiteErrorCode.invalidRequest, detail: "The idempotency key must be an RFC 4122 UUID.", headers: [])
+            }
+            key = text.lowercased()
+        }
+        let submission = try await netsuite.submitJob(
+            realm, principal: call.principal, operations: operations, parallel: preferences.parallel, idempotencyKey: key)
+        switch submission {
+        case .accepted(let jobID):
+            var fields = HTTPFields()
+            fields[.location] = "\(call.origin)\(AsyncPreferences.jobPath)/\(jobID)"
+            if let name = HTTPField.Name("Preference-Applied") { fields[name] = "respond-async" }
+            return Response(status: .accepted, headers: fields)
+        case .duplicate(let jobID):
+            return NetSuiteResponse.error(
+                status: 400, code: NetSuiteErrorCode.idempotencyError,
+                detail: "A request with the same idempotency key is already submitted. See the \"Location\" header for a link to the previously submitted job",
+                headers: [("Location", "\(call.origin)\(AsyncPreferences.jobPath)/\(jobID)"), ("Preference-Applied", "respond-async")])
+        }
     }
 }

@@ -47,6 +47,8 @@ public struct SimulatorServer: Sendable {
         addRecordRoutes(to: router)
         addSuiteQLRoutes(to: router)
         addRestletRoutes(to: router)
+        addAsyncRoutes(to: router)
+        addSystemRoutes(to: router)
         if adminEnabled {
             addAdminRoutes(to: router)
         } else {
@@ -85,6 +87,8 @@ public struct SimulatorServer: Sendable {
         static let suiteql = Endpoint(name: "suiteql", scope: "rest_webservices")
         static let restlet = Endpoint(name: "restlet", scope: "restlets", isRestlet: true, requiresREST: false)
         static let certificates = Endpoint(name: "certificates", scope: "rest_webservices")
+        static let async = Endpoint(name: "async", scope: "rest_webservices")
+        static let system = Endpoint(name: "system", scope: "rest_webservices")
     }
 
     /// The request as a handler sees it after authentication and governance.
@@ -135,7 +139,7 @@ public struct SimulatorServer: Sendable {
             principal = value
         }
 
-        let admission = await netsuite.admit(principal.realm, endpoint: endpoint.name)
+        let admission = await netsuite.admit(principal.realm, integrationID: principal.integrationID, endpoint: endpoint.name)
         guard admission.admitted else {
             if endpoint.isRestlet {
                 return NetSuiteResponse.restletError(
@@ -147,7 +151,10 @@ public struct SimulatorServer: Sendable {
         // The latency is the request's time at NetSuite from receipt to answer, processing included (as a real
         // response time is): the answer leaves `delay` after admission, or when processing ends if that is later.
         let answerAt = ContinuousClock.now + admission.delay
-        let response: Response
+        let finish: @Sendable (Int) async -> Void = { [netsuite] status in
+            await netsuite.finish(principal.realm, integrationID: principal.integrationID, admission: admission, endpoint: endpoint.name, status: status)
+        }
+        var response: Response
         let status: Int
         switch admission.fault {
         case .serverError:
@@ -157,18 +164,19 @@ public struct SimulatorServer: Sendable {
         case .dropConnection:
             response = NetSuiteResponse.droppedConnection()
             status = 0
-        case nil:
+        case nil, .dropAfterProcessing:
             do {
                 response = try await handle(Call(principal: principal, body: body, origin: origin, request: request))
-                status = response.status.code
+                status = admission.fault == nil ? response.status.code : 0
+                if admission.fault != nil { response = NetSuiteResponse.droppedConnection() }
             } catch {
                 try? await Task.sleep(until: answerAt)
-                await netsuite.finish(principal.realm, endpoint: endpoint.name, status: 500)
+                await finish(500)
                 throw error
             }
         }
         if admission.delay > .zero { try? await Task.sleep(until: answerAt) }
-        await netsuite.finish(principal.realm, endpoint: endpoint.name, status: status)
+        await finish(status)
         return response
     }
 
