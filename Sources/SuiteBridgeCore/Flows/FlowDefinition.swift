@@ -163,13 +163,16 @@ public struct FlowDefinition: Codable, Sendable, Hashable {
         public var mapping: Mapping
         /// Where refused rows go (JSON Lines: row, external id, NetSuite's message and path); default beside the source.
         public var errorFile: String?
+        /// Send one request per row instead of REST batches of up to 100 (`--per-record`).
+        public var perRecord: Bool?
 
-        public init(source: String, recordType: String, externalIdColumn: String, mapping: Mapping, errorFile: String? = nil) {
+        public init(source: String, recordType: String, externalIdColumn: String, mapping: Mapping, errorFile: String? = nil, perRecord: Bool? = nil) {
             self.source = source
             self.recordType = recordType
             self.externalIdColumn = externalIdColumn
             self.mapping = mapping
             self.errorFile = errorFile
+            self.perRecord = perRecord
         }
     }
 

@@ -23,6 +23,11 @@ struct RunContext: Sendable {
 
     var store: Store { worker.store }
 
+    /// How this run sends records in batches: keys derived from the run, batch support remembered per instance.
+    var batching: RecordSender.Batching? {
+        claimed.flow.instanceID.map { RecordSender.Batching(instanceID: $0, facts: worker.core.instanceFacts, keyScope: claimed.runID) }
+    }
+
     /// Saves progress and counts; a worker that takes the run over resumes from here.
     func checkpoint(_ value: String, read: Int, written: Int, failed: Int, skipped: Int = 0) async throws {
         let owner = worker.owner

@@ -322,6 +322,37 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 17, name: "NetSuite 2027") { _ in
+            // What SuiteBridge learned about an instance from NetSuite (record types without batch support, the
+            // account's governance limits), and the moves of TBA instances to OAuth 2 client credentials.
+            [
+                """
+                CREATE TABLE instance_facts (
+                    instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (instance_id, name)
+                )
+                """,
+                """
+                CREATE TABLE instance_migrations (
+                    id TEXT PRIMARY KEY,
+                    from_instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                    to_instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                    state TEXT NOT NULL,
+                    keep_days INTEGER NOT NULL,
+                    flows TEXT NOT NULL DEFAULT '[]',
+                    parity TEXT,
+                    created_at TEXT NOT NULL,
+                    switched_at TEXT,
+                    standby_until TEXT,
+                    finished_at TEXT
+                )
+                """,
+                "CREATE INDEX instance_migrations_from ON instance_migrations (from_instance_id, state)",
+            ]
+        },
     ]
 
     /// The newest schema version this build knows.

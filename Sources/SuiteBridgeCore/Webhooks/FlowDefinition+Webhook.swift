@@ -27,8 +27,12 @@ extension FlowDefinition {
         public var maxBytes: Int?
         /// Deliveries accepted per second (default 100); more are answered 429 with `Retry-After`.
         public var ratePerSecond: Int?
+        /// Send one request per delivery instead of REST batches of up to 100 (`--per-record`).
+        public var perRecord: Bool?
 
-        public init(recordType: String, externalIdField: String, mapping: Mapping, signature: Signature? = nil, maxBytes: Int? = nil, ratePerSecond: Int? = nil) {
+        public init(recordType: String, externalIdField: String, mapping: Mapping, signature: Signature? = nil, maxBytes: Int? = nil, ratePerSecond: Int? = nil,
+                    perRecord: Bool? = nil) {
+            self.perRecord = perRecord
             self.recordType = recordType
             self.externalIdField = externalIdField
             self.mapping = mapping

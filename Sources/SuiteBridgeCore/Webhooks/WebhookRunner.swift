@@ -14,6 +14,7 @@ struct WebhookRunner {
         let flow = context.claimed.flow
         let sender = try RecordSender(flow: flow, lookups: context.worker.core.lookups, client: client)
         let parallelism = max(1, client.configuration.concurrencyLimit * 2)
+        let batching = flow.definition.webhook?.perRecord == true ? nil : context.batching
         let runID = context.claimed.runID
         while true {
             let chunk = try await context.store.read { database in
@@ -25,30 +26,20 @@ struct WebhookRunner {
             let done = try await context.store.read { database in
                 try await database.raw("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE run_id = \(bind: runID)").fetchFirst()?.decode(column: "n", as: Int.self) ?? 0
             }
-            let outcomes = try await withThrowingTaskGroup(of: (String, String, String?).self) { group in
-                var running = 0
-                var outcomes: [(id: String, state: String, externalID: String?)] = []
-                for (index, delivery) in chunk.enumerated() {
-                    if running == parallelism, let next = try await group.next() {
-                        outcomes.append(next)
-                        running -= 1
-                    }
-                    group.addTask {
-                        let members: [String: JSONValue] = if case .object(let members)? = JSONValue.parse(delivery.body) { members } else { [:] }
-                        switch try await sender.send(SourceRow(values: members), line: nil) {
-                        case .upserted(let externalID):
-                            return (delivery.id, "imported", externalID)
-                        case .refused(let refusal):
-                            let flat = members.compactMapValues { value -> String? in value == .null ? nil : (value.text ?? value.json) }
-                            try await context.refuse(row: done + index + 1, refusal, sourceRow: flat, sourceLine: nil)
-                            return (delivery.id, "refused", nil)
-                        }
-                    }
-                    running += 1
+            let members: [[String: JSONValue]] = chunk.map { if case .object(let members)? = JSONValue.parse($0.body) { members } else { [:] } }
+            let sent = try await sender.sendAll(members.map { (SourceRow(values: $0), nil) }, parallelism: parallelism, batching: batching)
+            var marked: [(id: String, state: String, externalID: String?)] = []
+            for (index, (delivery, outcome)) in zip(chunk, sent).enumerated() {
+                switch outcome {
+                case .upserted(let externalID):
+                    marked.append((delivery.id, "imported", externalID))
+                case .refused(let refusal):
+                    let flat = members[index].compactMapValues { value -> String? in value == .null ? nil : (value.text ?? value.json) }
+                    try await context.refuse(row: done + index + 1, refusal, sourceRow: flat, sourceLine: nil)
+                    marked.append((delivery.id, "refused", nil))
                 }
-                while let next = try await group.next() { outcomes.append(next) }
-                return outcomes
             }
+            let outcomes = marked
             let now = StoreDate.string(context.worker.core.now())
             try await context.store.transaction { database in
                 for outcome in outcomes {

@@ -9,7 +9,7 @@ extension Components.Schemas.FlowDefinition {
             webhook: try definition.webhook.map { webhook in
                 .init(recordType: webhook.recordType, externalIdField: webhook.externalIdField, mapping: try APISchema.converted(webhook.mapping),
                       signature: try webhook.signature.map { try APISchema.value($0.rawValue, field: "webhook.signature") },
-                      maxBytes: webhook.maxBytes, ratePerSecond: webhook.ratePerSecond)
+                      maxBytes: webhook.maxBytes, ratePerSecond: webhook.ratePerSecond, perRecord: webhook.perRecord)
             },
             mirror: definition.mirror.map { mirror in
                 .init(tables: mirror.tables, database: mirror.database, schema: mirror.schema, keepDeleted: mirror.keepDeleted,
@@ -24,7 +24,7 @@ extension Components.Schemas.FlowDefinition {
             },
             _import: try definition.import.map { spec in
                 .init(source: spec.source, recordType: spec.recordType, externalIdColumn: spec.externalIdColumn, errorFile: spec.errorFile,
-                      mapping: try APISchema.converted(spec.mapping))
+                      mapping: try APISchema.converted(spec.mapping), perRecord: spec.perRecord)
             })
     }
 
@@ -47,7 +47,7 @@ extension Components.Schemas.FlowDefinition {
             },
             import: try _import.map { spec in
                 .init(source: spec.source, recordType: spec.recordType, externalIdColumn: spec.externalIdColumn,
-                      mapping: try APISchema.mapping(spec.mapping, field: "import.mapping"), errorFile: spec.errorFile)
+                      mapping: try APISchema.mapping(spec.mapping, field: "import.mapping"), errorFile: spec.errorFile, perRecord: spec.perRecord)
             },
             mirror: mirror.map { mirror in
                 .init(tables: mirror.tables, database: mirror.database, schema: mirror.schema, keepDeleted: mirror.keepDeleted,
@@ -55,7 +55,8 @@ extension Components.Schemas.FlowDefinition {
             },
             webhook: try webhook.map { webhook in
                 .init(recordType: webhook.recordType, externalIdField: webhook.externalIdField, mapping: try APISchema.mapping(webhook.mapping, field: "webhook.mapping"),
-                      signature: webhook.signature.flatMap { .init(rawValue: $0.rawValue) }, maxBytes: webhook.maxBytes, ratePerSecond: webhook.ratePerSecond)
+                      signature: webhook.signature.flatMap { .init(rawValue: $0.rawValue) }, maxBytes: webhook.maxBytes, ratePerSecond: webhook.ratePerSecond,
+                      perRecord: webhook.perRecord)
             },
             schedule: schedule)
     }

@@ -52,6 +52,8 @@ struct FlowCommand: AsyncParsableCommand {
         @Option(name: .customLong("mapping"), help: "Import: a mapping document (JSON or YAML): per field a source, then steps (README, \"Mappings\").")
         var mappingFile: String?
         @Option(help: "Import: where refused rows go.") var errorFile: String?
+        @Flag(help: "Import, webhook: send one request per record instead of REST batches of up to 100 (for accounts without batch support).")
+        var perRecord = false
         @Option(help: "Mirror: SuiteQL tables, comma-separated (customer,transaction,transactionline).") var mirror: String?
         @Option(help: "Mirror: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE or sqlite:FILE (inside the files root).") var toDatabase: String?
         @Option(help: "Mirror: a file holding the database password (instead of the URL).") var databasePasswordFile: String?
@@ -104,7 +106,7 @@ struct FlowCommand: AsyncParsableCommand {
                     }
                     let definition = FlowDefinition(kind: .webhook, instance: instance, webhook: .init(
                         recordType: recordType, externalIdField: externalIdField, mapping: try Mapping.parse(try InputFiles.read(mappingFile, field: "mapping"), name: mappingFile),
-                        signature: scheme, ratePerSecond: ratePerSecond))
+                        signature: scheme, ratePerSecond: ratePerSecond, perRecord: perRecord ? true : nil))
                     let secret = try signingSecretFile.map { try InputFiles.read($0, field: "signing-secret-file").trimmingCharacters(in: .whitespacesAndNewlines) }
                     let workspace = try await store.open()
                     let (flow, signingSecret) = try await workspace.context.flows.createWebhook(name: name, definition: definition, signingSecret: secret)
@@ -138,7 +140,7 @@ struct FlowCommand: AsyncParsableCommand {
                     }
                     flowDefinition = FlowDefinition(kind: .import, instance: instance, import: .init(
                         source: Self.absolute(fromFile), recordType: recordType, externalIdColumn: externalIdColumn, mapping: mapping,
-                        errorFile: errorFile.map(Self.absolute)), schedule: schedule)
+                        errorFile: errorFile.map(Self.absolute), perRecord: perRecord ? true : nil), schedule: schedule)
                 } else {
                     throw CLIError.usage("flow: neither an export (--query), an import (--from-file, --record-type, --external-id-column) nor a mirror (--mirror, --to-database).\n  fix: see `suitebridge flow create --help`.")
                 }

@@ -35,12 +35,15 @@ struct ImportRunner {
         let parallelism = max(1, client.configuration.concurrencyLimit * 2)
         let sender = RecordSender(recordType: spec.recordType, externalIDPath: spec.externalIdColumn, mapping: spec.mapping,
                                   lookups: context.worker.core.lookups, client: client)
+        let batching = spec.perRecord == true ? nil : context.batching
+        // Batches take 100 rows a request: a chunk gives every request in flight a full batch.
+        let chunkSize = batching == nil ? Self.chunkSize : max(Self.chunkSize, NetSuiteClient.Records.batchLimit * parallelism)
         var stoppedAt: (any Error)?
         // A chunk at a time: read, upsert in parallel, checkpoint. Only one chunk's rows are in memory.
         while stoppedAt == nil {
             var chunk: [ImportSource.Row] = []
             do {
-                while chunk.count < Self.chunkSize, let row = try source.next() { chunk.append(row) }
+                while chunk.count < chunkSize, let row = try source.next() { chunk.append(row) }
             } catch {
                 stoppedAt = error  // the rows before it are still imported; nothing after it
             }
@@ -65,27 +68,13 @@ struct ImportRunner {
                     }
                 }
             }
-            let upserted = try await withThrowingTaskGroup(of: String?.self) { group in
-                var running = 0
-                var upserted: [String] = []
-                func collect(_ result: String??) { if case .some(.some(let id)) = result { upserted.append(id) } }
-                for send in sends {
-                    if running == parallelism {
-                        collect(try await group.next())
-                        running -= 1
-                    }
-                    group.addTask {
-                        switch try await sender.send(SourceRow(text: send.values), line: send.line) {
-                        case .upserted(let externalID): return externalID
-                        case .refused(let refusal):
-                            try await context.refuse(row: send.line, refusal, sourceRow: send.values, sourceLine: send.line)
-                            return nil
-                        }
-                    }
-                    running += 1
+            let outcomes = try await sender.sendAll(sends.map { (SourceRow(text: $0.values), $0.line) }, parallelism: parallelism, batching: batching)
+            var upserted: [String] = []
+            for (send, outcome) in zip(sends, outcomes) {
+                switch outcome {
+                case .upserted(let externalID): upserted.append(externalID)
+                case .refused(let refusal): try await context.refuse(row: send.line, refusal, sourceRow: send.values, sourceLine: send.line)
                 }
-                while let result = try await group.next() { collect(result) }
-                return upserted
             }
             try await context.resolved(externalIDs: upserted)
             let refused = try await context.refusedCount()
