@@ -121,7 +121,9 @@ public actor ConcurrencyLimiterRegistry {
 
     /// The limiter for `account` (its realm or base URL), created with `limit` on first use.
     public func limiter(for account: String, limit: Int) -> ConcurrencyLimiter {
-        if let existing = limiters[account] { return existing }
+        // A changed limit (read from NetSuite's governanceLimits, or edited) gets a new limiter; clients made
+        // before keep theirs until they are replaced.
+        if let existing = limiters[account], existing.limit == max(1, limit) { return existing }
         let limiter = ConcurrencyLimiter(limit: limit)
         limiters[account] = limiter
         return limiter

@@ -83,6 +83,14 @@ public actor SimulatedNetSuite {
         }
     }
 
+    /// Makes a role the account's Administrator role or takes that away (`governanceLimits` answers administrators only).
+    public func setRoleAdministrator(_ realm: String, roleID: Int, administrator: Bool) throws(SimulatorError) {
+        try withAccount(realm) { account throws(SimulatorError) in
+            guard account.roles[roleID] != nil else { throw .notFound("No role \(roleID).") }
+            account.roles[roleID]?.isAdministrator = administrator
+        }
+    }
+
     /// Sets one permission of a role, as editing the role in Setup > Users/Roles > Manage Roles does; `.none` removes it.
     public func setRolePermission(_ realm: String, roleID: Int, permission: String, level: PermissionLevel) throws(SimulatorError) {
         try withAccount(realm) { account throws(SimulatorError) in

@@ -25,6 +25,10 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let instanceTest = AuditAction(rawValue: "instance.test")
     /// A request made with the instance was refused at authentication.
     public static let instanceUse = AuditAction(rawValue: "instance.use")
+    /// The concurrency limit was set from NetSuite's `governanceLimits`.
+    public static let instanceGovernance = AuditAction(rawValue: "instance.governance")
+    /// A step of moving a TBA instance to OAuth 2 client credentials (prepare, switch, rollback, retire).
+    public static let instanceMigrate = AuditAction(rawValue: "instance.migrate")
 
     // MARK: Certificates
     public static let certificateRotate = AuditAction(rawValue: "certificate.rotate")

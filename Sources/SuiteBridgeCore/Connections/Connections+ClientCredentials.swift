@@ -61,6 +61,12 @@ extension Connections {
                                    configuration: .init(tokenURL: instance.accountID.tokenURL(origin: instance.baseURL)), now: context.now)
     }
 
+    /// Requests of this process's client for the instance that NetSuite has not answered yet (the concurrency slots
+    /// it holds); 0 when no client was made.
+    public func inFlight(_ name: String) async -> Int {
+        await context.connectionCache.existingClient(name)?.statistics.snapshot.inFlight ?? 0
+    }
+
     /// Hands a proved token to this process's client for the instance, so its users switch at once.
     func adopt(_ token: AccessToken, instance name: String) async {
         guard let client = await context.connectionCache.existingClient(name) else { return }

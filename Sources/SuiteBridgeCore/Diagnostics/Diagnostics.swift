@@ -76,7 +76,11 @@ public struct Diagnostics: Sendable {
                 }
             }
         }
-        return InstanceTestResult(instance: name, steps: steps, failure: failure)
+        var result = InstanceTestResult(instance: name, steps: steps, failure: failure)
+        if failure == nil, let reading = try? await readGovernance(name) {
+            result.steps.append(.init(name: "governance limits", passed: true, detail: reading.detail))
+        }
+        return result
     }
 
     /// Records that a request made with the instance was refused at authentication (`invalid_grant`,

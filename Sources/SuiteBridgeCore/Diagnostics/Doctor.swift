@@ -140,10 +140,32 @@ public struct Doctor: Sendable {
             checks.append(DoctorCheck(name: "permissions", status: .skipped, detail: "authentication did not succeed", fix: ""))
         }
 
-        checks.append(DoctorCheck(
-            name: "governance", status: .pass,
-            detail: "concurrency limit \(instance.concurrencyLimit) configured (NetSuite does not report it over REST; the client lowers its window on 429)",
-            fix: ""))
+        if authenticated {
+            // NetSuite's own clock (serverTime, 2025.2), which the Date header only approximates behind proxies.
+            if let client = try? await context.connections.client(for: name), let serverTime = try? await client.system.serverTime() {
+                let skew = Int(context.now().timeIntervalSince(serverTime).rounded())
+                checks.removeAll { $0.name == "clock" }
+                checks.append(DoctorCheck(
+                    name: "clock", status: abs(skew) > 300 ? .fail : abs(skew) > 60 ? .warn : .pass,
+                    detail: abs(skew) <= 60 ? "within \(abs(skew)) s of NetSuite's serverTime" : "this machine is \(abs(skew)) s \(skew > 0 ? "ahead of" : "behind") NetSuite's serverTime",
+                    fix: abs(skew) <= 60 ? "" : "Synchronise the clock (NTP): NetSuite refuses OAuth 1 timestamps and JWTs more than 5 minutes off."))
+            }
+        }
+        if let reading = try await context.diagnostics.lastGovernanceReading(name), authenticated {
+            checks.append(DoctorCheck(
+                name: "governance", status: reading.fromNetSuite ? .pass : .warn, detail: reading.detail,
+                fix: reading.fromNetSuite ? "" : "Give the limit NetSuite shows at Setup > Integration > Integration Management > Integration Governance with `suitebridge instance edit \(name) --concurrency-limit N`, or let an administrator role read it."))
+        } else {
+            checks.append(DoctorCheck(
+                name: "governance", status: .pass,
+                detail: "concurrency limit \(instance.concurrencyLimit) configured (the client lowers its window on 429)", fix: ""))
+        }
+        if instance.authMethod == .tokenBased {
+            checks.append(DoctorCheck(
+                name: "NetSuite 2027.1", status: .warn,
+                detail: "this instance uses token-based authentication (TBA): from NetSuite 2027.1 no new TBA integration can be created, and support for existing ones ends later (tentatively 2028.1)",
+                fix: "Move it to OAuth 2 client credentials: `suitebridge instance migrate \(name)` (the dashboard's Migrate action walks the same steps)."))
+        }
 
         if instance.authMethod == .clientCredentials {
             let certificates = try await context.certificates.list(of: name)

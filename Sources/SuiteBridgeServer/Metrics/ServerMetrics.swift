@@ -57,6 +57,13 @@ public final class ServerMetrics: Sendable {
                 gauges[key] = gauge
             }
         }
+        for instance in try await core.instances.list() {
+            let labels = [("instance", instance.name)]
+            registry.makeGauge(name: "suitebridge_concurrency_limit", labels: labels, help: "The instance's concurrency limit (configured, or read from NetSuite's governanceLimits).")
+                .set(Double(instance.concurrencyLimit))
+            registry.makeGauge(name: "suitebridge_concurrency_in_use", labels: labels, help: "Concurrency slots this server's requests with the instance hold now.")
+                .set(Double(await core.connections.inFlight(instance.name)))
+        }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)

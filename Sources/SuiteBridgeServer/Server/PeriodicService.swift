@@ -41,6 +41,14 @@ struct PeriodicService: Service {
         }
     }
 
+    /// Reads each working instance's limits from NetSuite's governanceLimits and sets its concurrency limit.
+    static func governance(core: CoreContext, interval: Duration, logger: Logger) -> PeriodicService {
+        let diagnostics = core.acting(as: "governance").diagnostics
+        return PeriodicService(name: "governance limits", interval: interval, startNow: false, logger: logger) {
+            try await diagnostics.readGovernanceOfAll()
+        }
+    }
+
     /// Records what this server's NetSuite clients did (requests, 429s, the most in flight), for the charts.
     static func requestHistory(core: CoreContext, server: String, interval: Duration, logger: Logger) -> PeriodicService {
         PeriodicService(name: "request history", interval: interval, startNow: false, logger: logger) {

@@ -101,6 +101,7 @@ public struct SuiteBridgeServer: Sendable {
                                FlowWorkerService(worker: FlowWorker(context: core)),
                                PeriodicService.alerts(core: core, interval: .seconds(15), logger: logger),
                                PeriodicService.requestHistory(core: core, server: historyID, interval: .seconds(15), logger: logger),
+                               PeriodicService.governance(core: core, interval: .seconds(3_600), logger: logger),
                                ServerPresenceService(presence: ServerPresence(context: core), logger: logger)],
                     onServerRunning: onServerRunning, logger: logger)
     }

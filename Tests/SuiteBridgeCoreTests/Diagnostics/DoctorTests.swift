@@ -1,5 +1,6 @@
 import Foundation
 import NetSuiteAuth
+import NetSuiteClient
 import NetSuiteSimulator
 import SQLKit
 @testable import SuiteBridgeCore
@@ -17,6 +18,36 @@ struct DoctorTests {
                 #expect(report.passed, "\(report.checks.filter { $0.status == .fail })")
                 #expect(Set(report.checks.map(\.name)).isSuperset(of: ["account id", "reachability", "clock", "authentication", "permissions", "governance"]))
             }
+        }
+    }
+
+    @Test("governance limits: read as administrator and the limit set from NetSuite; refused otherwise and the configured limit kept; the clock from serverTime; TBA marked for 2027.1")
+    func governance() async throws {
+        try await LiveSetup.run { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            var report = try await live.core.diagnostics.doctor(live.tbaName)
+            var check = try #require(report.checks.first { $0.name == "governance" })
+            #expect(check.status == .warn && check.detail.contains("administrator") && check.detail.contains("configured limit 5 stays"), "\(check)")
+            #expect(report.checks.first { $0.name == "NetSuite 2027.1" }?.fix.contains("instance migrate \(live.tbaName)") == true)
+            #expect(try await live.core.diagnostics.doctor(live.oauth2Name).checks.contains { $0.name == "NetSuite 2027.1" } == false)
+
+            // An administrator role, and an integration limit of 3 set in NetSuite.
+            try await live.netsuite.setRoleAdministrator(live.realm, roleID: 1, administrator: true)
+            try await live.netsuite.setIntegrationConcurrencyLimit(live.realm, integrationID: 3, limit: 3)
+            let result = try await live.core.diagnostics.test(live.tbaName)
+            #expect(result.steps.last?.name == "governance limits" && result.steps.last?.detail.contains("limit set to 3 (was 5)") == true, "\(result.steps)")
+            #expect(try await live.core.instances.instance(named: live.tbaName).concurrencyLimit == 3)
+            #expect(try await live.core.audit.entries().contains { $0.action == .instanceGovernance })
+            #expect(try await live.core.connections.client(for: live.tbaName).configuration.concurrencyLimit == 3)
+
+            // NetSuite's clock 100 s ahead: the Date header of a proxy may say otherwise, serverTime is what counts.
+            try await live.netsuite.setClockOffset(100)
+            report = try await live.core.diagnostics.doctor(live.tbaName)
+            try await live.netsuite.setClockOffset(0)
+            check = try #require(report.checks.first { $0.name == "governance" })
+            #expect(check.status == .pass && check.detail.contains("this integration's own limit 3"))
+            let clock = try #require(report.checks.first { $0.name == "clock" })
+            #expect(clock.status == .warn && clock.detail.contains("behind NetSuite's serverTime"), "\(clock)")
         }
     }
 
