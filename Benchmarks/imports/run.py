@@ -35,7 +35,7 @@ def main():
     parser.add_argument("--port", type=int, default=9696)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="suitebridge-imports-bench-")
-    env = dict(os.environ, SUITEBRIDGE_HOME=os.path.join(work, "home"), SUITEBRIDGE_FILES_ROOT=work, SUITEBRIDGE_LOG_LEVEL="error")
+    env = dict(os.environ, SUITEBRIDGE_HOME=os.path.join(work, "home"), SUITEBRIDGE_FILES_ROOT=work, SUITEBRIDGE_LOG_LEVEL="error", SUITEBRIDGE_ALLOW_DESTINATIONS="127.0.0.1")
     for name in ["SUITEBRIDGE_MASTER_KEY", "SUITEBRIDGE_DATABASE_URL"]:
         env.pop(name, None)
     credentials = os.path.join(work, "credentials.json")
@@ -51,7 +51,9 @@ def main():
         account = json.load(open(credentials))["accounts"][0]["accountId"]
         admin(base, "PUT", f"/accounts/{account}/async", {"processors": args.processors, "perRecordMs": args.per_record_ms, "parallelTasks": 4,
                                                           "batchUnavailableTypes": []})
-        subprocess.run([args.binary, "instance", "import", "--credentials", credentials], check=True, env=env, stdout=subprocess.DEVNULL)
+        imported = subprocess.run([args.binary, "instance", "import", "--credentials", credentials], env=env, capture_output=True, text=True)
+        if imported.returncode != 0:
+            raise SystemExit("instance import failed: " + imported.stderr)
         results = {}
         for mode in ["per-record", "batch"]:
             source = os.path.join(work, f"{mode}.csv")
