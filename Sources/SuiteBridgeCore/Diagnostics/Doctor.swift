@@ -102,34 +102,7 @@ public struct Doctor: Sendable {
         // Permissions.
         if authenticated {
             let client = try await context.connections.client(for: name)
-            var missing: [String] = []
-            var restRefused = 0
-            for probe in Self.recordProbes {
-                do {
-                    _ = try await client.records.list(probe.type, limit: 1)
-                } catch let error as NetSuiteError where error.errorCode == NetSuiteErrorCode.insufficientPermission || error.status == 403 {
-                    missing.append(probe.permission)
-                    if error.detail?.contains("REST web services") == true { restRefused += 1 }
-                } catch {
-                    // Another failure (a record type the account lacks) says nothing about the role.
-                }
-            }
-            do {
-                var pages = client.suiteQL("SELECT id FROM transaction", pageSize: 1, parallelism: 1).makeAsyncIterator()
-                _ = try await pages.next()
-            } catch let error as NetSuiteError where error.errorCode == NetSuiteErrorCode.insufficientPermission || error.status == 403 {
-                missing.append("Transactions > Find transaction: Full")
-            } catch {}
-            if restRefused == Self.recordProbes.count {
-                missing = ["Setup > REST web services: Full"]
-            }
-            if instance.authMethod == .clientCredentials {
-                do {
-                    _ = try await client.certificates(clientID: instance.consumerKey).list()
-                } catch let error as NetSuiteError where error.status == 403 || error.errorCode == NetSuiteErrorCode.insufficientPermission {
-                    missing.append("Setup > Manage own OAuth 2.0 Client Credentials certificates: Full (only for unattended rotation)")
-                } catch {}
-            }
+            let missing = await Self.missingPermissions(client: client, certificatesClientID: instance.authMethod == .clientCredentials ? instance.consumerKey : nil)
             if missing.isEmpty {
                 checks.append(DoctorCheck(name: "permissions", status: .pass, detail: "the role has every permission the seed guide lists that was probed", fix: ""))
             } else {
@@ -189,6 +162,40 @@ public struct Doctor: Sendable {
             }
         }
         return DoctorReport(instance: name, checks: checks)
+    }
+
+    /// What the role lacks of the seed guide's permissions, found by listing one record of each type, a SuiteQL
+    /// query, and (for OAuth 2, given its client id) the certificates endpoint; named as the seed guide names them.
+    static func missingPermissions(client: NetSuiteClient, certificatesClientID: String?) async -> [String] {
+        var missing: [String] = []
+        var restRefused = 0
+        for probe in recordProbes {
+            do {
+                _ = try await client.records.list(probe.type, limit: 1)
+            } catch let error as NetSuiteError where error.errorCode == NetSuiteErrorCode.insufficientPermission || error.status == 403 {
+                missing.append(probe.permission)
+                if error.detail?.contains("REST web services") == true { restRefused += 1 }
+            } catch {
+                // Another failure (a record type the account lacks) says nothing about the role.
+            }
+        }
+        do {
+            var pages = client.suiteQL("SELECT id FROM transaction", pageSize: 1, parallelism: 1).makeAsyncIterator()
+            _ = try await pages.next()
+        } catch let error as NetSuiteError where error.errorCode == NetSuiteErrorCode.insufficientPermission || error.status == 403 {
+            missing.append("Transactions > Find transaction: Full")
+        } catch {}
+        if restRefused == recordProbes.count {
+            missing = ["Setup > REST web services: Full"]
+        }
+        if let clientID = certificatesClientID {
+            do {
+                _ = try await client.certificates(clientID: clientID).list()
+            } catch let error as NetSuiteError where error.status == 403 || error.errorCode == NetSuiteErrorCode.insufficientPermission {
+                missing.append("Setup > Manage own OAuth 2.0 Client Credentials certificates: Full (only for unattended rotation)")
+            } catch {}
+        }
+        return missing
     }
 
     static func looksLikeCertificateID(_ id: String) -> Bool {

@@ -223,6 +223,28 @@ public struct Flows: Sendable {
         }
     }
 
+    /// Moves flows to another instance (by id, definitions included), inside the caller's transaction; returns the
+    /// names of those moved. A run in progress finishes with the client it has; the next one uses `instance`.
+    static func repoint(flowIDs: [String]? = nil, from oldInstanceID: String, to instance: Instance, in database: any SQLDatabase) async throws -> [String] {
+        var moved: [String] = []
+        for row in try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE instance_id = \(bind: oldInstanceID) ORDER BY name").fetchAll() {
+            var flow = try decodeFlow(row)
+            if let flowIDs, !flowIDs.contains(flow.id) { continue }
+            flow.definition.instance = instance.name
+            let encoded = String(decoding: try JSONEncoder().encode(flow.definition), as: UTF8.self)
+            try await database.raw("""
+                UPDATE flows SET instance = \(bind: instance.name), instance_id = \(bind: instance.id), definition = \(bind: encoded) WHERE id = \(bind: flow.id)
+                """).run()
+            moved.append(flow.name)
+        }
+        return moved
+    }
+
+    /// The flows that run against the instance `instanceID`.
+    static func flows(usingInstanceID instanceID: String, in database: any SQLDatabase) async throws -> [Flow] {
+        try await database.raw("SELECT \(unsafeRaw: flowColumns) FROM flows WHERE instance_id = \(bind: instanceID) ORDER BY name").fetchAll().map(decodeFlow)
+    }
+
     /// Queues a run of the flow.
     /// - Throws: ``SuiteBridgeError`` `.conflict` when the flow waits for credentials or is paused.
     @discardableResult
