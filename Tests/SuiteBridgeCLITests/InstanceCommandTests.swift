@@ -102,3 +102,58 @@ struct InstanceCommandTests {
         #expect(try run(["instance", "show", "manual"]).status == 1)
     }
 }
+
+@Suite("suitebridge instance migrate against the simulator")
+struct InstanceMigrateCommandTests {
+    @Test("migrate a TBA instance: certificate and steps, the mapping scripted from the simulator's account page, the switch, status, rollback")
+    func migrate() throws {
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let credentials = directory.appendingPathComponent("credentials.json").path
+        let (process, _) = try SimulatorCommandTests.start(["--records", "10"], credentials: credentials)
+        defer { process.terminate() }
+        let env = ["SUITEBRIDGE_ALLOW_DESTINATIONS": "127.0.0.1", "SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path,
+                   "SUITEBRIDGE_FILES_ROOT": directory.path, "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        func run(_ arguments: [String]) throws -> CLIRunner.Result { try CLIRunner.run(arguments, environment: env) }
+        #expect(try run(["instance", "import", "--credentials", credentials]).status == 0)
+        let out = directory.appendingPathComponent("migration").path
+        #expect(try run(["flow", "create", "customers", "--instance", "1234567_SB1-tba", "--query", "SELECT id FROM customer", "--to-folder", out]).status == 0)
+
+        let doctor = try run(["doctor", "--instance", "1234567_SB1-tba"])
+        #expect(doctor.stdout.contains("2027.1") && doctor.stdout.contains("instance migrate 1234567_SB1-tba"), "\(doctor.stdout)")
+        let prepared = try run(["instance", "migrate", "1234567_SB1-tba", "--key", "ec-p256", "--out", out])
+        #expect(prepared.status == 0, "\(prepared.stderr)")
+        #expect(prepared.stdout.contains("prepared 1234567_SB1-tba-oauth2") && prepared.stdout.contains("4. Run `suitebridge instance migrate"), "\(prepared.stdout)")
+        let pem = try String(contentsOfFile: out + "/auth-cert.pem", encoding: .utf8)
+        #expect(pem.hasPrefix("-----BEGIN CERTIFICATE-----"))
+
+        // What an administrator reads on NetSuite's setup pages, from the simulator's account page: no secret in it.
+        let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: credentials))) as! [String: Any]
+        let account = (file["accounts"] as! [[String: Any]])[0]
+        let page = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(string: (account["baseURL"] as! String) + "/simulator/v1/accounts/1234567_SB1")!)) as! [String: Any]
+        let integration = (page["integrations"] as! [[String: Any]])[0]
+        let role = (page["roles"] as! [[String: Any]]).first { $0["name"] as? String == "SuiteBridge Integration" }!
+        let entity = (page["entities"] as! [[String: Any]])[0]
+        #expect(integration["consumerKey"] as? String == (account["tba"] as! [String: String])["consumerKey"] && integration["consumerSecret"] == nil)
+        let mapping = try SimulatorAdmin.post(credentials: credentials, path: "/accounts/1234567_SB1/m2m-mappings", json: [
+            "integrationId": integration["id"]!, "entityId": entity["id"]!, "roleId": role["id"]!, "certificatePEM": pem,
+        ])
+        let certificateID = try #require(mapping["certificateId"] as? String)
+
+        let switched = try run(["instance", "migrate", "1234567_SB1-tba", "--certificate-id", certificateID, "--keep-days", "10"])
+        #expect(switched.status == 0, "\(switched.stderr)")
+        #expect(switched.stdout.contains(": switched") && switched.stdout.contains("flows moved: customers") && switched.stdout.contains("same  SuiteQL COUNT(*) FROM customer"), "\(switched.stdout)")
+        #expect(try run(["flow", "show", "customers"]).stdout.contains("1234567_SB1-tba-oauth2"))
+        #expect(try run(["flow", "run", "customers", "--wait"]).status == 0)
+        let status = try run(["instance", "migrate", "1234567_SB1-tba", "--status", "--json"])
+        #expect(status.stdout.contains("\"state\" : \"switched\"") || status.stdout.contains("\"state\":\"switched\""), "\(status.stdout)")
+        let rolledBack = try run(["instance", "migrate", "1234567_SB1-tba", "--rollback"])
+        #expect(rolledBack.status == 0 && rolledBack.stdout.contains("rolledBack"), "\(rolledBack.stdout)\(rolledBack.stderr)")
+        let shown = try run(["flow", "show", "customers"]).stdout
+        #expect(shown.contains("1234567_SB1-tba") && !shown.contains("1234567_SB1-tba-oauth2"), "\(shown)")
+        let again = try run(["instance", "migrate", "1234567_SB1-tba", "--rollback"])
+        #expect(again.status == 1 && again.stderr.contains("already rolled back"))
+        let audit = try run(["audit", "--instance", "1234567_SB1-tba"])
+        #expect(audit.stdout.contains("instance.migrate"))
+    }
+}

@@ -53,8 +53,8 @@ struct AsyncTask: Sendable {
 /// Processors, according to the number of SuiteCloud Plus licenses"; the numbers are the simulator's choice).
 ///
 /// - A job waits for one of `processors` async processors (first come, first served) and holds it until done.
-/// - Its tasks run one after another, each taking `perRecordMs`; with `Prefer: batch-processing="parallel"`,
-///   `parallelTasks` at a time.
+/// - Its tasks run one after another, each taking `perRecordMs` (0 by default, as the simulator's latency is: a
+///   benchmark states its own model); with `Prefer: batch-processing="parallel"`, `parallelTasks` at a time.
 /// - A job does not hold a concurrency slot while it runs: only the requests that submit it and read its state do.
 /// - Record types in `batchUnavailableTypes` refuse batch requests (400 `INVALID_REQUEST`), as record types
 ///   without batch support would.
@@ -64,7 +64,7 @@ public struct AsyncSettings: Sendable, Codable, Hashable {
     public var parallelTasks: Int
     public var batchUnavailableTypes: [String]
 
-    public init(processors: Int = 1, perRecordMs: Int = 10, parallelTasks: Int = 4, batchUnavailableTypes: [String] = []) {
+    public init(processors: Int = 1, perRecordMs: Int = 0, parallelTasks: Int = 4, batchUnavailableTypes: [String] = []) {
         self.processors = processors
         self.perRecordMs = perRecordMs
         self.parallelTasks = parallelTasks

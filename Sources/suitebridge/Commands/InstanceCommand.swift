@@ -9,7 +9,7 @@ struct InstanceCommand: AsyncParsableCommand {
         commandName: "instance",
         abstract: "Add, list, show, edit, test and remove connector instances (OAuth 1 TBA or OAuth 2 client credentials).",
         discussion: "Secrets come from environment variables (default names below) or files, never from flags.",
-        subcommands: [Add.self, Import.self, List.self, Show.self, Edit.self, Test.self, Remove.self]
+        subcommands: [Add.self, Import.self, List.self, Show.self, Edit.self, Test.self, Remove.self, Migrate.self]
     )
 
     /// The secret inputs, each from a file or an environment variable.
