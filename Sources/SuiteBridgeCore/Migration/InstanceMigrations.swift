@@ -109,7 +109,7 @@ public struct InstanceMigrations: Sendable {
     }
 
     /// What to do in NetSuite between preparing and completing (Oracle's client credentials setup, ONH:section_162755359851).
-    static func steps(old: Instance, newName: String, clientID: String) -> [String] {
+    public static func steps(old: Instance, newName: String, clientID: String) -> [String] {
         let role = old.roleID.map { "role \($0)" } ?? "the role of the TBA token (Setup > Users/Roles > Access Tokens shows it)"
         let entity = old.entityID.map { "entity \($0)" } ?? "the user of the TBA token"
         return [

@@ -14,6 +14,14 @@ extension Dashboard {
                                           "authName": instance.authMethod.displayName, "accountId": instance.accountID.realm,
                                           "health": instance.health.rawValue]
                 if let error = instance.lastError { row["lastError"] = error }
+                if instance.authMethod == .tokenBased {
+                    let migration = try await server.core.instanceMigrations.current(instance.name)
+                    if migration?.state == .switched || migration?.state == .retired {
+                        row["migrationState"] = migration?.state == .retired ? "retired" : "standby"
+                    } else {
+                        row["tba2027"] = true
+                    }
+                }
                 if instance.authMethod == .clientCredentials {
                     let active = try await server.core.certificates.list(of: instance.name).first { $0.state == .active }
                     if let active, let days = active.daysLeft() {
@@ -89,6 +97,10 @@ extension Dashboard {
         case "rotated": "Rotated: the new certificate is active and the old one revoked."
         case "updated": "The certificate id was updated."
         case "revoked": "The certificate was revoked."
+        case "migration-prepared": "A linked OAuth 2 instance and its certificate are ready: download auth-cert.pem and follow the steps in NetSuite."
+        case "migration-switched": "The OAuth 2 instance passed every check; this instance's flows now use it."
+        case "migration-checked": "The parity check found differences (below); no flow moved."
+        case "migration-rolled-back": "Rolled back: the flows use this instance again."
         default: ""
         }
     }
@@ -128,6 +140,26 @@ extension Dashboard {
                     "isActive": certificate.state == .active,
                     "csrf": context.session?.csrfToken ?? "",
                 ]
+            }
+        }
+        if instance.authMethod == .tokenBased {
+            values["tba"] = true
+            let migration = try await server.core.instanceMigrations.current(name)
+            values["canPrepare"] = migration.map { $0.state == .rolledBack } ?? true
+            if let migration {
+                var shown: [String: Any] = [
+                    "to": migration.to, "toPath": DashboardPath.instance(migration.to), "from": migration.from, "state": migration.state.rawValue,
+                    "flowsText": migration.flows.joined(separator: ", "), "hasParity": !migration.parity.isEmpty,
+                    "parity": migration.parity.map { ["name": $0.name, "tba": $0.tba, "oauth2": $0.oauth2, "matches": $0.matches] as [String: Any] },
+                    "canRollback": migration.state == .prepared || migration.state == .switched,
+                    "rollbackLabel": migration.state == .switched ? "Roll back: move the flows back to this instance" : "Cancel the migration",
+                ]
+                if migration.state == .switched { shown["standbyUntil"] = Self.day(migration.standbyUntil) }
+                if migration.state == .prepared {
+                    shown["prepared"] = true
+                    shown["steps"] = InstanceMigrations.steps(old: instance, newName: migration.to, clientID: try await server.core.instances.instance(named: migration.to).consumerKey)
+                }
+                values["migration"] = shown
             }
         }
         values["entries"] = try await auditRows(server, instance: name)

@@ -55,6 +55,20 @@ struct EditInstanceForm: DashboardForm {
 }
 
 /// Activate a pending certificate, or change the active one's id.
+/// Start moving a TBA instance to OAuth 2: the client id (optional) and the key type.
+struct MigrateForm: DashboardForm {
+    var csrf: String?
+    var clientId: String?
+    var key: String?
+}
+
+/// Switch a prepared migration: the certificate id NetSuite gave, and the standby days.
+struct MigrateCompleteForm: DashboardForm {
+    var csrf: String?
+    var certificateId: String?
+    var keepDays: String?
+}
+
 struct CertificateIDForm: DashboardForm {
     var csrf: String?
     var certificateId: String?

@@ -51,7 +51,7 @@ enum DashboardTemplates {
         {{#instances}}
         <tr>
           <td><a href="{{path}}">{{name}}</a></td>
-          <td>{{authName}}</td>
+          <td>{{authName}}{{#tba2027}} <span class="badge amber" title="From NetSuite 2027.1 no new TBA integration can be created; support for existing ones ends later (tentatively 2028.1)">2027.1: migrate</span>{{/tba2027}}{{#migrationState}} <span class="badge">{{migrationState}}</span>{{/migrationState}}</td>
           <td>{{accountId}}</td>
           <td><span class="badge {{health}}">{{health}}</span>{{#lastError}}<br><small>{{lastError}}</small>{{/lastError}}</td>
           <td>{{#expiry}}<span class="badge {{expiryClass}}">{{expiry}}</span>{{/expiry}}{{^expiry}}–{{/expiry}}</td>
@@ -156,6 +156,48 @@ enum DashboardTemplates {
           </tbody></table>
         </section>
         {{/oauth2}}
+        {{#tba}}
+        <section aria-labelledby="migrate-heading">
+          <h2 id="migrate-heading">NetSuite 2027.1: move to OAuth 2</h2>
+          <p>From NetSuite 2027.1 no new integration can use token-based authentication; support for existing ones ends later
+          (tentatively 2028.1). Move this instance to OAuth 2 client credentials: SuiteBridge makes a linked instance and a
+          certificate, proves it, reads the same records through both, and only then moves this instance's flows. This
+          instance stays the standby for a rollback.</p>
+          {{#migration}}
+          <p>Migration to <a href="{{toPath}}">{{to}}</a>: <span class="badge">{{state}}</span>{{#standbyUntil}} — {{from}} is the standby until {{standbyUntil}}{{/standbyUntil}}{{#flowsText}}; flows moved: {{flowsText}}{{/flowsText}}</p>
+          {{#hasParity}}<table><thead><tr><th scope="col">Read</th><th scope="col">Through TBA</th><th scope="col">Through OAuth 2</th><th scope="col">Same</th></tr></thead><tbody>
+          {{#parity}}<tr><td>{{name}}</td><td>{{tba}}</td><td>{{oauth2}}</td><td><span class="badge {{#matches}}pass{{/matches}}{{^matches}}fail{{/matches}}">{{#matches}}yes{{/matches}}{{^matches}}no{{/matches}}</span></td></tr>{{/parity}}
+          </tbody></table>{{/hasParity}}
+          {{#prepared}}
+          <p><a href="{{toPath}}/certificates/pending.pem" download="auth-cert.pem">Download auth-cert.pem</a>, then in NetSuite:</p>
+          <ol>{{#steps}}<li>{{.}}</li>{{/steps}}</ol>
+          {{/prepared}}
+          {{/migration}}
+          {{#canAdmin}}
+          {{#canPrepare}}
+          <form method="post" action="{{instancePath}}/migrate">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="migrateClientId">Client id (default: this instance's consumer key, the same value on the same integration record)</label>
+            <input id="migrateClientId" name="clientId">
+            <label for="migrateKey">Key type</label>
+            <select id="migrateKey" name="key"><option value="rsa-4096">RSA 4096</option><option value="ec-p256">EC P-256</option><option value="rsa-3072">RSA 3072</option></select>
+            <button type="submit">Migrate</button>
+          </form>
+          {{/canPrepare}}
+          {{#migration}}{{#prepared}}
+          <form method="post" action="{{instancePath}}/migrate/complete">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="migrateCertificateId">Certificate id from NetSuite</label><input id="migrateCertificateId" name="certificateId" required>
+            <label for="migrateKeepDays">Days this instance stays the standby</label><input id="migrateKeepDays" name="keepDays" type="number" min="1" max="365" value="14">
+            <button type="submit">Prove, compare and switch</button>
+          </form>
+          {{/prepared}}
+          {{#canRollback}}
+          <form method="post" action="{{instancePath}}/migrate/rollback" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{rollbackLabel}}</button></form>
+          {{/canRollback}}{{/migration}}
+          {{/canAdmin}}
+        </section>
+        {{/tba}}
         <section aria-labelledby="audit-heading">
           <h2 id="audit-heading">Audit</h2>
           {{> auditTable}}

@@ -49,6 +49,14 @@ struct PeriodicService: Service {
         }
     }
 
+    /// Retires TBA instances whose standby days after a migration to OAuth 2 are over.
+    static func migrations(core: CoreContext, interval: Duration, logger: Logger) -> PeriodicService {
+        let migrations = core.acting(as: "scheduler").instanceMigrations
+        return PeriodicService(name: "migrations", interval: interval, startNow: true, logger: logger) {
+            try await migrations.retireDue()
+        }
+    }
+
     /// Records what this server's NetSuite clients did (requests, 429s, the most in flight), for the charts.
     static func requestHistory(core: CoreContext, server: String, interval: Duration, logger: Logger) -> PeriodicService {
         PeriodicService(name: "request history", interval: interval, startNow: false, logger: logger) {

@@ -102,6 +102,7 @@ public struct SuiteBridgeServer: Sendable {
                                PeriodicService.alerts(core: core, interval: .seconds(15), logger: logger),
                                PeriodicService.requestHistory(core: core, server: historyID, interval: .seconds(15), logger: logger),
                                PeriodicService.governance(core: core, interval: .seconds(3_600), logger: logger),
+                               PeriodicService.migrations(core: core, interval: .seconds(3_600), logger: logger),
                                ServerPresenceService(presence: ServerPresence(context: core), logger: logger)],
                     onServerRunning: onServerRunning, logger: logger)
     }

@@ -6,6 +6,7 @@ import Logging
 import NetSuiteAuth
 import NetSuiteSimulator
 import NIOCore
+import SuiteBridgeCore
 @testable import SuiteBridgeServer
 import Synchronization
 import SuiteBridgeTestSupport
@@ -93,6 +94,44 @@ struct DashboardTests {
             #expect(page.contains(mapping.certificateID) && page.contains("retired"))
             let unconfirmed = try await Self.post(harness, "/instances/\(name)/certificates/\(mapping.certificateID)/revoke", ["csrf": csrf], cookie: cookie)
             #expect(ServerHarness.text(unconfirmed).contains("Revoking needs confirmation"))
+        }
+    }
+}
+
+extension DashboardTests {
+    @Test("a TBA instance is marked for 2027.1; Migrate prepares, the certificate downloads, the switch shows its parity checks, rollback moves the flows back")
+    func migrate() async throws {
+        try await ServerHarness.run { harness in
+            let (cookie, csrf) = try await Self.logIn(harness)
+            let name = "\(harness.realm)-tba"
+            func page(_ path: String) async throws -> String {
+                ServerHarness.text(try await harness.client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
+            }
+            #expect(try await page("/").contains("2027.1: migrate"))
+            var shown = try await page("/instances/\(name)")
+            #expect(shown.contains("NetSuite 2027.1: move to OAuth 2") && shown.contains(">Migrate</button>"))
+            let prepared = try await Self.post(harness, "/instances/\(name)/migrate", ["csrf": csrf, "key": "ec-p256"], cookie: cookie)
+            #expect(prepared.headers[.location]?.removingPercentEncoding?.contains("flash=migration-prepared") == true, "\(ServerHarness.text(prepared))")
+            shown = try await page("/instances/\(name)")
+            #expect(shown.contains("Client Credentials (Machine to Machine) Grant") && shown.contains("Prove, compare and switch") && !shown.contains(">Migrate</button>"))
+            let pem = try await page("/instances/\(name)-oauth2/certificates/pending.pem")
+            #expect(pem.hasPrefix("-----BEGIN CERTIFICATE-----"))
+            let mapping = try await harness.netsuite.addMapping(harness.realm, integrationID: 3, entityID: 2, roleID: 1, certificatePEM: pem)
+            let switched = try await Self.post(harness, "/instances/\(name)/migrate/complete", ["csrf": csrf, "certificateId": mapping.certificateID, "keepDays": "5"], cookie: cookie)
+            #expect(switched.headers[.location]?.removingPercentEncoding?.contains("flash=migration-switched") == true, "\(ServerHarness.text(switched))")
+            shown = try await page("/instances/\(name)")
+            #expect(shown.contains("switched") && shown.contains("SuiteQL COUNT(*) FROM customer") && shown.contains("standby until") && !shown.contains(">no<"))
+            #expect(try await page("/").contains("standby"))
+            let bad = try await Self.post(harness, "/instances/\(name)/migrate/complete", ["csrf": csrf, "certificateId": mapping.certificateID], cookie: cookie)
+            #expect(bad.status == .badRequest && ServerHarness.text(bad).contains("no prepared migration"))
+            let rolledBack = try await Self.post(harness, "/instances/\(name)/migrate/rollback", ["csrf": csrf], cookie: cookie)
+            #expect(rolledBack.headers[.location]?.removingPercentEncoding?.contains("flash=migration-rolled-back") == true)
+            #expect(try await page("/instances/\(name)").contains("rolledBack"))
+            // An operate token may not migrate.
+            let operate = try await harness.server.tokens.create(name: "operator", scope: .operate, actor: "test")
+            let (operatorCookie, operatorCSRF) = try await Self.logIn(harness, token: operate)
+            let refused = try await Self.post(harness, "/instances/\(name)/migrate", ["csrf": operatorCSRF], cookie: operatorCookie)
+            #expect(refused.status == .forbidden)
         }
     }
 }
