@@ -16,6 +16,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -158,6 +159,23 @@ def main():
             wait_for('<svg id="requests-0"', "an account's requests chart")
             expect('data-points="1440"' in driver.page_source and driver.find_element(By.ID, "concurrency-0").is_displayed(), "the 24-hour charts draw")
             shot("charts")
+            # Move the TBA instance (with the walk's flow) to OAuth 2 through the Migrate panel.
+            driver.get(server.url + "/instances/1234567_SB1-tba")
+            wait_for("NetSuite 2027.1: move to OAuth 2", "the TBA instance is marked for 2027.1")
+            Select(driver.find_element(By.ID, "migrateKey")).select_by_value("ec-p256")
+            driver.find_element(By.XPATH, "//button[text()='Migrate']").click()
+            wait_for("A linked OAuth 2 instance", "the migration was prepared")
+            expect("Client Credentials (Machine to Machine) Grant" in driver.page_source, "NetSuite's steps are shown")
+            shot("migration-prepared")
+            link = driver.find_element(By.PARTIAL_LINK_TEXT, "Download auth-cert.pem").get_attribute("href")
+            cookie = driver.get_cookie("suitebridge_session")["value"]
+            pem = urllib.request.urlopen(urllib.request.Request(link, headers={"Cookie": "suitebridge_session=" + cookie})).read().decode()
+            mapping = admin(server, "/m2m-mappings", {"integrationId": 3, "entityId": 2, "roleId": 1, "certificatePEM": pem})
+            driver.find_element(By.ID, "migrateCertificateId").send_keys(mapping["certificateId"])
+            driver.find_element(By.XPATH, "//button[text()='Prove, compare and switch']").click()
+            wait_for("passed every check", "the migration switched")
+            expect("SuiteQL COUNT(*) FROM customer" in driver.page_source and "walk" in driver.page_source, "the parity checks and the moved flow are shown")
+            shot("migration-switched")
             driver.find_element(By.LINK_TEXT, "Audit log").click()
             wait_for("certificate.activate", "the audit log shows the activation")
             expect("lookup.put" in driver.page_source, "the audit log shows the lookup change")
