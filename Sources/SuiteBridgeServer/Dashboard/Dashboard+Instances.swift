@@ -118,6 +118,10 @@ extension Dashboard {
         values["instancePath"] = instancePath
         values["idLabel"] = instance.authMethod == .tokenBased ? "Consumer key" : "Client ID"
         values["currentKey"] = instance.consumerKey
+        values["concurrencyLimit"] = instance.concurrencyLimit
+        if let reading = try await server.core.diagnostics.lastGovernanceReading(name) {
+            values["governance"] = ["detail": reading.detail, "readAt": reading.readAt.formatted(.iso8601)]
+        }
         if instance.authMethod == .clientCredentials {
             values["oauth2"] = true
             let certificates = try await server.core.certificates.list(of: name)

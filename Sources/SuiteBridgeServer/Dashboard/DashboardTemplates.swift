@@ -96,6 +96,7 @@ enum DashboardTemplates {
           {{#instance.tokenSecret}}<dt>Token secret</dt><dd>{{instance.tokenSecret}}</dd>{{/instance.tokenSecret}}
           {{#instance.clientId}}<dt>Client id</dt><dd>{{instance.clientId}}</dd>{{/instance.clientId}}
           <dt>Health</dt><dd><span class="badge {{instance.health}}">{{instance.health}}</span> {{#instance.lastError}}{{instance.lastError}}{{/instance.lastError}}</dd>
+          <dt>Concurrency limit</dt><dd>{{concurrencyLimit}}{{#governance}} — {{detail}} (governanceLimits, {{readAt}}){{/governance}}</dd>
         </dl>
         <section aria-labelledby="test-heading">
           <h2 id="test-heading">Connection</h2>

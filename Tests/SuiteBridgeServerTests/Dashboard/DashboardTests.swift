@@ -108,7 +108,9 @@ extension DashboardTests {
                 ServerHarness.text(try await harness.client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
             }
             #expect(try await page("/").contains("2027.1: migrate"))
+            _ = try await Self.post(harness, "/instances/\(name)/test", ["csrf": csrf], cookie: cookie)
             var shown = try await page("/instances/\(name)")
+            #expect(shown.contains("administrator roles only"), "the governance reading is shown")
             #expect(shown.contains("NetSuite 2027.1: move to OAuth 2") && shown.contains(">Migrate</button>"))
             let prepared = try await Self.post(harness, "/instances/\(name)/migrate", ["csrf": csrf, "key": "ec-p256"], cookie: cookie)
             #expect(prepared.headers[.location]?.removingPercentEncoding?.contains("flash=migration-prepared") == true, "\(ServerHarness.text(prepared))")
