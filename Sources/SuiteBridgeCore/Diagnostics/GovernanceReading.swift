@@ -75,21 +75,3 @@ extension Diagnostics {
         }
     }
 }
-
-extension JSONEncoder {
-    /// Dates as ISO 8601, for JSON kept in the store.
-    static var store: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }
-}
-
-extension JSONDecoder {
-    static var store: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }
-}

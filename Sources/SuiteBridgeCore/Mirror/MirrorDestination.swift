@@ -83,7 +83,7 @@ final class MirrorDestination: Sendable {
         let state = qualified(Self.stateTable)
         return try await database.read { database in
             guard let row = try await database.raw("SELECT state FROM \(unsafeRaw: state) WHERE table_name = \(bind: table)").fetchFirst() else { return nil }
-            return try JSONDecoder.mirror.decode(MirrorTableState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+            return try JSONDecoder.store.decode(MirrorTableState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
         }
     }
 
@@ -92,14 +92,14 @@ final class MirrorDestination: Sendable {
         let state = qualified(Self.stateTable)
         return try await database.read { database in
             try await database.raw("SELECT state FROM \(unsafeRaw: state) ORDER BY table_name").fetchAll().map { row in
-                try JSONDecoder.mirror.decode(MirrorTableState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+                try JSONDecoder.store.decode(MirrorTableState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
             }
         }
     }
 
     /// Saves `state` inside the caller's transaction.
     func save(_ state: MirrorTableState, in database: any SQLDatabase) async throws {
-        let text = String(decoding: try JSONEncoder.mirror.encode(state), as: UTF8.self)
+        let text = String(decoding: try JSONEncoder.store.encode(state), as: UTF8.self)
         try await database.raw("""
             INSERT INTO \(unsafeRaw: qualified(Self.stateTable)) (table_name, flow, state) VALUES (\(bind: state.table), \(bind: state.flow), \(bind: text))
             ON CONFLICT (table_name) DO UPDATE SET flow = excluded.flow, state = excluded.state
@@ -275,22 +275,5 @@ enum MirrorDates {
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
-    }
-}
-
-extension JSONEncoder {
-    static var mirror: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }
-}
-
-extension JSONDecoder {
-    static var mirror: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }

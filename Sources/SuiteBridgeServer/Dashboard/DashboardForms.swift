@@ -54,7 +54,6 @@ struct EditInstanceForm: DashboardForm {
     var consumerKey: String?
 }
 
-/// Activate a pending certificate, or change the active one's id.
 /// Start moving a TBA instance to OAuth 2: the client id (optional) and the key type.
 struct MigrateForm: DashboardForm {
     var csrf: String?
@@ -69,6 +68,7 @@ struct MigrateCompleteForm: DashboardForm {
     var keepDays: String?
 }
 
+/// Activate a pending certificate, or change the active one's id.
 struct CertificateIDForm: DashboardForm {
     var csrf: String?
     var certificateId: String?
