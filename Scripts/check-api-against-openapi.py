@@ -110,6 +110,7 @@ def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "suitebridge")
     with DemoServer(binary) as server:
         call(server, "GET", "/healthz", expect=200)
+        call(server, "GET", "/readyz", expect=200)
         call(server, "GET", "/api/v1/instances", token="sbt_wrong", expect=401)
         _, raw = call(server, "GET", "/api/v1/instances", expect=200)
         names = [item["name"] for item in json.loads(raw)["items"]]

@@ -164,6 +164,17 @@ public struct FlowWorker: Sendable {
         case .failure:
             Counter(label: "suitebridge_flow_runs_total", dimensions: [flow, ("state", "failed")]).increment()
         }
+        var metadata: Logger.Metadata = ["run-id": "\(claimed.runID)", "flow": "\(claimed.flow.name)", "instance": "\(claimed.flow.definition.instance)"]
+        switch outcome {
+        case .success(let summary):
+            metadata["rows-read"] = "\(summary.read)"
+            metadata["rows-written"] = "\(summary.written)"
+            metadata["rows-failed"] = "\(summary.failed)"
+            core.logger.info("run succeeded", metadata: metadata)
+        case .failure(let error):
+            metadata["error"] = "\((error as? SuiteBridgeError)?.message ?? (error as? NetSuiteError)?.message ?? String(describing: error))"
+            core.logger.warning("run failed", metadata: metadata)
+        }
         let date = core.now()
         let owner = self.owner
         switch outcome {

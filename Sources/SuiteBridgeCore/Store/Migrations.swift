@@ -393,6 +393,9 @@ extension Store {
         }
     }
 
+    /// The newest schema version this build writes: what ``schemaVersion()`` says once migrations ran.
+    public static var latestSchemaVersion: Int { Migrations.latestVersion }
+
     /// The schema version of the database.
     public func schemaVersion() async throws -> Int {
         try await read { database in

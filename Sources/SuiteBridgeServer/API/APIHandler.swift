@@ -26,6 +26,13 @@ struct APIHandler: APIProtocol {
         .ok(.init(body: .json(.init(status: .ok))))
     }
 
+    func readiness(_ input: Operations.Readiness.Input) async throws -> Operations.Readiness.Output {
+        let report = await server.readiness.check(store: server.core.store)
+        let body = Components.Schemas.Readiness(
+            status: report.ready ? .ready : .notReady, store: report.store, migrations: report.migrations, worker: report.workerRunning ? .running : .notRunning)
+        return report.ready ? .ok(.init(body: .json(body))) : .serviceUnavailable(.init(body: .json(body)))
+    }
+
     func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
         let text = try await server.metrics.render(core: server.core)
         return .ok(.init(body: .plainText(HTTPBody(text))))

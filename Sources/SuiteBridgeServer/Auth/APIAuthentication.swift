@@ -35,7 +35,7 @@ struct ClientAddressMiddleware: RouterMiddleware {
 /// the client address's limit (``BearerAuthenticator``).
 struct APIAuthentication: ServerMiddleware {
     /// The operations anyone may call (`security: []` in `openapi.yaml`).
-    static let publicOperations: Set<String> = [Operations.Health.id, Operations.DeliverWebhook.id]
+    static let publicOperations: Set<String> = [Operations.Health.id, Operations.Readiness.id, Operations.DeliverWebhook.id]
 
     let bearer: BearerAuthenticator
 

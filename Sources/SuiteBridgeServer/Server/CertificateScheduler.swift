@@ -36,8 +36,11 @@ struct CertificateScheduler: Service {
 /// held to be taken over from its checkpoint.
 struct FlowWorkerService: Service {
     let worker: FlowWorker
+    let readiness: Readiness
 
     func run() async throws {
+        readiness.setWorkerRunning(true)
+        defer { readiness.setWorkerRunning(false) }
         try? await cancelWhenGracefulShutdown { try await worker.run() }
     }
 }

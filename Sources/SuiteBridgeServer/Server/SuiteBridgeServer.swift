@@ -46,6 +46,7 @@ public struct SuiteBridgeServer: Sendable {
     let webhookLimiter: WebhookRateLimiter
     let metrics: ServerMetrics
     let dashboard: Dashboard
+    let readiness = Readiness()
 
     /// - Parameter metrics: what `/metrics` serves; bootstrap swift-metrics with its ``ServerMetrics/factory`` so
     ///   the client's and the flows' metrics are in it too.
@@ -66,10 +67,11 @@ public struct SuiteBridgeServer: Sendable {
         try await tokens.createFirstIfNone(name: "admin", actor: "server")
     }
 
-    /// The router: the API generated from `openapi.yaml` (`/healthz` public, `/metrics` and `/api/v1` behind a
+    /// The router: the API generated from `openapi.yaml` (`/healthz` and `/readyz` public, `/metrics` and `/api/v1` behind a
     /// token), the dashboard's `/login` public and its pages behind a session or token.
     public func makeRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: core.logger))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
         dashboard.addPublicRoutes(to: router, server: self)
@@ -98,7 +100,7 @@ public struct SuiteBridgeServer: Sendable {
                                 onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: makeRouter(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SuiteBridge"),
                     services: [CertificateScheduler(core: core, interval: configuration.certificateCheckInterval, logger: logger),
-                               FlowWorkerService(worker: FlowWorker(context: core)),
+                               FlowWorkerService(worker: FlowWorker(context: core), readiness: readiness),
                                PeriodicService.alerts(core: core, interval: .seconds(15), logger: logger),
                                PeriodicService.requestHistory(core: core, server: historyID, interval: .seconds(15), logger: logger),
                                PeriodicService.governance(core: core, interval: .seconds(3_600), logger: logger),

@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"),
             help: "A reverse proxy's address whose X-Forwarded-For names the client (repeatable; also $SUITEBRIDGE_TRUSTED_PROXIES, comma-separated).")
     var trustedProxies: [String] = []
+    @Option(name: .customLong("log-format"),
+            help: "text (default) or json: one object per line with time, level, message and fields such as request-id and run-id (also $SUITEBRIDGE_LOG_FORMAT).")
+    var logFormat: String?
     @Option(name: .customLong("failed-login-limit"),
             help: "Wrong tokens one client address may send in a minute before its further wrong tokens get 429 (1 to 100000; a valid token is never refused).")
     var failedLoginLimit = 10
@@ -42,9 +45,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...100_000).contains(failedLoginLimit) else {
             throw ValidationError("--failed-login-limit must be between 1 and 100000.")
         }
+        if let text = logFormat ?? ProcessInfo.processInfo.environment["SUITEBRIDGE_LOG_FORMAT"], LogFormat(rawValue: text) == nil {
+            throw ValidationError("--log-format must be text or json (got \"\(text)\").")
+        }
     }
 
     func run() async throws {
+        if LogFormat(rawValue: logFormat ?? ProcessInfo.processInfo.environment["SUITEBRIDGE_LOG_FORMAT"] ?? "text") == .json {
+            LoggingSystem.bootstrap { label in JSONLogHandler.standardError(label: label) }
+        }
         var logger = Logger(label: "suitebridge.server")
         logger.logLevel = ProcessInfo.processInfo.environment["SUITEBRIDGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         var environment = ProcessInfo.processInfo.environment
