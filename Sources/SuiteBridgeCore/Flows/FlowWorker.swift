@@ -150,7 +150,25 @@ public struct FlowWorker: Sendable {
             group.cancelAll()
             return first ?? .failure(CancellationError())
         }
+        if Task.isCancelled, case .failure = outcome {
+            // The worker is stopping (a server's graceful shutdown): the run is not failed but handed back, so the
+            // next worker takes it over from its checkpoint at once instead of after the lease.
+            try await Task.detached { [self] in try await handBack(claimed) }.value
+            return
+        }
         try await finish(claimed, outcome)
+    }
+
+    /// Gives up a run's lease without finishing it: it stays `running` at its checkpoint, claimable now.
+    func handBack(_ claimed: ClaimedRun) async throws {
+        let owner = self.owner
+        let now = StoreDate.string(core.now().addingTimeInterval(-1))
+        try await store.read { database in
+            try await database.raw("""
+                UPDATE runs SET lease_expires_at = \(bind: now) WHERE id = \(bind: claimed.runID) AND lease_owner = \(bind: owner) AND state = \(bind: RunState.running.rawValue)
+                """).run()
+        }
+        core.logger.info("run handed back", metadata: ["run-id": "\(claimed.runID)", "flow": "\(claimed.flow.name)"])
     }
 
     private func finish(_ claimed: ClaimedRun, _ outcome: Result<RunSummary, any Error>) async throws {

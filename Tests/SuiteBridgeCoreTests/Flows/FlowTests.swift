@@ -454,6 +454,38 @@ struct FlowTests {
         }
     }
 
+    @Test("a worker stopped mid-import (a server's graceful shutdown) hands its run back at its checkpoint: another takes it over at once, every row once", arguments: TestDatabases.kinds)
+    func handBackOnShutdown(kind: Store.Kind) async throws {
+        try await LiveSetup.run(kind, records: 3) { live in
+            try await live.core.instances.importCredentials(live.credentialsFile)
+            let source = try live.newFolder() + "/many.csv"
+            try (["ref,name"] + (1...600).map { "HB-\($0),Customer \($0)" }).joined(separator: "\n").appending("\n").write(toFile: source, atomically: true, encoding: .utf8)
+            try await live.core.flows.create(name: "many", definition: FlowDefinition(kind: .import, instance: live.tbaName, import: .init(
+                source: source, recordType: "customer", externalIdColumn: "ref",
+                mapping: ["companyName": .init(from: "name"), "subsidiary": .init(const: "1", steps: [.ref(.internal)])], perRecord: true)))
+            try await live.netsuite.setFaults(live.realm, FaultSettings(latencyMs: 20))
+            let queued = try await live.core.flows.enqueue("many")
+            let stopping = FlowWorker(context: live.core, owner: "stopping", leaseDuration: 600)
+            let task = Task { try await stopping.run(pollInterval: .milliseconds(50)) }
+            // Stopped once it has checkpointed some rows.
+            for _ in 0..<400 {
+                if try await live.core.flows.run(id: queued.id).rowsRead > 0 { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            task.cancel()
+            _ = try? await task.value
+            let handedBack = try await live.core.flows.run(id: queued.id)
+            #expect(handedBack.state == .running && handedBack.rowsRead > 0 && handedBack.rowsRead < 600, "\(handedBack)")
+            // Its lease of 600 s was given back: another worker claims it now, not in ten minutes.
+            let finished = try #require(try await FlowWorker(context: live.core, owner: "next", leaseDuration: 30).runNext())
+            #expect(finished.id == queued.id && finished.state == .succeeded && finished.rowsWritten == 600 && finished.attempts == 2, "\(finished.log)")
+            try await live.netsuite.setFaults(live.realm, FaultSettings())
+            let client = try await live.core.connections.client(for: live.tbaName)
+            let page = try await client.suiteQLPage("SELECT COUNT(*) AS n, COUNT(DISTINCT externalid) AS d FROM customer WHERE externalid LIKE 'HB-%'")
+            #expect(page.rows.first?["n"] == "600" && page.rows.first?["d"] == "600")
+        }
+    }
+
     @Test("a queued run can be cancelled and is never executed; a finished one cannot")
     func cancel() async throws {
         try await LiveSetup.run(records: 5) { live in
