@@ -86,3 +86,54 @@ struct ServeCommandTests {
         #expect(process.terminationStatus == 0)
     }
 }
+
+@Suite("suitebridge serve --config, config check, readiness and JSON logs")
+struct ServeConfigTests {
+    @Test("a configuration file sets the port, the home and JSON logs; a flag wins over it; /readyz turns ready; config check names the sources")
+    func configFile() throws {
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let home = directory.appendingPathComponent("home").path
+        let file = directory.appendingPathComponent("suitebridge.yaml").path
+        try "port: 1\nhome: \(home)\nlog:\n  format: json\n  level: info\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUITEBRIDGE_") }
+        let checked = try CLIRunner.run(["config", "check", file], environment: environment)
+        #expect(checked.status == 0 && checked.stdout.contains("port: 1  [file]") && checked.stdout.contains("log.format: json  [file]"), "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.stdout.contains("masterKey: unset"))
+        try "port: 1\nhost: [oops\n".write(toFile: directory.appendingPathComponent("bad.yaml").path, atomically: true, encoding: .utf8)
+        let bad = try CLIRunner.run(["config", "check", directory.appendingPathComponent("bad.yaml").path], environment: environment)
+        #expect(bad.status == 1 && bad.stderr.contains("bad.yaml") && bad.stderr.contains("fix:"))
+
+        // The file says port 1 (which cannot be bound); the flag --port 0 wins.
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["serve", "--config", file, "--port", "0"]
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("admin API token"), Date() < deadline {
+            text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        let base = try #require(text.range(of: #"http://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(text[$0]) })
+        #expect(FileManager.default.fileExists(atPath: home + "/suitebridge.sqlite"), "the store is in the file's home")
+        var ready = (0, "")
+        for _ in 0..<50 {
+            ready = ServeCommandTests.get(base + "readyz", token: nil)
+            if ready.0 == 200 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(ready.0 == 200 && ready.1.contains("\"status\":\"ready\""), "\(ready)")
+        process.terminate()
+        process.waitUntilExit()
+        let lines = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(!lines.isEmpty && objects.count == lines.count, "every log line is a JSON object: \(lines.prefix(3))")
+        #expect(objects.contains { $0["path"] as? String == "/readyz" && $0["status"] as? String == "200" && ($0["request-id"] as? String)?.isEmpty == false })
+    }
+}

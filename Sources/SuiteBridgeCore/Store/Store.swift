@@ -183,7 +183,7 @@ public final class Store: Sendable {
     }
 
     /// `url` with its password replaced by `***`.
-    static func redacted(_ url: String) -> String {
+    public static func redacted(_ url: String) -> String {
         guard var components = URLComponents(string: url), components.password != nil else { return url }
         components.password = "***"
         return components.string ?? url

@@ -16,8 +16,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the dashboard, the HTTP API (/api/v1) and /metrics. --demo also runs a NetSuite simulator with two instances connected.")
 
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on; 0 picks a free one.") var port = 8080
+    @Option(help: "A configuration file (YAML; keys named like these flags): flags win over environment variables, which win over the file. `suitebridge config check FILE` shows the result.")
+    var config: String?
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on; 0 picks a free one (default 8080).") var port: Int?
     @Option(help: "The store: postgres://… or a SQLite path (default $SUITEBRIDGE_DATABASE_URL, else $SUITEBRIDGE_HOME/suitebridge.sqlite).")
     var database: String?
     @Flag(help: "Also start a NetSuite simulator on a free port, and connect a TBA and an OAuth 2 instance to it (a fresh demo store each start).")
@@ -39,10 +41,10 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat: String?
     @Option(name: .customLong("failed-login-limit"),
             help: "Wrong tokens one client address may send in a minute before its further wrong tokens get 429 (1 to 100000; a valid token is never refused).")
-    var failedLoginLimit = 10
+    var failedLoginLimit: Int?
 
     func validate() throws {
-        guard (1...100_000).contains(failedLoginLimit) else {
+        if let failedLoginLimit, !(1...100_000).contains(failedLoginLimit) {
             throw ValidationError("--failed-login-limit must be between 1 and 100000.")
         }
         if let text = logFormat ?? ProcessInfo.processInfo.environment["SUITEBRIDGE_LOG_FORMAT"], LogFormat(rawValue: text) == nil {
@@ -51,12 +53,17 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if LogFormat(rawValue: logFormat ?? ProcessInfo.processInfo.environment["SUITEBRIDGE_LOG_FORMAT"] ?? "text") == .json {
+        // The file fills in what neither a flag nor the environment gives.
+        let settings = try config.map(ServerSettings.load) ?? ServerSettings()
+        var environment = settings.filling(ProcessInfo.processInfo.environment)
+        let host = self.host ?? settings.host ?? "127.0.0.1"
+        let port = self.port ?? settings.port ?? 8080
+        let failedLoginLimit = self.failedLoginLimit ?? settings.failedLoginLimit ?? 10
+        if LogFormat(rawValue: logFormat ?? environment["SUITEBRIDGE_LOG_FORMAT"] ?? "text") == .json {
             LoggingSystem.bootstrap { label in JSONLogHandler.standardError(label: label) }
         }
         var logger = Logger(label: "suitebridge.server")
-        logger.logLevel = ProcessInfo.processInfo.environment["SUITEBRIDGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        var environment = ProcessInfo.processInfo.environment
+        logger.logLevel = environment["SUITEBRIDGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if demo, database == nil {
             // The demo keeps its own store, made fresh each start, so its instances match the new simulator.
             let home = SuiteBridgeHome.fromEnvironment(environment).path + "/demo"
