@@ -137,3 +137,94 @@ struct ServeConfigTests {
         #expect(objects.contains { $0["path"] as? String == "/readyz" && $0["status"] as? String == "200" && ($0["request-id"] as? String)?.isEmpty == false })
     }
 }
+
+@Suite("suitebridge serve with TLS")
+struct ServeTLSTests {
+    /// Runs a shell command line and returns its standard output.
+    static func shell(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("serve terminates TLS with a self-signed pair, marks cookies Secure, and takes a renewed certificate on SIGHUP; a broken one keeps the old; a trusted proxy's X-Forwarded-Proto https marks them Secure on plain HTTP")
+    func tls() throws {
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tlsFolder = directory.appendingPathComponent("tls").path
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUITEBRIDGE_") }
+            .merging(["SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path]) { $1 }
+        #expect(try CLIRunner.run(["cert", "generate", "--key", "ec-p256", "--out", tlsFolder], environment: environment).status == 0)
+        let certificate = tlsFolder + "/auth-cert.pem", key = tlsFolder + "/auth-key.pem"
+        let half = try CLIRunner.run(["serve", "--tls-certificate", certificate, "--port", "0"], environment: environment)
+        #expect(half.status != 0 && half.stderr.contains("--tls-key"))
+
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["serve", "--port", "0", "--tls-certificate", certificate, "--tls-key", key]
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains("admin API token"), Date() < deadline {
+            text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        let base = try #require(text.range(of: #"https://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(text[$0]) })
+        let port = try #require(base.split(separator: ":").last.map { String($0.dropLast()) })
+        #expect(try Self.shell("curl -sk \(base)healthz").contains("\"status\":\"ok\""))
+        #expect(try Self.shell("curl -s http://127.0.0.1:\(port)/healthz").isEmpty, "no plain HTTP on the TLS port")
+        let cookie = try Self.shell("curl -sk -D - -o /dev/null \(base)login | grep -i '^set-cookie'")
+        #expect(cookie.contains("HttpOnly") && cookie.contains("Secure"), "\(cookie)")
+        let fingerprint = "echo | openssl s_client -connect 127.0.0.1:\(port) 2>/dev/null | openssl x509 -noout -fingerprint -sha256"
+        let first = try Self.shell(fingerprint)
+        #expect(first.contains("Fingerprint="))
+
+        // A renewed certificate, then SIGHUP: new connections get it, without a restart.
+        #expect(try CLIRunner.run(["cert", "generate", "--key", "ec-p256", "--out", tlsFolder, "--force"], environment: environment).status == 0)
+        kill(process.processIdentifier, SIGHUP)
+        var second = first
+        for _ in 0..<50 where second == first {
+            Thread.sleep(forTimeInterval: 0.1)
+            second = try Self.shell(fingerprint)
+        }
+        #expect(second.contains("Fingerprint=") && second != first, "the renewed certificate is served")
+        // A broken file and SIGHUP: the certificate in use stays.
+        try "not a certificate".write(toFile: certificate, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 0.5)
+        let kept = try Self.shell(fingerprint)
+        #expect(process.isRunning && kept == second)
+        process.terminate()
+        process.waitUntilExit()
+
+        // Plain HTTP behind a trusted proxy that says the client used HTTPS.
+        let proxied = Process()
+        proxied.executableURL = CLIRunner.binary
+        proxied.arguments = ["serve", "--port", "0", "--trusted-proxy", "127.0.0.1"]
+        proxied.environment = environment
+        let proxiedOutput = Pipe()
+        proxied.standardOutput = proxiedOutput
+        proxied.standardError = FileHandle.nullDevice
+        try proxied.run()
+        defer { if proxied.isRunning { proxied.terminate() } }
+        text = ""
+        while !text.contains("store:"), Date() < deadline.addingTimeInterval(60) {
+            text += String(decoding: proxiedOutput.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        let plain = try #require(text.range(of: #"http://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(text[$0]) })
+        #expect(try Self.shell("curl -s -D - -o /dev/null -H 'X-Forwarded-Proto: https' \(plain)login | grep -i '^set-cookie'").contains("Secure"))
+        let plainCookie = try Self.shell("curl -s -D - -o /dev/null \(plain)login | grep -i '^set-cookie'")
+        #expect(!plainCookie.isEmpty && !plainCookie.contains("Secure"))
+    }
+}

@@ -25,12 +25,16 @@ public struct ServerSettings: Sendable, Hashable {
     public var logFormat: String?
     /// `log.level` (`SUITEBRIDGE_LOG_LEVEL`).
     public var logLevel: String?
+    /// `tls.certificate`: the PEM certificate chain `serve` terminates TLS with (`SUITEBRIDGE_TLS_CERTIFICATE`).
+    public var tlsCertificate: String?
+    /// `tls.key`: its PEM private key (`SUITEBRIDGE_TLS_KEY`).
+    public var tlsKey: String?
 
     public init() {}
 
     /// The keys a file may hold, in the order `config check` shows them.
     public static let keys = ["host", "port", "home", "database", "filesRoot", "allowDestinations", "onlyAllowedDestinations", "trustedProxies",
-                              "failedLoginLimit", "log"]
+                              "failedLoginLimit", "log", "tls"]
     static let logKeys = ["format", "level"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
@@ -40,6 +44,7 @@ public struct ServerSettings: Sendable, Hashable {
         ("home", "SUITEBRIDGE_HOME"), ("database", "SUITEBRIDGE_DATABASE_URL"), ("filesRoot", "SUITEBRIDGE_FILES_ROOT"),
         ("allowDestinations", "SUITEBRIDGE_ALLOW_DESTINATIONS"), ("onlyAllowedDestinations", "SUITEBRIDGE_ONLY_ALLOWED_DESTINATIONS"),
         ("trustedProxies", "SUITEBRIDGE_TRUSTED_PROXIES"), ("log.format", "SUITEBRIDGE_LOG_FORMAT"), ("log.level", "SUITEBRIDGE_LOG_LEVEL"),
+        ("tls.certificate", "SUITEBRIDGE_TLS_CERTIFICATE"), ("tls.key", "SUITEBRIDGE_TLS_KEY"),
     ]
 
     /// Reads a configuration file.
@@ -127,7 +132,21 @@ public struct ServerSettings: Sendable, Hashable {
                     }
                 }
             case "tls":
-                throw fail(line, "serve does not terminate TLS yet.", "Remove `tls` and put a reverse proxy that terminates TLS in front (name it in trustedProxies).", key: key)
+                guard case .mapping(let tls) = value else { throw fail(line, "tls holds certificate and key.", "Write `tls: {certificate: /etc/ssl/sb.pem, key: /etc/ssl/sb.key}`.", key: key) }
+                for (tlsKey, tlsValue) in tls {
+                    let tlsLine = tlsKey.mark?.line ?? line
+                    guard case .scalar(let name) = tlsKey, case .scalar(let path) = tlsValue, !path.string.isEmpty else {
+                        throw fail(tlsLine, "tls holds certificate and key, each a file path.", "Write `tls: {certificate: …, key: …}`.", key: key)
+                    }
+                    switch name.string {
+                    case "certificate": settings.tlsCertificate = path.string
+                    case "key": settings.tlsKey = path.string
+                    default: throw fail(tlsLine, "tls has no key \(name.string).", "Use certificate and key.", key: "tls")
+                    }
+                }
+                if (settings.tlsCertificate == nil) != (settings.tlsKey == nil) {
+                    throw fail(line, "tls needs both certificate and key.", "Give both files.", key: "tls")
+                }
             default:
                 let suggestion = keys.min { Self.distance($0.lowercased(), key.lowercased()) < Self.distance($1.lowercased(), key.lowercased()) }
                 throw fail(line, "unknown key \(key)\(suggestion.map { Self.distance($0.lowercased(), key.lowercased()) <= 3 ? " (did you mean \($0)?)" : "" } ?? "").",
@@ -148,6 +167,8 @@ public struct ServerSettings: Sendable, Hashable {
         values["SUITEBRIDGE_TRUSTED_PROXIES"] = trustedProxies?.joined(separator: ",")
         values["SUITEBRIDGE_LOG_FORMAT"] = logFormat
         values["SUITEBRIDGE_LOG_LEVEL"] = logLevel
+        values["SUITEBRIDGE_TLS_CERTIFICATE"] = tlsCertificate
+        values["SUITEBRIDGE_TLS_KEY"] = tlsKey
         return values
     }
 

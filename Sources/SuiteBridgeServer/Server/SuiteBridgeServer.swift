@@ -24,10 +24,15 @@ public struct SuiteBridgeServer: Sendable {
         public var failedLoginLimit: Int
         /// The clock webhooks' rate limits refill by.
         public var webhookClock: @Sendable () -> Date
+        /// The certificate and key the server terminates TLS with; `nil` serves plain HTTP (behind a proxy that
+        /// terminates TLS, or on loopback).
+        public var tls: TLSCertificates?
 
         public init(host: String = "127.0.0.1", port: Int = 8080, banner: String? = nil, certificateCheckInterval: Duration = .seconds(3600),
-                    trustedProxies: Set<String> = [], failedLoginLimit: Int = 10, webhookClock: @escaping @Sendable () -> Date = { Date() }) {
+                    trustedProxies: Set<String> = [], failedLoginLimit: Int = 10, webhookClock: @escaping @Sendable () -> Date = { Date() },
+                    tls: TLSCertificates? = nil) {
             self.webhookClock = webhookClock
+            self.tls = tls
             self.host = host
             self.port = port
             self.banner = banner
@@ -74,6 +79,7 @@ public struct SuiteBridgeServer: Sendable {
         router.add(middleware: RequestLogMiddleware(logger: core.logger))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
+        router.add(middleware: SecureCookieMiddleware(servesTLS: configuration.tls != nil))
         dashboard.addPublicRoutes(to: router, server: self)
 
         let api = router.group()
@@ -98,7 +104,8 @@ public struct SuiteBridgeServer: Sendable {
     /// The Hummingbird application; it stops cleanly on SIGTERM or SIGINT when run with `runService()`.
     public func makeApplication(logger: Logger = Logger(label: "suitebridge.server"),
                                 onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: makeRouter(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SuiteBridge"),
+        Application(router: makeRouter(), server: configuration.tls.map { .reloadableTLS(certificates: $0) } ?? .http1(),
+                    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SuiteBridge"),
                     services: [CertificateScheduler(core: core, interval: configuration.certificateCheckInterval, logger: logger),
                                FlowWorkerService(worker: FlowWorker(context: core), readiness: readiness),
                                PeriodicService.alerts(core: core, interval: .seconds(15), logger: logger),

@@ -48,6 +48,8 @@ struct ConfigCommand: AsyncParsableCommand {
                 Setting(key: "failedLoginLimit", value: String(settings.failedLoginLimit ?? 10), source: settings.failedLoginLimit == nil ? "default" : "file"),
                 variable("log.format", "SUITEBRIDGE_LOG_FORMAT", default: "text"),
                 variable("log.level", "SUITEBRIDGE_LOG_LEVEL", default: "info"),
+                variable("tls.certificate", "SUITEBRIDGE_TLS_CERTIFICATE", default: "(none: plain HTTP)"),
+                variable("tls.key", "SUITEBRIDGE_TLS_KEY", default: "(none)"),
             ]
             let keyFile = home.path + "/master.key"
             rows.append((process["SUITEBRIDGE_MASTER_KEY"] ?? "").isEmpty

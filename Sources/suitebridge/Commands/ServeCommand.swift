@@ -39,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-format"),
             help: "text (default) or json: one object per line with time, level, message and fields such as request-id and run-id (also $SUITEBRIDGE_LOG_FORMAT).")
     var logFormat: String?
+    @Option(name: .customLong("tls-certificate"),
+            help: "Terminate TLS with this PEM certificate chain (with --tls-key; also $SUITEBRIDGE_TLS_CERTIFICATE). SIGHUP reads both files again.")
+    var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: "The certificate's PEM private key (also $SUITEBRIDGE_TLS_KEY).")
+    var tlsKey: String?
     @Option(name: .customLong("failed-login-limit"),
             help: "Wrong tokens one client address may send in a minute before its further wrong tokens get 429 (1 to 100000; a valid token is never refused).")
     var failedLoginLimit: Int?
@@ -82,15 +87,29 @@ struct ServeCommand: AsyncParsableCommand {
         let banner = demo ? "Demo: connected to a local NetSuite simulator, not to NetSuite." : nil
         let metrics = ServerMetrics()
         MetricsSystem.bootstrap(metrics.factory)
+        let certificatePath = tlsCertificate ?? environment["SUITEBRIDGE_TLS_CERTIFICATE"].flatMap { $0.isEmpty ? nil : $0 }
+        let keyPath = tlsKey ?? environment["SUITEBRIDGE_TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        var certificates: TLSCertificates?
+        switch (certificatePath, keyPath) {
+        case (let certificate?, let key?):
+            do {
+                certificates = try TLSCertificates(certificatePath: certificate, keyPath: key)
+            } catch let error as TLSFileError {
+                throw CLIError(message: "tls: \(error.description).\n  fix: \(error.remedy)")
+            }
+        case (nil, nil): break
+        default: throw CLIError.usage("tls: give both --tls-certificate and --tls-key (or neither).\n  fix: pass the certificate chain and its private key.")
+        }
         let proxies = Set(trustedProxies + (environment["SUITEBRIDGE_TRUSTED_PROXIES"] ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty })
         let server = try SuiteBridgeServer(workspace: workspace, configuration: .init(host: host, port: port, banner: banner, trustedProxies: proxies,
-                                                                                      failedLoginLimit: failedLoginLimit),
+                                                                                      failedLoginLimit: failedLoginLimit, tls: certificates),
                                            metrics: metrics)
         let firstToken = try await server.createFirstTokenIfNeeded()
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        let ready = ServerAnnouncement(host: shownHost, token: firstToken, store: workspace.store.displayLocation, waitsForDemo: demo)
+        let ready = ServerAnnouncement(host: shownHost, scheme: certificates == nil ? "http" : "https", token: firstToken,
+                                       store: workspace.store.displayLocation, waitsForDemo: demo)
 
         var services: [any Service] = []
         if demo {
@@ -115,6 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             })
         }
+        if let certificates { services.append(TLSReloadService(certificates: certificates, logger: logger)) }
         services.append(server.makeApplication(logger: logger) { channel in
             await ready.serverReady(port: channel.localAddress?.port ?? port)
         })
@@ -127,6 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
 /// the first token.
 actor ServerAnnouncement {
     let host: String
+    let scheme: String
     let token: String?
     let store: String
     let waitsForDemo: Bool
@@ -134,8 +155,9 @@ actor ServerAnnouncement {
     private var demo: String?
     private var done = false
 
-    init(host: String, token: String?, store: String, waitsForDemo: Bool) {
+    init(host: String, scheme: String, token: String?, store: String, waitsForDemo: Bool) {
         self.host = host
+        self.scheme = scheme
         self.token = token
         self.store = store
         self.waitsForDemo = waitsForDemo
@@ -154,7 +176,7 @@ actor ServerAnnouncement {
     private func announceIfReady() {
         guard !done, let port, !waitsForDemo || demo != nil else { return }
         done = true
-        var text = "SuiteBridge dashboard: http://\(host):\(port)/\nstore: \(store)\n"
+        var text = "SuiteBridge dashboard: \(scheme)://\(host):\(port)/\nstore: \(store)\n"
         if let demo { text += demo + "\n" }
         if let token {
             text += "admin API token (shown once, keep it safe; log in with it): \(token)\n"

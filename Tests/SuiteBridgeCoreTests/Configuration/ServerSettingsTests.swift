@@ -19,7 +19,9 @@ struct ServerSettingsTests {
             trustedProxies: 127.0.0.1, 10.0.0.1
             failedLoginLimit: 20
             log: {format: json, level: warning}
+            tls: {certificate: /etc/ssl/sb.pem, key: /etc/ssl/sb.key}
             """, file: "sb.yaml")
+        #expect(settings.tlsCertificate == "/etc/ssl/sb.pem" && settings.tlsKey == "/etc/ssl/sb.key")
         #expect(settings.host == "0.0.0.0" && settings.port == 9444 && settings.home == "/var/lib/suitebridge" && settings.filesRoot == "/srv/files")
         #expect(settings.allowDestinations == ["erp.example.com", "10.0.0.5:8443"] && settings.trustedProxies == ["127.0.0.1", "10.0.0.1"])
         #expect(settings.onlyAllowedDestinations == true && settings.failedLoginLimit == 20 && settings.logFormat == "json" && settings.logLevel == "warning")
@@ -43,7 +45,8 @@ struct ServerSettingsTests {
         ("onlyAllowedDestinations: yes\n", "onlyAllowedDestinations must be true or false", "config.onlyAllowedDestinations"),
         ("log:\n  format: xml\n", "line 2: log.format is text or json, not xml", "config.log.format"),
         ("log:\n  colour: red\n", "line 2: log has no key colour", "config.log"),
-        ("tls: {certificate: a.pem, key: a.key}\n", "serve does not terminate TLS yet", "config.tls"),
+        ("tls: {certificate: a.pem}\n", "line 1: tls needs both certificate and key", "config.tls"),
+        ("tls:\n  cert: a.pem\n", "line 2: tls has no key cert", "config.tls"),
         ("- a\n- b\n", "not a mapping", "config"),
         ("host: [a\n", "not YAML", "config"),
     ])
