@@ -16,7 +16,7 @@ struct SuiteBridge: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             AccountCommand.self, CertCommand.self, AuthCommand.self, QueryCommand.self, RecordCommand.self, RestletCommand.self,
-            ExportCommand.self, SimulatorCommand.self, InstanceCommand.self, KeysCommand.self, DoctorCommand.self, AuditCommand.self, ServeCommand.self, TokensCommand.self, FlowCommand.self, RunsCommand.self, WorkerCommand.self, MirrorCommand.self, LookupCommand.self, ErrorsCommand.self, AlertsCommand.self, ConfigCommand.self,
+            ExportCommand.self, SimulatorCommand.self, InstanceCommand.self, KeysCommand.self, DoctorCommand.self, AuditCommand.self, ServeCommand.self, TokensCommand.self, FlowCommand.self, RunsCommand.self, WorkerCommand.self, MirrorCommand.self, LookupCommand.self, ErrorsCommand.self, AlertsCommand.self, ConfigCommand.self, BackupCommand.self, RestoreCommand.self,
         ]
     )
 }

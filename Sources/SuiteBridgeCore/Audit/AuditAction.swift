@@ -67,6 +67,10 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, Custom
 
     // MARK: Administration
     public static let keysRotate = AuditAction(rawValue: "keys.rotate")
+    /// A backup of the store was written (the file and its row counts; never the passphrase).
+    public static let storeBackup = AuditAction(rawValue: "store.backup")
+    /// The store was restored from a backup (recorded in the restored store).
+    public static let storeRestore = AuditAction(rawValue: "store.restore")
     public static let tokenCreate = AuditAction(rawValue: "token.create")
     public static let tokenRevoke = AuditAction(rawValue: "token.revoke")
 }

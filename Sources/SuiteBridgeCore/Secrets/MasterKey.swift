@@ -84,7 +84,7 @@ public struct MasterKey: Sendable {
     }
 
     /// Writes `key` to `path` with mode 0600, atomically (a temporary file renamed into place).
-    static func write(_ key: MasterKey, to path: String) throws {
+    package static func write(_ key: MasterKey, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,

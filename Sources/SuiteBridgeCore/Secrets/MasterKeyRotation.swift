@@ -21,35 +21,8 @@ public enum MasterKeyRotation {
                 throw SuiteBridgeError(.masterKey, "The store is sealed with master key \(stored), not \(old.masterKey.id): another rotation finished first.",
                                        remedy: "Restart with the store's key; rotate again only if you still need to.", field: "master key")
             }
-            var count = 0
-            for row in try await InstanceRows.allInstances(in: database) {
-                var updated = row
-                let id = row.instance.id
-                if let sealed = row.sealedConsumerSecret {
-                    let binding = SecretBinding(instanceID: id, field: .consumerSecret)
-                    updated.sealedConsumerSecret = try new.seal(try old.open(sealed, for: binding), for: binding)
-                    count += 1
-                }
-                if let sealed = row.sealedTokenSecret {
-                    let binding = SecretBinding(instanceID: id, field: .tokenSecret)
-                    updated.sealedTokenSecret = try new.seal(try old.open(sealed, for: binding), for: binding)
-                    count += 1
-                }
-                try await InstanceRows.updateSealedSecrets(updated, in: database)
-            }
-            for row in try await CertificateRows.all(in: database) {
-                let binding = SecretBinding(instanceID: row.certificate.instanceID, certificateID: row.certificate.id, field: .privateKey)
-                let resealed = try new.seal(try old.open(row.sealedPrivateKey, for: binding), for: binding)
-                try await CertificateRows.updateSealedKey(certificateRowID: row.certificate.id, sealed: resealed, in: database)
-                count += 1
-            }
-            for row in try await database.raw("SELECT id, secret, definition FROM flows WHERE secret IS NOT NULL").fetchAll() {
-                let id = try row.decode(column: "id", as: String.self)
-                let definition = try JSONDecoder().decode(FlowDefinition.self, from: Data(try row.decode(column: "definition", as: String.self).utf8))
-                let binding = SecretBinding.flowSecret(flowID: id, kind: definition.kind)
-                let resealed = try new.seal(try old.open(try row.decode(column: "secret", as: String.self), for: binding), for: binding)
-                try await database.raw("UPDATE flows SET secret = \(bind: resealed) WHERE id = \(bind: id)").run()
-                count += 1
+            let count = try await SealedSecrets.visit(in: database) { sealed, binding in
+                try new.seal(try old.open(sealed, for: binding), for: binding)
             }
             try await Workspace.recordKeyID(new.masterKey.id, in: database)
             try await AuditLog.append(database, actor: actor, instance: nil, action: .keysRotate,

@@ -357,13 +357,22 @@ enum Migrations {
 
     /// The newest schema version this build knows.
     static var latestVersion: Int { all.last?.version ?? 0 }
+
+    /// The store's tables in the order the migrations create them (a table's parents come before it), without
+    /// `schema_migrations`.
+    static let tables: [String] = all.flatMap { $0.statements(.sqlite) }.compactMap { statement in
+        guard let match = statement.firstMatch(of: /^\s*CREATE TABLE (IF NOT EXISTS )?(\w+)/) else { return nil }
+        return String(match.output.2)
+    }
 }
 
 extension Store {
     /// Applies the migrations the database lacks. Several processes may start at once: PostgreSQL serialises them
     /// with an advisory lock, SQLite with its write lock.
+    /// - Parameter version: the version to stop at (a restore builds the schema its backup was taken at, loads
+    ///   the rows, then migrates the rest).
     /// - Throws: ``SuiteBridgeError`` `.store`, also when the database is newer than this build.
-    func migrate() async throws {
+    func migrate(through version: Int = Migrations.latestVersion) async throws {
         let kind = self.kind
         try await transaction { database in
             if kind == .postgres {
@@ -381,7 +390,7 @@ extension Store {
                 throw SuiteBridgeError(.store, "The database has schema version \(newest); this build knows up to \(Migrations.latestVersion).",
                                        remedy: "Upgrade suitebridge to the version that wrote this database.", field: "database")
             }
-            for migration in Migrations.all where !applied.contains(migration.version) {
+            for migration in Migrations.all where !applied.contains(migration.version) && migration.version <= version {
                 for statement in migration.statements(kind) {
                     try await database.raw(SQLQueryString(statement)).run()
                 }

@@ -111,17 +111,22 @@ public final class Store: Sendable {
     /// Opens the store named by `databaseURL` (`postgres://…`, `sqlite:PATH` or a file path), or the SQLite file in
     /// `home` when it is `nil`.
     public static func open(databaseURL: String?, home: SuiteBridgeHome, logger: Logger = Logger(label: "suitebridge.store")) async throws -> Store {
+        try await open(databaseURL: databaseURL, home: home, migrating: true, logger: logger)
+    }
+
+    /// - Parameter migrating: `false` to leave the schema as it is (a restore builds it to its backup's version).
+    package static func open(databaseURL: String?, home: SuiteBridgeHome, migrating: Bool, logger: Logger) async throws -> Store {
         guard let databaseURL, !databaseURL.isEmpty else {
-            return try await openSQLite(path: home.databasePath, logger: logger)
+            return try await openSQLite(path: home.databasePath, migrating: migrating, logger: logger)
         }
         if databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") {
-            return try await openPostgres(url: databaseURL, logger: logger)
+            return try await openPostgres(url: databaseURL, schema: nil, migrating: migrating, logger: logger)
         }
         if databaseURL.hasPrefix("sqlite:") {
-            return try await openSQLite(path: String(databaseURL.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: ""), logger: logger)
+            return try await openSQLite(path: String(databaseURL.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: ""), migrating: migrating, logger: logger)
         }
         if !databaseURL.contains("://") {
-            return try await openSQLite(path: databaseURL, logger: logger)
+            return try await openSQLite(path: databaseURL, migrating: migrating, logger: logger)
         }
         throw SuiteBridgeError(.store, "The database URL \(Self.redacted(databaseURL)) is neither PostgreSQL nor SQLite.",
                                remedy: "Use postgres://USER:PASSWORD@HOST/DATABASE, sqlite:PATH, or leave it out for $SUITEBRIDGE_HOME/suitebridge.sqlite.",

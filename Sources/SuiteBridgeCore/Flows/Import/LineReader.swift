@@ -1,7 +1,7 @@
 import Foundation
 
-/// The lines of a file, read 64 KiB at a time. A line over ``maximumLength`` is skipped without being held in
-/// memory and reported as ``Line/tooLong``.
+/// The lines of a file, read 64 KiB at a time. A line over ``maximumLength`` (1 MiB unless the reader is made with
+/// another) is skipped without being held in memory and reported as ``Line/tooLong``.
 final class LineReader {
     /// One line without its `\n`, or the note that it was too long to read.
     enum Line {
@@ -9,8 +9,9 @@ final class LineReader {
         case tooLong
     }
 
-    /// The longest line read: 1 MiB.
+    /// The longest line read by default: 1 MiB.
     static let maximumLength = 1 << 20
+    private let maximumLength: Int
 
     private let handle: FileHandle
     private var buffer: [UInt8] = []
@@ -19,9 +20,10 @@ final class LineReader {
     /// The number of the line last returned, from 1.
     private(set) var lineNumber = 0
 
-    init?(path: String) {
+    init?(path: String, maximumLength: Int = LineReader.maximumLength) {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         self.handle = handle
+        self.maximumLength = maximumLength
     }
 
     deinit { try? handle.close() }
@@ -34,16 +36,16 @@ final class LineReader {
                 let line = buffer[start..<newline]
                 start = newline + 1
                 lineNumber += 1
-                return discarding || line.count > Self.maximumLength ? .tooLong : .text(line)
+                return discarding || line.count > maximumLength ? .tooLong : .text(line)
             }
             if atEnd {
                 guard start < buffer.count || discarding else { return nil }
                 let line = buffer[start...]
                 start = buffer.count
                 lineNumber += 1
-                return discarding || line.count > Self.maximumLength ? .tooLong : .text(line)
+                return discarding || line.count > maximumLength ? .tooLong : .text(line)
             }
-            if buffer.count - start > Self.maximumLength {
+            if buffer.count - start > maximumLength {
                 // Too long to be a row: drop what was read of it and look for its end.
                 discarding = true
                 buffer.removeAll(keepingCapacity: true)
