@@ -49,7 +49,7 @@ public final class Store: Sendable {
 
     /// - Parameter migrating: `false` for a database that is not a store (a mirror's destination).
     package static func openSQLite(path: String, migrating: Bool, logger: Logger) async throws -> Store {
-        let connection: SQLiteConnection
+        var opened: SQLiteConnection?
         do {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
@@ -59,17 +59,36 @@ public final class Store: Sendable {
             if !FileManager.default.fileExists(atPath: path) {
                 FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
             }
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            opened = connection
             // Another process (a CLI next to a server) may hold the write lock for a moment: wait, don't fail.
             _ = try await connection.query("PRAGMA busy_timeout = 10000")
-            _ = try await connection.query("PRAGMA journal_mode = WAL")
+            // Switching a new file to WAL needs it to itself, and SQLite does not wait for that: several processes
+            // starting on a new store at once try again for a while.
+            for attempt in 1... {
+                do {
+                    _ = try await connection.query("PRAGMA journal_mode = WAL")
+                    break
+                } catch let error as SQLiteError where error.reason == .busy && attempt < 100 {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
             _ = try await connection.query("PRAGMA foreign_keys = ON")
         } catch {
+            try? await opened?.close().get()
             throw SuiteBridgeError(.store, "The SQLite store \(path) could not be opened: \(error).",
                                    remedy: "Check that the folder exists and is writable (SUITEBRIDGE_HOME).", field: "database")
         }
+        guard let connection = opened else {
+            throw SuiteBridgeError(.store, "The SQLite store \(path) could not be opened.", remedy: "Check that the folder exists and is writable (SUITEBRIDGE_HOME).", field: "database")
+        }
         let store = Store(kind: .sqlite, displayLocation: path, backend: .sqlite(connection, SessionGate()), logger: logger)
-        if migrating { try await store.migrate() }
+        do {
+            if migrating { try await store.migrate() }
+        } catch {
+            await store.close()
+            throw error
+        }
         return store
     }
 
@@ -137,10 +156,18 @@ public final class Store: Sendable {
     public func close() async {
         switch backend {
         case .sqlite(let connection, let gate):
-            await gate.run { try? await connection.close() }
+            // The future, not the async close: that one throws CancellationError in a cancelled task and leaves the
+            // file open (sqlite-nio then traps when the connection is released).
+            await gate.run { try? await connection.close().get() }
         case .postgres(let box):
             try? await box.pool.shutdownAsync()
         }
+    }
+
+    /// Whether ``close()`` closed the SQLite file (PostgreSQL: always `false`; its pool says nothing).
+    var isClosedSQLite: Bool {
+        if case .sqlite(let connection, _) = backend { return connection.isClosed }
+        return false
     }
 
     /// Runs `body` with the database, outside a transaction (reads, single-row writes).
@@ -151,7 +178,7 @@ public final class Store: Sendable {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws (the error is rethrown).
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await withSession { database in
-            try await database.raw(self.kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            try await self.begin(database)
             do {
                 let result = try await body(database)
                 try await database.raw("COMMIT").run()
@@ -159,6 +186,20 @@ public final class Store: Sendable {
             } catch {
                 try? await database.raw("ROLLBACK").run()
                 throw error
+            }
+        }
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), waiting up to the busy
+    /// timeout; SQLite answers `busy` without waiting while another process switches a new file to WAL or recovers
+    /// it, so that is tried again for up to five seconds.
+    private func begin(_ database: any SQLDatabase) async throws {
+        guard kind == .sqlite else { return try await database.raw("BEGIN").run() }
+        for attempt in 1... {
+            do {
+                return try await database.raw("BEGIN IMMEDIATE").run()
+            } catch let error as SQLiteError where error.reason == .busy && attempt < 100 {
+                try await Task.sleep(for: .milliseconds(50))
             }
         }
     }

@@ -16,6 +16,43 @@ struct StoreTests {
         }
     }
 
+    @Test("several servers starting together on a new shared store (an upgrade) apply each migration once, and all start",
+          .enabled(if: TestDatabases.kinds.contains(.postgres)))
+    func migrationsFromSeveralServers() async throws {
+        let url = ProcessInfo.processInfo.environment["SUITEBRIDGE_TEST_POSTGRES_URL"] ?? ""
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let admin = try await Store.openPostgres(url: url, schema: nil, migrating: false, logger: quietLogger)
+        try await admin.read { try await $0.raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
+        await admin.close()
+        let stores = try await withThrowingTaskGroup(of: Store.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await Store.openPostgres(url: url, schema: schema, logger: quietLogger) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(stores.count == 4)
+        for store in stores {
+            #expect(try await store.schemaVersion() == Migrations.latestVersion)
+        }
+        let applied = try await stores[0].read { database in
+            try await database.raw("SELECT version, COUNT(*) AS n FROM schema_migrations GROUP BY version").fetchAll().map { try $0.decode(column: "n", as: Int.self) }
+        }
+        #expect(applied.count == Migrations.all.count && applied.allSatisfy { $0 == 1 })
+        for store in stores { await store.close() }
+    }
+
+    @Test("a SQLite store closed by a cancelled task is closed, not left open (sqlite-nio traps on releasing an open connection)")
+    func closeWhenCancelled() async throws {
+        let folder = try TestFolder()
+        let task = Task {
+            let store = try await Store.openSQLite(path: folder.file("cancelled.sqlite"), logger: quietLogger)
+            withUnsafeCurrentTask { $0?.cancel() }
+            await store.close()
+            return store.isClosedSQLite
+        }
+        #expect(try await task.value)
+    }
+
     @Test("a failing transaction leaves the store as it was", arguments: TestDatabases.kinds)
     func rollback(kind: Store.Kind) async throws {
         try await TestDatabases.withStore(kind) { store, _ in
