@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import NetSuiteAuth
+import Tracing
 
 /// A client for one NetSuite account: REST records, SuiteQL and RESTlets, with NetSuite's governance.
 ///
@@ -50,10 +51,27 @@ public struct NetSuiteClient: Sendable {
         var recordType: String?
     }
 
-    /// Sends `call` with authentication, governance and retries, and returns a 2xx response.
+    /// Sends `call` with authentication, governance and retries, and returns a 2xx response, in a client span
+    /// (`NetSuite GET`, with the account, the path without its query, the status, retries and 429s: never a header,
+    /// a body or a query string) when a tracer is bootstrapped.
     /// - Throws: ``NetSuiteError``.
     func perform(_ call: Call) async throws -> NetSuiteHTTPResponse {
+        try await withSpan("NetSuite \(call.method)", ofKind: .client) { span in
+            span.attributes["http.request.method"] = call.method
+            span.attributes["server.address"] = URL(string: call.url)?.host ?? ""
+            span.attributes["url.path"] = URL(string: call.url)?.path ?? ""
+            span.attributes["netsuite.account"] = configuration.account.realm
+            return try await perform(call, span: span)
+        }
+    }
+
+    private func perform(_ call: Call, span: any Span) async throws -> NetSuiteHTTPResponse {
         let requestID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        var throttledAnswers = 0
+        defer {
+            span.attributes["netsuite.throttled"] = throttledAnswers
+            span.attributes["netsuite.request_id"] = requestID
+        }
         var generator = SystemRandomNumberGenerator()
         var attempt = 0
         var retries = 0
@@ -65,7 +83,7 @@ public struct NetSuiteClient: Sendable {
             switch outcome {
             case .success(let response):
                 statistics.record { $0.succeeded += 1 }
-                log(call, requestID: requestID, status: response.status, started: started, retries: retries)
+                log(call, requestID: requestID, status: response.status, started: started, retries: retries, span: span)
                 return response
             case .refreshToken(let token) where !refreshedToken:
                 refreshedToken = true
@@ -78,6 +96,7 @@ public struct NetSuiteClient: Sendable {
                 statistics.record { $0.retries += 1 }
                 logger.debug("retrying", metadata: ["request-id": "\(requestID)", "path": "\(call.label)", "reason": "\(error.errorCode ?? error.message)"])
                 let throttled = error.code == .concurrencyExhausted
+                if throttled { throttledAnswers += 1 }
                 if throttled { Counter(label: "suitebridge_netsuite_throttled_total", dimensions: [("instance", configuration.metricsLabel)]).increment() }
                 try await Task.sleep(for: configuration.retry.delay(beforeRetry: retries, throttled: throttled, using: &generator))
                 continue
@@ -87,12 +106,12 @@ public struct NetSuiteClient: Sendable {
                     message: "The request was cancelled; it may still complete at NetSuite.",
                     remedy: call.idempotent ? "Nothing to fix." : "Check whether the change was made before sending it again, or use upsert by external id.")
                 statistics.record { $0.failed += 1 }
-                log(call, requestID: requestID, status: 0, started: started, retries: retries, error: error)
+                log(call, requestID: requestID, status: 0, started: started, retries: retries, error: error, span: span)
                 throw error
             case .retryable(var error, _), .failure(var error):
                 error.retries = retries
                 statistics.record { $0.failed += 1 }
-                log(call, requestID: requestID, status: error.status ?? 0, started: started, retries: retries, error: error)
+                log(call, requestID: requestID, status: error.status ?? 0, started: started, retries: retries, error: error, span: span)
                 throw error
             case .refreshToken:
                 statistics.record { $0.failed += 1 }
@@ -100,7 +119,7 @@ public struct NetSuiteClient: Sendable {
                     code: .authentication, status: 401, errorCode: "invalid_token", request: call.label, retries: retries,
                     message: "NetSuite refused the access token, also a freshly issued one.",
                     remedy: "Check that the certificate mapping's role has \"Log in using OAuth 2.0 access tokens\" and the needed scope (rest_webservices, restlets), and that the mapping is not revoked.")
-                log(call, requestID: requestID, status: 401, started: started, retries: retries, error: error)
+                log(call, requestID: requestID, status: 401, started: started, retries: retries, error: error, span: span)
                 throw error
             }
         }
@@ -287,7 +306,10 @@ public struct NetSuiteClient: Sendable {
         ][type.lowercased()]
     }
 
-    private func log(_ call: Call, requestID: String, status: Int, started: ContinuousClock.Instant, retries: Int, error: NetSuiteError? = nil) {
+    private func log(_ call: Call, requestID: String, status: Int, started: ContinuousClock.Instant, retries: Int, error: NetSuiteError? = nil, span: any Span) {
+        span.attributes["http.response.status_code"] = status
+        span.attributes["netsuite.retries"] = retries
+        if let error { span.attributes["error.type"] = error.errorCode ?? error.code.description }
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         var metadata: Logger.Metadata = [

@@ -59,6 +59,9 @@ public struct HTTPClientTransport: NetSuiteTransport, TokenEndpointTransport {
     public static let sharedClient: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.timeout.connect = .seconds(10)
+        // The client's own spans would hold full URLs with their query strings: the NetSuite client records its own
+        // span per request instead, with the path only.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 

@@ -29,12 +29,14 @@ public struct ServerSettings: Sendable, Hashable {
     public var tlsCertificate: String?
     /// `tls.key`: its PEM private key (`SUITEBRIDGE_TLS_KEY`).
     public var tlsKey: String?
+    /// `traces.endpoint`: the OTLP/HTTP collector traces go to (`SUITEBRIDGE_TRACES_ENDPOINT`).
+    public var tracesEndpoint: String?
 
     public init() {}
 
     /// The keys a file may hold, in the order `config check` shows them.
     public static let keys = ["host", "port", "home", "database", "filesRoot", "allowDestinations", "onlyAllowedDestinations", "trustedProxies",
-                              "failedLoginLimit", "log", "tls"]
+                              "failedLoginLimit", "log", "tls", "traces"]
     static let logKeys = ["format", "level"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
@@ -44,7 +46,7 @@ public struct ServerSettings: Sendable, Hashable {
         ("home", "SUITEBRIDGE_HOME"), ("database", "SUITEBRIDGE_DATABASE_URL"), ("filesRoot", "SUITEBRIDGE_FILES_ROOT"),
         ("allowDestinations", "SUITEBRIDGE_ALLOW_DESTINATIONS"), ("onlyAllowedDestinations", "SUITEBRIDGE_ONLY_ALLOWED_DESTINATIONS"),
         ("trustedProxies", "SUITEBRIDGE_TRUSTED_PROXIES"), ("log.format", "SUITEBRIDGE_LOG_FORMAT"), ("log.level", "SUITEBRIDGE_LOG_LEVEL"),
-        ("tls.certificate", "SUITEBRIDGE_TLS_CERTIFICATE"), ("tls.key", "SUITEBRIDGE_TLS_KEY"),
+        ("tls.certificate", "SUITEBRIDGE_TLS_CERTIFICATE"), ("tls.key", "SUITEBRIDGE_TLS_KEY"), ("traces.endpoint", "SUITEBRIDGE_TRACES_ENDPOINT"),
     ]
 
     /// Reads a configuration file.
@@ -131,6 +133,18 @@ public struct ServerSettings: Sendable, Hashable {
                         throw fail(logLine, "log has no key \(name.string).", "Use \(logKeys.joined(separator: " and ")).", key: "log")
                     }
                 }
+            case "traces":
+                guard case .mapping(let traces) = value else { throw fail(line, "traces holds endpoint.", "Write `traces: {endpoint: http://127.0.0.1:4318}`.", key: key) }
+                for (tracesKey, tracesValue) in traces {
+                    let tracesLine = tracesKey.mark?.line ?? line
+                    guard case .scalar(let name) = tracesKey, name.string == "endpoint" else {
+                        throw fail(tracesLine, "traces has no key \((tracesKey.scalar?.string) ?? "?").", "Use endpoint.", key: "traces")
+                    }
+                    guard case .scalar(let url) = tracesValue, let scheme = URLComponents(string: url.string)?.scheme, ["http", "https"].contains(scheme) else {
+                        throw fail(tracesLine, "traces.endpoint is an http(s) URL.", "Write `endpoint: http://127.0.0.1:4318`.", key: "traces.endpoint")
+                    }
+                    settings.tracesEndpoint = url.string
+                }
             case "tls":
                 guard case .mapping(let tls) = value else { throw fail(line, "tls holds certificate and key.", "Write `tls: {certificate: /etc/ssl/sb.pem, key: /etc/ssl/sb.key}`.", key: key) }
                 for (tlsKey, tlsValue) in tls {
@@ -169,6 +183,7 @@ public struct ServerSettings: Sendable, Hashable {
         values["SUITEBRIDGE_LOG_LEVEL"] = logLevel
         values["SUITEBRIDGE_TLS_CERTIFICATE"] = tlsCertificate
         values["SUITEBRIDGE_TLS_KEY"] = tlsKey
+        values["SUITEBRIDGE_TRACES_ENDPOINT"] = tracesEndpoint
         return values
     }
 

@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import NetSuiteClient
 import SQLKit
+import Tracing
 
 /// Takes queued runs and executes them, holding a lease on each: a run whose worker dies (its lease expires) is
 /// taken over by another worker and resumes from its checkpoint. On PostgreSQL several servers share the queue
@@ -119,7 +120,20 @@ public struct FlowWorker: Sendable {
         }
     }
 
+    /// Runs a claimed run in a span (`flow run`: the run, flow, kind, instance and row counts), so its NetSuite
+    /// requests and export batches are traced as its children.
     func execute(_ claimed: ClaimedRun) async throws {
+        try await withSpan("flow run", ofKind: .internal) { span in
+            span.attributes["suitebridge.run_id"] = claimed.runID
+            span.attributes["suitebridge.flow"] = claimed.flow.name
+            span.attributes["suitebridge.flow.kind"] = claimed.flow.definition.kind.rawValue
+            span.attributes["suitebridge.instance"] = claimed.flow.definition.instance
+            span.attributes["suitebridge.resumed"] = claimed.checkpoint != nil
+            try await execute(claimed, span: span)
+        }
+    }
+
+    private func execute(_ claimed: ClaimedRun, span: any Span) async throws {
         let context = RunContext(worker: self, claimed: claimed)
         let outcome: Result<RunSummary, any Error> = await withTaskGroup(of: Result<RunSummary, any Error>?.self) { group in
             group.addTask {
@@ -149,6 +163,15 @@ public struct FlowWorker: Sendable {
             let first = await group.next() ?? nil
             group.cancelAll()
             return first ?? .failure(CancellationError())
+        }
+        switch outcome {
+        case .success(let summary):
+            span.attributes["suitebridge.rows.read"] = summary.read
+            span.attributes["suitebridge.rows.written"] = summary.written
+            span.attributes["suitebridge.rows.failed"] = summary.failed
+            span.attributes["suitebridge.rows.skipped"] = summary.skipped
+        case .failure(let error):
+            span.setStatus(SpanStatus(code: .error, message: (error as? SuiteBridgeError)?.message ?? (error as? NetSuiteError)?.message ?? "\(type(of: error))"))
         }
         if Task.isCancelled, case .failure = outcome {
             // The worker is stopping (a server's graceful shutdown): the run is not failed but handed back, so the

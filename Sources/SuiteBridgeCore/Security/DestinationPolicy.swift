@@ -94,9 +94,13 @@ public struct DestinationPolicy: Sendable, Hashable {
         return allowlist.contains(bare) || allowlist.contains("\(bare):\(port)") || allowlist.contains("[\(bare)]:\(port)")
     }
 
-    /// The HTTP client exports send with: redirects are never followed.
-    public static let httpClient = HTTPClient(
-        eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+    /// The HTTP client exports send with: redirects are never followed; no spans of its own (they would hold the
+    /// full URL, query and all: an export's span records the path and passes `traceparent` itself).
+    public static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.tracing.tracer = nil
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// The transport over ``httpClient``.
     public static var transport: HTTPClientTransport { HTTPClientTransport(client: httpClient) }

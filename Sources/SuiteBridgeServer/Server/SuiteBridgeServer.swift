@@ -76,6 +76,9 @@ public struct SuiteBridgeServer: Sendable {
     /// token), the dashboard's `/login` public and its pages behind a session or token.
     public func makeRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
+        // A server span per request (method, route, status; no header, and secret-like query parameters redacted)
+        // when a tracer is bootstrapped (`serve --traces-endpoint`); a no-op otherwise.
+        router.add(middleware: TracingMiddleware(redactingQueryParameters: ["token", "secret", "password", "signature", "key", "code"]))
         router.add(middleware: RequestLogMiddleware(logger: core.logger))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))

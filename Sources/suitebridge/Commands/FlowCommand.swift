@@ -1,4 +1,6 @@
 import ArgumentParser
+import ServiceLifecycle
+import UnixSignals
 import Foundation
 import SuiteBridgeCore
 
@@ -364,15 +366,40 @@ struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "worker", abstract: "Execute queued flow runs; several workers may share a PostgreSQL store.")
     @Flag(help: "Stop when no run is waiting.") var untilIdle = false
     @Option(help: "Seconds a run's lease lasts without a heartbeat.") var leaseSeconds = 30.0
+    @Option(name: .customLong("traces-endpoint"), help: "Send traces of the runs over OTLP/HTTP to this collector (also $SUITEBRIDGE_TRACES_ENDPOINT).")
+    var tracesEndpoint: String?
     @OptionGroup var store: WorkspaceOptions
 
     func run() async throws {
         let workspace = try await store.open()
         let worker = FlowWorker(context: workspace.context, leaseDuration: leaseSeconds)
-        if untilIdle {
-            for run in try await worker.runUntilIdle() { print(RunsCommand.line(run)) }
-        } else {
-            try await worker.run()
+        guard let traceExport = try TraceExport.bootstrap(endpoint: tracesEndpoint, environment: ProcessInfo.processInfo.environment) else {
+            if untilIdle {
+                for run in try await worker.runUntilIdle() { print(RunsCommand.line(run)) }
+            } else {
+                try await worker.run()
+            }
+            return
         }
+        // The exporter runs beside the worker; when the worker ends (or SIGTERM), the group shuts down gracefully
+        // and the exporter sends the spans it still holds.
+        let untilIdle = untilIdle
+        let work = WorkerService {
+            if untilIdle {
+                for run in try await worker.runUntilIdle() { print(RunsCommand.line(run)) }
+            } else {
+                try await cancelWhenGracefulShutdown { try await worker.run() }
+            }
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: traceExport), .init(service: work, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: Terminal.quietLogger))
+        try await group.run()
+    }
+
+    /// The worker's loop as a service of the group.
+    struct WorkerService: Service {
+        let body: @Sendable () async throws -> Void
+        func run() async throws { try await body() }
     }
 }

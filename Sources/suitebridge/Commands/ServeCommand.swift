@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "The certificate's PEM private key (also $SUITEBRIDGE_TLS_KEY).")
     var tlsKey: String?
+    @Option(name: .customLong("traces-endpoint"),
+            help: "Send traces over OTLP/HTTP to this collector (e.g. http://127.0.0.1:4318; also $SUITEBRIDGE_TRACES_ENDPOINT): spans per API request, flow run, NetSuite request and export batch.")
+    var tracesEndpoint: String?
     @Option(name: .customLong("failed-login-limit"),
             help: "Wrong tokens one client address may send in a minute before its further wrong tokens get 429 (1 to 100000; a valid token is never refused).")
     var failedLoginLimit: Int?
@@ -67,6 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
         if LogFormat(rawValue: logFormat ?? environment["SUITEBRIDGE_LOG_FORMAT"] ?? "text") == .json {
             LoggingSystem.bootstrap { label in JSONLogHandler.standardError(label: label) }
         }
+        // First in the group, so it stops last and sends the spans of the server's last requests.
+        let traceExport = try TraceExport.bootstrap(endpoint: tracesEndpoint, environment: environment)
         var logger = Logger(label: "suitebridge.server")
         logger.logLevel = environment["SUITEBRIDGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if demo, database == nil {
@@ -111,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         let ready = ServerAnnouncement(host: shownHost, scheme: certificates == nil ? "http" : "https", token: firstToken,
                                        store: workspace.store.displayLocation, waitsForDemo: demo)
 
-        var services: [any Service] = []
+        var services: [any Service] = traceExport.map { [$0] } ?? []
         if demo {
             let netsuite = SimulatedNetSuite()
             let credentials = try await SimulatorProvisioning.provision(netsuite, configuration: .standard(records: 200, seed: 1, concurrencyLimit: 5, latencyMs: 0), baseURL: "")

@@ -20,7 +20,9 @@ struct ServerSettingsTests {
             failedLoginLimit: 20
             log: {format: json, level: warning}
             tls: {certificate: /etc/ssl/sb.pem, key: /etc/ssl/sb.key}
+            traces: {endpoint: "http://127.0.0.1:4318"}
             """, file: "sb.yaml")
+        #expect(settings.tracesEndpoint == "http://127.0.0.1:4318")
         #expect(settings.tlsCertificate == "/etc/ssl/sb.pem" && settings.tlsKey == "/etc/ssl/sb.key")
         #expect(settings.host == "0.0.0.0" && settings.port == 9444 && settings.home == "/var/lib/suitebridge" && settings.filesRoot == "/srv/files")
         #expect(settings.allowDestinations == ["erp.example.com", "10.0.0.5:8443"] && settings.trustedProxies == ["127.0.0.1", "10.0.0.1"])
@@ -47,6 +49,7 @@ struct ServerSettingsTests {
         ("log:\n  colour: red\n", "line 2: log has no key colour", "config.log"),
         ("tls: {certificate: a.pem}\n", "line 1: tls needs both certificate and key", "config.tls"),
         ("tls:\n  cert: a.pem\n", "line 2: tls has no key cert", "config.tls"),
+        ("traces:\n  endpoint: collector:4318\n", "line 2: traces.endpoint is an http(s) URL", "config.traces.endpoint"),
         ("- a\n- b\n", "not a mapping", "config"),
         ("host: [a\n", "not YAML", "config"),
     ])

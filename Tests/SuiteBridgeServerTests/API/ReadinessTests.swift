@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import SQLKit
 import SuiteBridgeCore
 @testable import SuiteBridgeServer
 import SuiteBridgeTestSupport
@@ -37,6 +38,38 @@ struct ReadinessTests {
             let report = await readiness.check(store: store)
             #expect(!report.ready && report.store.hasPrefix("unreachable") && report.migrations == "unknown", "\(report)")
         }
+    }
+
+    @Test("PostgreSQL refusing connections turns readiness red, naming the store; it turns green again when PostgreSQL takes connections again",
+          .enabled(if: TestDatabases.kinds.contains(.postgres)))
+    func postgresDown() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["SUITEBRIDGE_TEST_POSTGRES_URL"])
+        let database = "sb_ready_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        let admin = try await Store.openPostgres(url: url, schema: nil, migrating: false, logger: quietLogger)
+        try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: database)").run() }
+        var components = try #require(URLComponents(string: url))
+        components.path = "/" + database
+        let store = try await Store.openPostgres(url: try #require(components.string), logger: quietLogger)
+        let readiness = Readiness()
+        readiness.setWorkerRunning(true)
+        #expect(await readiness.check(store: store).ready)
+        // The database stops taking connections and drops the ones it has, as when its server goes down.
+        try await admin.read { database_ in
+            try await database_.raw("ALTER DATABASE \(unsafeRaw: database) ALLOW_CONNECTIONS false").run()
+            try await database_.raw("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(bind: database)").run()
+        }
+        let down = await readiness.check(store: store)
+        #expect(!down.ready && down.store.hasPrefix("unreachable"), "\(down)")
+        try await admin.read { try await $0.raw("ALTER DATABASE \(unsafeRaw: database) ALLOW_CONNECTIONS true").run() }
+        var up = await readiness.check(store: store)
+        for _ in 0..<20 where !up.ready {
+            try await Task.sleep(for: .milliseconds(250))
+            up = await readiness.check(store: store)
+        }
+        #expect(up.ready, "\(up)")
+        await store.close()
+        try await admin.read { try await $0.raw("DROP DATABASE \(unsafeRaw: database) WITH (FORCE)").run() }
+        await admin.close()
     }
 
     @Test("JSON logs: one object per line with time, level, label, message and every metadata field")

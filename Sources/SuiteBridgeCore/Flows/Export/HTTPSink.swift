@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NetSuiteClient
+import Tracing
 
 /// Batches of rows POSTed as JSON, each with an `Idempotency-Key` derived from the flow and the batch's rows, so a
 /// batch sent again (a retry, a run taken over after its worker died, a run repeated over the same data) has the
@@ -49,16 +50,36 @@ struct HTTPSink: ExportSink {
         return "sb-" + SHA256.hash(data: content).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Sends one batch in a client span (`export POST`), whose context goes with it as W3C `traceparent` (and
+    /// `tracestate`), so the receiver's own trace continues the run's.
     private mutating func send(_ rows: [[String: String]]) async throws {
         batch += 1
+        let (url, batch) = (url, batch)
         let body = try JSONSerialization.data(withJSONObject: ["flow": flow, "run": runID, "batch": batch, "rows": rows], options: [.sortedKeys])
-        let request = NetSuiteHTTPRequest(method: "POST", url: url, headers: [
+        let headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"), ("Idempotency-Key", try Self.idempotencyKey(flow: flow, rows: rows)),
-        ], body: Array(body))
+        ]
+        let transport = transport
+        try await withSpan("export POST", ofKind: .client) { span in
+            span.attributes["http.request.method"] = "POST"
+            span.attributes["server.address"] = URL(string: url)?.host ?? ""
+            span.attributes["url.path"] = URL(string: url)?.path ?? ""
+            span.attributes["suitebridge.batch"] = batch
+            span.attributes["suitebridge.batch.rows"] = rows.count
+            var traced = headers
+            InstrumentationSystem.instrument.inject(span.context, into: &traced, using: HeaderListInjector())
+            try await Self.deliver(NetSuiteHTTPRequest(method: "POST", url: url, headers: traced, body: Array(body)), batch: batch, url: url,
+                                   transport: transport, span: span)
+        }
+    }
+
+    private static func deliver(_ request: NetSuiteHTTPRequest, batch: Int, url: String, transport: HTTPClientTransport, span: any Span) async throws {
         var lastProblem = ""
         for attempt in 1...4 {
             do {
                 let response = try await transport.send(request, timeout: .seconds(60))
+                span.attributes["http.response.status_code"] = response.status
+                span.attributes["suitebridge.attempts"] = attempt
                 if (200..<300).contains(response.status) { return }
                 if (300..<400).contains(response.status) {
                     lastProblem = "HTTP \(response.status), a redirect, which exports do not follow"
@@ -73,5 +94,12 @@ struct HTTPSink: ExportSink {
         }
         throw SuiteBridgeError(.invalidInput, "The export endpoint \(url) refused batch \(batch): \(lastProblem).",
                                remedy: "Check the endpoint; the run can be run again (batches carry Idempotency-Key headers).", field: "export.destination.url")
+    }
+}
+
+/// Writes a trace context into a request's header list.
+struct HeaderListInjector: Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout [(name: String, value: String)]) {
+        carrier.append((key, value))
     }
 }
