@@ -228,3 +228,60 @@ struct ServeTLSTests {
         #expect(!plainCookie.isEmpty && !plainCookie.contains("Secure"))
     }
 }
+
+@Suite("suitebridge serve stopping during a run")
+struct ServeShutdownTests {
+    @Test("SIGTERM to serve during an import: it exits cleanly within seconds, the run is handed back at its checkpoint, and a worker finishes it at once with every row once")
+    func sigtermDuringRun() throws {
+        let directory = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let credentials = directory.appendingPathComponent("credentials.json").path
+        let (simulator, _) = try SimulatorCommandTests.start(["--records", "3", "--latency-ms", "20"], credentials: credentials)
+        defer { simulator.terminate() }
+        let env = ["SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_FILES_ROOT": directory.path,
+                   "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
+        func run(_ arguments: [String]) throws -> CLIRunner.Result { try CLIRunner.run(arguments, environment: env) }
+        #expect(try run(["instance", "import", "--credentials", credentials]).status == 0)
+        let rows = 400
+        let source = directory.appendingPathComponent("many.csv").path
+        try (["ref,name"] + (1...rows).map { "SD-\($0),Customer \($0)" }).joined(separator: "\n").appending("\n").write(toFile: source, atomically: true, encoding: .utf8)
+        let created = try run(["flow", "create", "many", "--instance", "1234567_SB1-tba", "--from-file", source, "--record-type", "customer",
+                               "--external-id-column", "ref", "--map", "companyName=name", "--map", "subsidiary=1:internal-constant", "--per-record"])
+        #expect(created.status == 0, "\(created.stderr)")
+
+        let serve = Process()
+        serve.executableURL = CLIRunner.binary
+        serve.arguments = ["serve", "--port", "0"]
+        serve.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUITEBRIDGE_") }.merging(env) { $1 }
+        serve.standardOutput = FileHandle.nullDevice
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { if serve.isRunning { serve.terminate() } }
+        #expect(try run(["flow", "run", "many"]).status == 0)
+        func currentRun() throws -> [String: Any] {
+            let listed = try run(["runs", "list", "--flow", "many", "--json"])
+            return (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])?.first ?? [:]
+        }
+        var read = 0
+        let deadline = Date().addingTimeInterval(60)
+        while read == 0, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            read = try currentRun()["rowsRead"] as? Int ?? 0
+        }
+        #expect(read > 0 && read < rows, "the server's worker checkpointed part of the run before SIGTERM (\(read))")
+        let stopping = Date()
+        serve.terminate()  // SIGTERM
+        serve.waitUntilExit()
+        #expect(serve.terminationStatus == 0 && Date().timeIntervalSince(stopping) < 30)
+        let handedBack = try currentRun()
+        #expect(handedBack["state"] as? String == "running" && (handedBack["rowsRead"] as? Int ?? 0) < rows, "\(handedBack)")
+
+        // Its lease was given back: a worker takes it over now, not when the lease would have run out.
+        let finished = try run(["worker", "--until-idle"])
+        #expect(finished.status == 0 && finished.stdout.contains("succeeded") && finished.stdout.contains("written=\(rows)"), "\(finished.stdout)\(finished.stderr)")
+        #expect(try currentRun()["attempts"] as? Int == 2)
+        let counted = try run(["query", "--instance", "1234567_SB1-tba", "--format", "jsonl",
+                               "SELECT COUNT(*) AS n, COUNT(DISTINCT externalid) AS distinctids FROM customer WHERE externalid LIKE 'SD-%'"])
+        #expect(counted.stdout.contains("\"n\":\"\(rows)\"") && counted.stdout.contains("\"distinctids\":\"\(rows)\""), "\(counted.stdout)\(counted.stderr)")
+    }
+}
