@@ -70,6 +70,25 @@ struct CLIRunner {
         return reached
     }
 
+    /// Starts `suitebridge ARGUMENTS` (a server) and reads its standard output until it has printed `marker` (or
+    /// a minute passed). - Returns: the process, still running (terminate it), and what it printed.
+    static func startServer(_ arguments: [String], environment: [String: String], until marker: String = "store:") throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !text.contains(marker), process.isRunning, Date() < deadline {
+            text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        return (process, text)
+    }
+
     static func temporaryDirectory() throws -> URL {
         URL(fileURLWithPath: try TestFolder().path)
     }

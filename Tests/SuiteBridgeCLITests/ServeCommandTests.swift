@@ -35,20 +35,9 @@ struct ServeCommandTests {
         let directory = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let home = directory.appendingPathComponent("home").path
-        let process = Process()
-        process.executableURL = CLIRunner.binary
-        process.arguments = ["serve", "--demo", "--port", "0"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["SUITEBRIDGE_HOME": home, "SUITEBRIDGE_LOG_LEVEL": "error"]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, text) = try CLIRunner.startServer(["serve", "--demo", "--port", "0"], environment: ProcessInfo.processInfo.environment.merging(
+            ["SUITEBRIDGE_HOME": home, "SUITEBRIDGE_LOG_LEVEL": "error"]) { $1 }, until: "admin API token")
         defer { if process.isRunning { process.terminate() } }
-        var text = ""
-        let deadline = Date().addingTimeInterval(60)
-        while !text.contains("admin API token"), Date() < deadline {
-            text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        }
         let dashboard = try #require(text.range(of: #"http://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(text[$0]) })
         let token = try #require(text.range(of: #"sbt_[A-Za-z0-9_-]+"#, options: .regularExpression).map { String(text[$0]) })
         #expect(text.contains("instances: 1234567_SB1-tba, 1234567_SB1-oauth2"))
@@ -166,20 +155,9 @@ struct ServeTLSTests {
         let half = try CLIRunner.run(["serve", "--tls-certificate", certificate, "--port", "0"], environment: environment)
         #expect(half.status != 0 && half.stderr.contains("--tls-key"))
 
-        let process = Process()
-        process.executableURL = CLIRunner.binary
-        process.arguments = ["serve", "--port", "0", "--tls-certificate", certificate, "--tls-key", key]
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, text) = try CLIRunner.startServer(["serve", "--port", "0", "--tls-certificate", certificate, "--tls-key", key],
+                                                        environment: environment, until: "admin API token")
         defer { if process.isRunning { process.terminate() } }
-        var text = ""
-        let deadline = Date().addingTimeInterval(60)
-        while !text.contains("admin API token"), Date() < deadline {
-            text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        }
         let base = try #require(text.range(of: #"https://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(text[$0]) })
         let port = try #require(base.split(separator: ":").last.map { String($0.dropLast()) })
         #expect(try Self.shell("curl -sk \(base)healthz").contains("\"status\":\"ok\""))
@@ -209,20 +187,9 @@ struct ServeTLSTests {
         process.waitUntilExit()
 
         // Plain HTTP behind a trusted proxy that says the client used HTTPS.
-        let proxied = Process()
-        proxied.executableURL = CLIRunner.binary
-        proxied.arguments = ["serve", "--port", "0", "--trusted-proxy", "127.0.0.1"]
-        proxied.environment = environment
-        let proxiedOutput = Pipe()
-        proxied.standardOutput = proxiedOutput
-        proxied.standardError = FileHandle.nullDevice
-        try proxied.run()
+        let (proxied, proxiedText) = try CLIRunner.startServer(["serve", "--port", "0", "--trusted-proxy", "127.0.0.1"], environment: environment)
         defer { if proxied.isRunning { proxied.terminate() } }
-        text = ""
-        while !text.contains("store:"), Date() < deadline.addingTimeInterval(60) {
-            text += String(decoding: proxiedOutput.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        let plain = try #require(text.range(of: #"http://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(text[$0]) })
+        let plain = try #require(proxiedText.range(of: #"http://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(proxiedText[$0]) })
         #expect(try Self.shell("curl -s -D - -o /dev/null -H 'X-Forwarded-Proto: https' \(plain)login | grep -i '^set-cookie'").contains("Secure"))
         let plainCookie = try Self.shell("curl -s -D - -o /dev/null \(plain)login | grep -i '^set-cookie'")
         #expect(!plainCookie.isEmpty && !plainCookie.contains("Secure"))

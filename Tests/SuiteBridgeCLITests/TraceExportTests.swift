@@ -105,20 +105,9 @@ struct TraceExportTests {
             #expect(spans.allSatisfy { $0.attributes["url.full"] == nil && $0.attributes["url.query"] == nil })
 
             // serve: a span per API request, named by its route.
-            let serve = Process()
-            serve.executableURL = CLIRunner.binary
-            serve.arguments = ["serve", "--port", "0", "--traces-endpoint", "http://127.0.0.1:\(port)/v1/traces"]
-            serve.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUITEBRIDGE_") }.merging(env) { $1 }
-            let output = Pipe()
-            serve.standardOutput = output
-            serve.standardError = FileHandle.nullDevice
-            try serve.run()
+            let (serve, text) = try CLIRunner.startServer(["serve", "--port", "0", "--traces-endpoint", "http://127.0.0.1:\(port)/v1/traces"],
+                                                          environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SUITEBRIDGE_") }.merging(env) { $1 })
             defer { if serve.isRunning { serve.terminate() } }
-            var text = ""
-            let deadline = Date().addingTimeInterval(60)
-            while !text.contains("store:"), Date() < deadline {
-                text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            }
             let base = try #require(text.range(of: #"http://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(text[$0]) })
             #expect(try ServeTLSTests.shell("curl -s \(base)readyz").contains("ready"))
             serve.terminate()
