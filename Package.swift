@@ -20,6 +20,12 @@ let package = Package(
         // For Fuzz/Package.swift only (the libFuzzer build): not an API.
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
+    traits: [
+        // OpenTelemetry trace export (swift-otel) in the `suitebridge` command. Scripts/tsan.sh builds without it:
+        // swift-otel 1.6.0 does not compile with -sanitize=thread (a region-isolation error in its batch processors).
+        .trait(name: "TraceExport", description: "serve and worker send OpenTelemetry traces over OTLP/HTTP (swift-otel)."),
+        .default(enabledTraits: ["TraceExport"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
@@ -167,7 +173,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["TraceExport"])),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

@@ -1,5 +1,7 @@
 import Foundation
+#if TraceExport
 import OTel
+#endif
 import ServiceLifecycle
 
 /// Sends traces over OTLP/HTTP to a collector when `--traces-endpoint` (or `SUITEBRIDGE_TRACES_ENDPOINT`, or
@@ -20,6 +22,7 @@ enum TraceExport {
             throw CLIError.usage("traces endpoint: \(endpoint) is not an http(s) URL.\n  fix: name the collector's OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318 (/v1/traces is added when the path is empty).")
         }
         if components.path.isEmpty || components.path == "/" { components.path = "/v1/traces" }
+        #if TraceExport
         var configuration = OTel.Configuration.default
         configuration.serviceName = "suitebridge"
         configuration.logs.enabled = false
@@ -29,5 +32,8 @@ enum TraceExport {
         configuration.traces.otlpExporter.protocol = .httpProtobuf
         configuration.diagnosticLogLevel = .warning
         return try OTel.bootstrap(configuration: configuration, environment: environment)
+        #else
+        throw CLIError(message: "traces endpoint: this build of suitebridge has no trace export (built without the TraceExport trait).\n  fix: use a build with default traits, or leave the endpoint unset.")
+        #endif
     }
 }
