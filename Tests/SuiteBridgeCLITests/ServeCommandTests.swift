@@ -203,7 +203,9 @@ struct ServeShutdownTests {
         let directory = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let credentials = directory.appendingPathComponent("credentials.json").path
-        let (simulator, _) = try SimulatorCommandTests.start(["--records", "3", "--latency-ms", "20"], credentials: credentials)
+        // Slow enough (about 16 s of NetSuite time for the 400 records) that SIGTERM lands mid-run even when every
+        // command is slowed down, as under ThreadSanitizer.
+        let (simulator, _) = try SimulatorCommandTests.start(["--records", "3", "--latency-ms", "200"], credentials: credentials)
         defer { simulator.terminate() }
         let env = ["SUITEBRIDGE_HOME": directory.appendingPathComponent("home").path, "SUITEBRIDGE_FILES_ROOT": directory.path,
                    "SUITEBRIDGE_MASTER_KEY": "", "SUITEBRIDGE_DATABASE_URL": ""]
