@@ -1,5 +1,10 @@
 // swift-tools-version: 6.2
+import Foundation
 import PackageDescription
+
+/// `SUITEBRIDGE_WITHOUT_TRACE_EXPORT=1` builds without swift-otel (Scripts/tsan.sh and Scripts/fuzz.sh set it):
+/// swift-otel 1.6.0 does not compile with -sanitize=thread (a region-isolation error in its batch processors).
+let traceExport = ProcessInfo.processInfo.environment["SUITEBRIDGE_WITHOUT_TRACE_EXPORT"] == nil
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -20,12 +25,6 @@ let package = Package(
         // For Fuzz/Package.swift only (the libFuzzer build): not an API.
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
-    traits: [
-        // OpenTelemetry trace export (swift-otel) in the `suitebridge` command. Scripts/tsan.sh builds without it:
-        // swift-otel 1.6.0 does not compile with -sanitize=thread (a region-isolation error in its batch processors).
-        .trait(name: "TraceExport", description: "serve and worker send OpenTelemetry traces over OTLP/HTTP (swift-otel)."),
-        .default(enabledTraits: ["TraceExport"]),
-    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
@@ -41,8 +40,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", exact: "1.7.3"),
-        // OTLP over HTTP only: the gRPC exporter's dependencies are left out.
-        .package(url: "https://github.com/swift-otel/swift-otel.git", exact: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", exact: "1.1.4"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
         .package(url: "https://github.com/vapor/sql-kit.git", exact: "3.36.0"),
@@ -57,7 +54,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", exact: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", exact: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
-    ],
+    ] + (traceExport ? [
+        // OTLP over HTTP only: the gRPC exporter's dependencies are left out.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", exact: "1.6.0", traits: ["OTLPHTTP"]),
+    ] : []),
     targets: [
         // Fuzzing: the targets (Fuzz/Sources/FuzzTargets); Fuzz/Package.swift builds their libFuzzer entry point.
         .target(
@@ -173,11 +173,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["TraceExport"])),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
+            ] + (traceExport ? [.product(name: "OTel", package: "swift-otel")] : []),
+            swiftSettings: swiftSettings + (traceExport ? [.define("TraceExport")] : [])
         ),
         .executableTarget(
             name: "suitebridge-bench",
@@ -278,7 +277,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings + (traceExport ? [.define("TraceExport")] : [])
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 shift || true
 scratch=.build-fuzz
+# Only what the targets use: the manifest then leaves out swift-otel (see Package.swift).
+export SUITEBRIDGE_WITHOUT_TRACE_EXPORT=1
 mkdir -p "$scratch"
 # Fuzz/Package.swift: only the targets' code, instrumented by SwiftPM's sanitizers.
 swift build --package-path Fuzz --scratch-path "$scratch" --sanitize fuzzer --sanitize address > "$scratch/build.log" 2>&1 \

@@ -11,7 +11,7 @@
 # - Locks are NIOLockedValueBox (a pthread mutex, which ThreadSanitizer intercepts), not Synchronization.Mutex: on
 #   Linux a contended Mutex waits in futex system calls ThreadSanitizer cannot see, so correct code is reported as a
 #   race (seen on the nonce pool under parallel signing).
-# - Built without the TraceExport trait (--disable-default-traits): swift-otel 1.6.0 does not compile with
+# - Built without trace export (SUITEBRIDGE_WITHOUT_TRACE_EXPORT=1, read by Package.swift): swift-otel 1.6.0 does not compile with
 #   -sanitize=thread (a region-isolation error in its batch processors); the trace test then checks that such a
 #   build refuses --traces-endpoint clearly.
 # - A seeded generator in the backoff test: an `inout` of the empty SystemRandomNumberGenerator captured by a closure
@@ -19,7 +19,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=.build-tsan
-swift build --build-tests --sanitize=thread --disable-default-traits --scratch-path "$scratch"
+export SUITEBRIDGE_WITHOUT_TRACE_EXPORT=1
+swift build --build-tests --sanitize=thread --scratch-path "$scratch"
 reports=$(mktemp -d)
 filter=()
 if [ -n "${1:-}" ]; then filter=(--filter "$1"); fi
@@ -27,7 +28,7 @@ status=0
 # log_path: each process writes its reports to a file of its own (report.PID), so reports from `serve` processes the
 # tests start are not lost with their standard error.
 TSAN_OPTIONS="log_path=$reports/report halt_on_error=0 second_deadlock_stack=1" \
-    swift test --skip-build --sanitize=thread --disable-default-traits --scratch-path "$scratch" "${filter[@]}" || status=$?
+    swift test --skip-build --sanitize=thread --scratch-path "$scratch" "${filter[@]}" || status=$?
 found=$(find "$reports" -type f | wc -l)
 if [ "$found" -gt 0 ]; then
     echo "ThreadSanitizer reported in $found process(es):"

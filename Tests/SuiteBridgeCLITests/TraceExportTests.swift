@@ -88,7 +88,7 @@ struct TraceExportTests {
             let bad = try run(["worker", "--until-idle", "--traces-endpoint", "collector:4318"])
             #expect(bad.status == 2 && bad.stderr.contains("not an http(s) URL"))
             #if !TraceExport
-            // A build without the TraceExport trait (Scripts/tsan.sh's) says so instead of dropping the traces.
+            // A build without trace export (Scripts/tsan.sh's) says so instead of dropping the traces.
             let refused = try run(["worker", "--until-idle", "--traces-endpoint", "http://127.0.0.1:\(port)"])
             #expect(refused.status == 1 && refused.stderr.contains("no trace export"), "\(refused.stderr)")
             #else

@@ -33,7 +33,7 @@ enum TraceExport {
         configuration.diagnosticLogLevel = .warning
         return try OTel.bootstrap(configuration: configuration, environment: environment)
         #else
-        throw CLIError(message: "traces endpoint: this build of suitebridge has no trace export (built without the TraceExport trait).\n  fix: use a build with default traits, or leave the endpoint unset.")
+        throw CLIError(message: "traces endpoint: this build of suitebridge has no trace export (built with SUITEBRIDGE_WITHOUT_TRACE_EXPORT=1).\n  fix: use a build made without that variable, or leave the endpoint unset.")
         #endif
     }
 }
