@@ -65,14 +65,7 @@ public final class Store: Sendable {
             _ = try await connection.query("PRAGMA busy_timeout = 10000")
             // Switching a new file to WAL needs it to itself, and SQLite does not wait for that: several processes
             // starting on a new store at once try again for a while.
-            for attempt in 1... {
-                do {
-                    _ = try await connection.query("PRAGMA journal_mode = WAL")
-                    break
-                } catch let error as SQLiteError where error.reason == .busy && attempt < 100 {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-            }
+            try await retryingWhileBusy { _ = try await connection.query("PRAGMA journal_mode = WAL") }
             _ = try await connection.query("PRAGMA foreign_keys = ON")
         } catch {
             try? await opened?.close().get()
@@ -191,13 +184,18 @@ public final class Store: Sendable {
     }
 
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), waiting up to the busy
-    /// timeout; SQLite answers `busy` without waiting while another process switches a new file to WAL or recovers
-    /// it, so that is tried again for up to five seconds.
+    /// timeout (and, see ``retryingWhileBusy(_:)``, while another process switches a new file to WAL).
     private func begin(_ database: any SQLDatabase) async throws {
         guard kind == .sqlite else { return try await database.raw("BEGIN").run() }
+        try await Self.retryingWhileBusy { try await database.raw("BEGIN IMMEDIATE").run() }
+    }
+
+    /// Runs `body`, again every 50 ms for up to five seconds while SQLite answers `busy`: it does so without
+    /// waiting for the busy timeout while another process switches a new file to WAL or recovers it.
+    private static func retryingWhileBusy(_ body: () async throws -> Void) async throws {
         for attempt in 1... {
             do {
-                return try await database.raw("BEGIN IMMEDIATE").run()
+                return try await body()
             } catch let error as SQLiteError where error.reason == .busy && attempt < 100 {
                 try await Task.sleep(for: .milliseconds(50))
             }

@@ -50,7 +50,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 variable("log.level", "SUITEBRIDGE_LOG_LEVEL", default: "info"),
                 variable("tls.certificate", "SUITEBRIDGE_TLS_CERTIFICATE", default: "(none: plain HTTP)"),
                 variable("tls.key", "SUITEBRIDGE_TLS_KEY", default: "(none)"),
-                variable("traces.endpoint", "SUITEBRIDGE_TRACES_ENDPOINT", default: "(none: no traces sent)"),
+                variable("traces.endpoint", TraceExport.environmentVariable, default: "(none: no traces sent)"),
             ]
             let keyFile = home.path + "/master.key"
             rows.append((process["SUITEBRIDGE_MASTER_KEY"] ?? "").isEmpty

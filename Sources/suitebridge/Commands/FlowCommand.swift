@@ -373,24 +373,20 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try await store.open()
         let worker = FlowWorker(context: workspace.context, leaseDuration: leaseSeconds)
-        guard let traceExport = try TraceExport.bootstrap(endpoint: tracesEndpoint, environment: ProcessInfo.processInfo.environment) else {
-            if untilIdle {
-                for run in try await worker.runUntilIdle() { print(RunsCommand.line(run)) }
-            } else {
-                try await worker.run()
-            }
-            return
-        }
-        // The exporter runs beside the worker; when the worker ends (or SIGTERM), the group shuts down gracefully
-        // and the exporter sends the spans it still holds.
         let untilIdle = untilIdle
         let work = WorkerService {
             if untilIdle {
                 for run in try await worker.runUntilIdle() { print(RunsCommand.line(run)) }
             } else {
+                // Outside a service group (no trace export) there is no graceful shutdown and this is plain `run()`.
                 try await cancelWhenGracefulShutdown { try await worker.run() }
             }
         }
+        guard let traceExport = try TraceExport.bootstrap(endpoint: tracesEndpoint, environment: ProcessInfo.processInfo.environment) else {
+            return try await work.run()
+        }
+        // The exporter runs beside the worker; when the worker ends (or SIGTERM), the group shuts down gracefully
+        // and the exporter sends the spans it still holds.
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: traceExport), .init(service: work, successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: Terminal.quietLogger))
