@@ -72,16 +72,30 @@ class Simulator:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used so far."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+CPU = {}  # label -> (SuiteBridge CPU s, simulator CPU s) of the last timed run
+
+
 def timed_run(sim, flow):
-    """`flow run FLOW --wait` under /usr/bin/time: (seconds, peak RSS KiB, read, written)."""
+    """`flow run FLOW --wait` under /usr/bin/time: (seconds, peak RSS KiB, read, written); the CPU seconds it and
+    the simulator used go to CPU["last"]."""
     start = time.monotonic()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", BIN, "flow", "run", flow, "--wait"], capture_output=True, text=True, env=sim.env)
+    simulator_before = cpu_seconds(sim.process.pid)
+    result = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", BIN, "flow", "run", flow, "--wait"], capture_output=True, text=True, env=sim.env)
     seconds = time.monotonic() - start
+    simulator_cpu = cpu_seconds(sim.process.pid) - simulator_before
     if result.returncode != 0:
         raise SystemExit(f"flow run {flow} failed: {result.stdout}{result.stderr[-2000:]}")
     read = int(re.search(r"read=(\d+)", result.stdout).group(1))
     written = int(re.search(r"written=(\d+)", result.stdout).group(1))
-    return seconds, int(result.stderr.strip().splitlines()[-1]), read, written
+    user, system, rss = result.stderr.strip().splitlines()[-1].split()
+    CPU["last"] = (float(user) + float(system), simulator_cpu)
+    return seconds, int(rss), read, written
 
 
 def psql(sql):
@@ -152,6 +166,7 @@ def main():
             in_db = int(psql(f"SELECT COUNT(*) FROM {schema}.transactionline"))
             assert read == written == total == in_db, (read, written, total, in_db)
             results[label] = (total, seconds, rss)
+            CPU[label] = CPU["last"]
             if label == "large" and not LOAD_ONLY:
                 start = time.monotonic()
                 python_rows = asyncio.run(per_record(sim, PYTHON_ROWS))
@@ -173,6 +188,8 @@ def main():
     report.append("| run | rows | seconds | rows/s | % of ceiling | peak RSS |\n|---|---:|---:|---:|---:|---:|")
     report.append(f"| first load, transactionline | {total:,} | {seconds:.1f} | {rate:,.0f} | {100 * rate / CEILING:.1f} % | {rss / 1024:.1f} MiB |")
     report.append(f"| first load, small account | {small_total:,} | {small_seconds:.1f} | {small_total / small_seconds:,.0f} | – | {small_rss / 1024:.1f} MiB |")
+    report.append(f"\nCPU of the first load, {total:,} rows: SuiteBridge {CPU['large'][0]:.1f} s, simulator {CPU['large'][1]:.1f} s "
+                  f"({1e6 * CPU['large'][0] / total:.1f} and {1e6 * CPU['large'][1] / total:.1f} µs per row).")
     if LOAD_ONLY:
         report.append(f"\nPeak RSS, {total:,} rows / {small_total:,} rows: {rss / small_rss:.2f}×.")
         return print("\n".join(report))

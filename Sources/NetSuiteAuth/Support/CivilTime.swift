@@ -24,4 +24,20 @@ package struct CivilTime: Sendable, Hashable {
         minute = rest % 3600 / 60
         second = rest % 60
     }
+
+    package init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
+        (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z of these fields read as UTC (Hinnant's days-from-civil); the inverse of
+    /// ``init(secondsSince1970:)``.
+    package var secondsSince1970: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return days * 86_400 + hour * 3600 + minute * 60 + second
+    }
 }

@@ -1,10 +1,55 @@
 /// One SuiteQL row: lower-case column names to NetSuite's string values (NULL columns are absent).
+///
+/// The rows of a page share one table of their columns and hold only their values, by position: a page of 1,000
+/// rows costs one array per row instead of one dictionary.
 public struct SuiteQLRow: Sendable, Hashable {
-    public var values: [String: String]
+    /// The column names a page's rows have values for, each at its position; shared by the page's rows.
+    final class Layout: Sendable {
+        let names: [String]
+        let positions: [String: Int]
 
-    public init(values: [String: String]) { self.values = values }
+        init(names: [String]) {
+            self.names = names
+            positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
 
-    public subscript(column: String) -> String? { values[column.lowercased()] }
+    let layout: Layout
+    /// Values by position in `layout` (a row read before a column first appeared is shorter).
+    let fields: [String?]
+
+    init(layout: Layout, fields: [String?]) {
+        self.layout = layout
+        self.fields = fields
+    }
+
+    public init(values: [String: String]) {
+        let names = values.keys.sorted()
+        self.init(layout: Layout(names: names), fields: names.map { values[$0] })
+    }
+
+    /// Every non-NULL column and its value.
+    public var values: [String: String] {
+        var values: [String: String] = [:]
+        values.reserveCapacity(fields.count)
+        for (position, field) in fields.enumerated() {
+            if let field { values[layout.names[position]] = field }
+        }
+        return values
+    }
+
+    public subscript(column: String) -> String? {
+        guard let position = layout.positions[column] ?? layout.positions[column.lowercased()] else { return nil }
+        return value(at: position)
+    }
+
+    /// The value at `position`, a position ``SuiteQLPage/position(of:)`` gave for this row's page; `nil` for NULL.
+    public func value(at position: Int) -> String? {
+        position < fields.count ? fields[position] : nil
+    }
+
+    public static func == (lhs: SuiteQLRow, rhs: SuiteQLRow) -> Bool { lhs.values == rhs.values }
+    public func hash(into hasher: inout Hasher) { hasher.combine(values) }
 }
 
 /// One page of a SuiteQL result.
@@ -28,25 +73,51 @@ public struct SuiteQLPage: Sendable {
                 remedy: "Check that the base URL points at NetSuite (or the simulator).")
         }
         var order: [String] = []
-        var rows: [SuiteQLRow] = []
-        rows.reserveCapacity(envelope.rows.count)
+        var names: [String] = []
+        var positions: [String: Int] = [:]
+        var previous: [Int] = []
+        var allFields: [[String?]] = []
+        allFields.reserveCapacity(envelope.rows.count)
         for pairs in envelope.rows {
-            var values: [String: String] = [:]
-            values.reserveCapacity(pairs.count)
-            for (position, pair) in pairs.enumerated() {
-                values[pair.key] = pair.value
-                if !order.contains(pair.key) {
+            var fields = [String?](repeating: nil, count: names.count)
+            var slots: [Int] = []
+            slots.reserveCapacity(pairs.count)
+            for (index, pair) in pairs.enumerated() {
+                // Rows mostly repeat the previous row's columns in its order: compare before hashing.
+                let position: Int
+                if index < previous.count, names[previous[index]] == pair.key {
+                    position = previous[index]
+                } else if let known = positions[pair.key] {
+                    position = known
+                } else {
+                    position = names.count
+                    names.append(pair.key)
+                    positions[pair.key] = position
+                    fields.append(nil)
                     // A column first seen here goes after the column that precedes it in this row.
-                    let after = position > 0 ? order.firstIndex(of: pairs[position - 1].key).map { $0 + 1 } : 0
+                    let after = index > 0 ? order.firstIndex(of: pairs[index - 1].key).map { $0 + 1 } : 0
                     order.insert(pair.key, at: after ?? order.count)
                 }
+                slots.append(position)
+                // A column named twice in a row keeps its last value, as a dictionary would.
+                fields[position] = pair.value
             }
-            rows.append(SuiteQLRow(values: values))
+            previous = slots
+            allFields.append(fields)
         }
+        let layout = SuiteQLRow.Layout(names: names)
+        let rows = allFields.map { SuiteQLRow(layout: layout, fields: $0) }
         self.rows = rows
         self.columns = order
         self.offset = envelope.offset
         self.hasMore = envelope.hasMore
         self.totalResults = envelope.totalResults
+        self.layout = layout
     }
+
+    let layout: SuiteQLRow.Layout
+
+    /// Where `column`'s value is in each of this page's rows (``SuiteQLRow/value(at:)``), or `nil` when no row of
+    /// the page has it.
+    public func position(of column: String) -> Int? { layout.positions[column] }
 }

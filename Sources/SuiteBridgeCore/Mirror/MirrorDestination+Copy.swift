@@ -10,64 +10,42 @@ extension MirrorDestination {
     static let stagingTable = "sb_mirror_stage"
 
     /// Upserts `rows` on PostgreSQL through `COPY … FROM STDIN` into a staging table and one `INSERT … SELECT … ON
-    /// CONFLICT DO UPDATE`, with `state` saved, all in one transaction; `false` when the session is not PostgreSQL's.
+    /// CONFLICT DO UPDATE`, with `state` saved, all in one transaction; `false` when the destination is SQLite.
     /// During a first load (rows past the last key written are not in the table) the rows are copied straight into
     /// the table; should one be there after all, the batch is written again through the staging table.
     func copyUpsert(_ table: String, columns: [MirrorColumn], keys: [String], rows: [[MirrorValue]], syncedAt: Date, state: MirrorTableState) async throws -> Bool {
         guard kind == .postgres else { return false }
+        let names = columns.map(\.name) + [Self.syncedAtColumn, Self.deletedAtColumn]
+        let data = Self.copyText(rows, syncedAt: syncedAt)
+        let logger = Logger(label: "suitebridge.mirror")
+        let target = qualified(table)
         if state.phase == .loading {
+            let schema = self.schema
             do {
-                return try await copyInsert(table, columns: columns, rows: rows, syncedAt: syncedAt, state: state)
+                let copied = try await database.postgresTransaction { database, connection in
+                    // postgres-nio quotes the table name whole: the schema comes from the search path.
+                    if let schema { try await database.raw("SET LOCAL search_path TO \(unsafeRaw: Self.quote(schema))").run() }
+                    try await connection.copyFrom(table: table, columns: names, logger: logger) { writer in try await writer.write(data) }
+                    try await self.save(state, in: database)
+                }
+                if copied != nil { return true }
             } catch {
                 // A row already there (a table loaded before its state was lost): the merge below handles it.
             }
         }
-        let names = columns.map(\.name) + [Self.syncedAtColumn, Self.deletedAtColumn]
         let quoted = names.map(Self.quote).joined(separator: ", ")
         let updates = names.filter { !keys.contains($0) }.map { "\(Self.quote($0)) = excluded.\(Self.quote($0))" }.joined(separator: ", ")
-        let target = qualified(table)
-        let data = Self.copyText(rows, syncedAt: syncedAt)
-        let logger = Logger(label: "suitebridge.mirror")
-        return try await database.transaction { database in
-            guard let postgres = database as? any PostgresDatabase else { return false }
+        let merged = try await database.postgresTransaction { database, connection in
             try await database.raw("CREATE TEMPORARY TABLE \(unsafeRaw: Self.stagingTable) (LIKE \(unsafeRaw: target)) ON COMMIT DROP").run()
             // Names are SuiteQL's lower-case identifiers; postgres-nio quotes each one as given.
-            try await postgres.withConnection { connection in
-                connection.eventLoop.makeFutureWithTask {
-                    try await connection.copyFrom(table: Self.stagingTable, columns: names, logger: logger) { writer in
-                        try await writer.write(data)
-                    }
-                }
-            }.get()
+            try await connection.copyFrom(table: Self.stagingTable, columns: names, logger: logger) { writer in try await writer.write(data) }
             try await database.raw("""
                 INSERT INTO \(unsafeRaw: target) (\(unsafeRaw: quoted)) SELECT \(unsafeRaw: quoted) FROM \(unsafeRaw: Self.stagingTable)
                 ON CONFLICT (\(unsafeRaw: keys.map(Self.quote).joined(separator: ", "))) DO UPDATE SET \(unsafeRaw: updates)
                 """).run()
             try await self.save(state, in: database)
-            return true
         }
-    }
-
-    /// Copies `rows` straight into `table` and saves `state`, in one transaction.
-    private func copyInsert(_ table: String, columns: [MirrorColumn], rows: [[MirrorValue]], syncedAt: Date, state: MirrorTableState) async throws -> Bool {
-        let names = columns.map(\.name) + [Self.syncedAtColumn, Self.deletedAtColumn]
-        let data = Self.copyText(rows, syncedAt: syncedAt)
-        let logger = Logger(label: "suitebridge.mirror")
-        let schema = self.schema
-        return try await database.transaction { database in
-            guard let postgres = database as? any PostgresDatabase else { return false }
-            // postgres-nio quotes the table name whole: the schema comes from the search path.
-            if let schema { try await database.raw("SET LOCAL search_path TO \(unsafeRaw: Self.quote(schema))").run() }
-            try await postgres.withConnection { connection in
-                connection.eventLoop.makeFutureWithTask {
-                    try await connection.copyFrom(table: table, columns: names, logger: logger) { writer in
-                        try await writer.write(data)
-                    }
-                }
-            }.get()
-            try await self.save(state, in: database)
-            return true
-        }
+        return merged != nil
     }
 
     /// Rows in `COPY`'s text format: tab-separated, `\N` for NULL, backslash escapes; `_synced_at` and a NULL
@@ -85,7 +63,7 @@ extension MirrorDestination {
                 case .number(let text): buffer.writeString(text)
                 case .boolean(let flag): buffer.writeInteger(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
                 case .date(let text): buffer.writeString(text)
-                case .dateTime(let date): buffer.writeString(MirrorDates.isoUTC(date))
+                case .dateTime(let date): MirrorDates.writeISOUTC(date, to: &buffer)
                 case .text(let text): writeEscaped(text, to: &buffer)
                 }
             }
@@ -111,14 +89,43 @@ extension MirrorDates {
     /// `2026-12-02T10:22:00Z` (with milliseconds when there are some), computed without a calendar: the first load
     /// writes two per row.
     static func isoUTC(_ date: Date) -> String {
+        var buffer = ByteBuffer()
+        writeISOUTC(date, to: &buffer)
+        return String(buffer: buffer)
+    }
+
+    /// Writes ``isoUTC(_:)``'s text into `buffer`, digit by digit.
+    static func writeISOUTC(_ date: Date, to buffer: inout ByteBuffer) {
         let interval = date.timeIntervalSince1970
         let seconds = interval.rounded(.down)
         let millis = Int((interval - seconds) * 1000 + 0.5) % 1000
         let c = CivilTime(secondsSince1970: Int(seconds))
-        let (year, month, day, rest) = (c.year, c.month, c.day, c.hour * 3600 + c.minute * 60 + c.second)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = "\(year)-\(two(month))-\(two(day))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))"
-        if millis > 0 { text += "." + String(format: "%03d", millis) }
-        return text + "Z"
+        func digits(_ value: Int, _ width: Int) {
+            if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
+            var magnitude = abs(value), scale = 1, count = 1
+            while magnitude / scale >= 10 { scale *= 10; count += 1 }
+            for _ in count..<max(width, count) { buffer.writeInteger(UInt8(ascii: "0")) }
+            while scale > 0 {
+                buffer.writeInteger(UInt8(ascii: "0") + UInt8(magnitude / scale))
+                magnitude %= scale
+                scale /= 10
+            }
+        }
+        digits(c.year, 4)
+        buffer.writeInteger(UInt8(ascii: "-"))
+        digits(c.month, 2)
+        buffer.writeInteger(UInt8(ascii: "-"))
+        digits(c.day, 2)
+        buffer.writeInteger(UInt8(ascii: "T"))
+        digits(c.hour, 2)
+        buffer.writeInteger(UInt8(ascii: ":"))
+        digits(c.minute, 2)
+        buffer.writeInteger(UInt8(ascii: ":"))
+        digits(c.second, 2)
+        if millis > 0 {
+            buffer.writeInteger(UInt8(ascii: "."))
+            digits(millis, 3)
+        }
+        buffer.writeInteger(UInt8(ascii: "Z"))
     }
 }

@@ -125,12 +125,21 @@ struct MirrorTableRun {
                 }
                 // Where each column's text is in a row (date columns under their ISO alias); names are lower case already.
                 let sources = columns.map { isoColumns.contains($0.name) ? Self.isoPrefix + $0.name : $0.name }
+                // The change column's value is among the converted ones when it is a column of the table.
+                let changeIndex = table.changeColumn.flatMap { change in columns.firstIndex { $0.name == change && $0.type == .dateTime } }
+                let changeSource = table.changeColumn.map { Self.isoPrefix + $0.lowercased() }
+                // Each value's position in this page's rows (nil: no row of the page has the column).
+                let positions = sources.map { page.position(of: $0) }
+                let keyPosition = page.position(of: table.pagingKey.lowercased())
+                let changePosition = changeSource.flatMap { page.position(of: $0) }
+                let parentPosition = table.parentColumn.flatMap { page.position(of: $0.lowercased()) }
+                let childPosition = page.position(of: childKey.lowercased())
                 for row in page.rows {
                     outcome.read += 1
                     var values: [MirrorValue] = []
                     values.reserveCapacity(columns.count)
-                    for (column, source) in zip(columns, sources) {
-                        let text = row.values[source]
+                    for (column, position) in zip(columns, positions) {
+                        let text = position.flatMap { row.value(at: $0) }
                         do {
                             values.append(try MirrorValue.converting(text, to: column.type, table: table.name, column: column.name, timeZone: mirror.zone))
                         } catch {
@@ -139,16 +148,18 @@ struct MirrorTableRun {
                                                    field: "mirror.tables")
                         }
                     }
-                    if let change = table.changeColumn, let text = row[Self.isoPrefix + change] ?? nil,
+                    if let changeIndex {
+                        if case .dateTime(let date) = values[changeIndex], date > (newestChange ?? .distantPast) { newestChange = date }
+                    } else if let change = table.changeColumn, let text = changePosition.flatMap({ row.value(at: $0) }),
                         case .dateTime(let date)? = try? MirrorValue.converting(text, to: .dateTime, table: table.name, column: change, timeZone: mirror.zone),
                         date > (newestChange ?? .distantPast) {
                         newestChange = date
                     }
-                    if incremental, table.parentColumn != nil, let parent = row[table.parentColumn ?? ""].flatMap(Int64.init),
-                        let child = row[childKey].flatMap(Int64.init) {
+                    if incremental, let parentPosition, let parent = row.value(at: parentPosition).flatMap(Int64.init),
+                        let child = childPosition.flatMap({ row.value(at: $0) }).flatMap(Int64.init) {
                         children[parent, default: []].insert(child)
                     }
-                    lastKey = row[table.pagingKey]
+                    lastKey = keyPosition.flatMap { row.value(at: $0) }
                     pending.append(values)
                 }
                 if pending.count >= Self.batchRows {

@@ -1,4 +1,5 @@
 import Foundation
+import NetSuiteAuth
 
 /// One value on its way into a mirrored table, converted from the text SuiteQL returns.
 public enum MirrorValue: Sendable, Hashable {
@@ -52,7 +53,10 @@ public enum MirrorValue: Sendable, Hashable {
             guard let value = Int64(text) else { throw failure }
             return .integer(value)
         case .number:
-            guard Double(text)?.isFinite == true, !text.contains(where: { $0.isLetter }) else { throw failure }
+            // Plain decimals only: no exponent, hexadecimal, inf or nan (letters), which numeric columns refuse.
+            guard !text.utf8.contains(where: { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }),
+                Double(text)?.isFinite == true
+            else { throw failure }
             return .number(text)
         case .boolean:
             switch text {
@@ -62,7 +66,11 @@ public enum MirrorValue: Sendable, Hashable {
             }
         case .date:
             guard let (year, month, day) = isoDate(text.prefix(10)), text.count == 10 || text.dropFirst(10).hasPrefix("T") else { throw failure }
-            return .date(String(format: "%04d-%02d-%02d", year, month, day))
+            func padded(_ value: Int, _ width: Int) -> String {
+                let digits = String(value)
+                return String(repeating: "0", count: max(0, width - digits.count)) + digits
+            }
+            return .date("\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))")
         case .dateTime:
             guard let date = isoDateTime(text, timeZone: timeZone) else { throw failure }
             return .dateTime(date)
@@ -90,6 +98,7 @@ public enum MirrorValue: Sendable, Hashable {
     /// `YYYY-MM-DDTHH:MM:SS`, with optional fractional seconds and an optional `Z`, read in `timeZone` (a `Z` means
     /// UTC whatever the zone).
     private static func isoDateTime(_ text: String, timeZone: TimeZone) -> Date? {
+        if let date = plainDateTime(text, timeZone: timeZone) { return date }
         let halves = text.split(separator: "T", omittingEmptySubsequences: false)
         guard halves.count == 2, let (year, month, day) = isoDate(halves[0]) else { return nil }
         var time = halves[1]
@@ -107,5 +116,39 @@ public enum MirrorValue: Sendable, Hashable {
         calendar.timeZone = zone
         guard let start = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute)) else { return nil }
         return start.addingTimeInterval(seconds)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS` or the same with `Z`, the form every date-time column is read in (`TO_CHAR`), by
+    /// arithmetic: a load converts one or more per row, where `Calendar` costs more than the rest of the row. `nil`
+    /// for any other form, or when `timeZone` changes its offset within 14 hours of the time (the general path
+    /// then asks `Calendar`, which decides how a skipped or repeated hour reads).
+    private static func plainDateTime(_ text: String, timeZone: TimeZone) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            guard bytes.count == 19 || (bytes.count == 20 && bytes[19] == UInt8(ascii: "Z")) else { return nil }
+            func digits(_ start: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in start..<(start + count) {
+                    let digit = Int(bytes[index]) - 48
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
+                let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+                (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+                hour <= 23, minute <= 59, second <= 60
+            else { return nil }
+            let local = CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second).secondsSince1970
+            if bytes.count == 20 { return Date(timeIntervalSince1970: TimeInterval(local)) }
+            // Every instant whose local time this is lies within 14 hours of it read as UTC.
+            let margin = 14 * 3600
+            let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - margin)))
+            guard timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local + margin))) == offset else { return nil }
+            return Date(timeIntervalSince1970: TimeInterval(local - offset))
+        }
     }
 }

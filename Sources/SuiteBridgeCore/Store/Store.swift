@@ -183,6 +183,34 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `body` in one PostgreSQL transaction on one connection, given both as SQL and as the connection itself
+    /// (for `COPY`, which SQLKit does not offer): committed when it returns, rolled back when it throws; `nil` on
+    /// SQLite, where `body` does not run.
+    func postgresTransaction<R: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase, PostgresConnection) async throws -> R
+    ) async throws -> R? {
+        guard case .postgres(let box) = backend else { return nil }
+        do {
+            return try await box.pool.database(logger: logger).withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    let database = connection.sql()
+                    try await database.raw("BEGIN").run()
+                    do {
+                        let result = try await body(database, connection)
+                        try await database.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await database.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            }.get()
+        } catch let error where Self.isDatabaseError(error) {
+            throw SuiteBridgeError(.store, "The database (\(displayLocation)) failed: \(Self.describe(error)).",
+                                   remedy: "Check that the database is reachable and writable; nothing was changed.", field: "database")
+        }
+    }
+
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), waiting up to the busy
     /// timeout (and, see ``retryingWhileBusy(_:)``, while another process switches a new file to WAL).
     private func begin(_ database: any SQLDatabase) async throws {

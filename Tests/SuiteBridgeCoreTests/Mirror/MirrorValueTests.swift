@@ -74,4 +74,49 @@ struct MirrorValueTests {
         let text = MirrorDestination.copyText([[.integer(7), .null, .boolean(true), .text("a\tb\nc\\d"), .number("1.50"), .date("2026-12-02")]], syncedAt: leap)
         #expect(String(buffer: text) == "7\t\\N\tt\ta\\tb\\nc\\\\d\t1.50\t2026-12-02\t2000-02-29T00:00:00Z\t\\N\n")
     }
+
+    @Test("date-times read by arithmetic are the instants Calendar gives, in every zone, across DST changes (skipped and repeated hours included)")
+    func dateTimesAgreeWithCalendar() throws {
+        /// What the conversion computed with Calendar for every value before it was done by arithmetic.
+        func calendarInstant(_ text: String, zone: TimeZone) -> Date? {
+            let parts = text.split(separator: "T")
+            let day = parts[0].split(separator: "-").compactMap { Int($0) }
+            let time = parts[1].split(separator: ":").compactMap { Int($0) }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            return calendar.date(from: DateComponents(year: day[0], month: day[1], day: day[2], hour: time[0], minute: time[1]))?
+                .addingTimeInterval(TimeInterval(time[2]))
+        }
+        func text(_ c: DateComponents) -> String {
+            String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        }
+        var generator = SeededGenerator(seed: 17)
+        let zones = try ["America/Los_Angeles", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Apia", "GMT"].map {
+            try #require(TimeZone(identifier: $0))
+        }
+        var gmt = Calendar(identifier: .gregorian)
+        gmt.timeZone = .gmt
+        for zone in zones {
+            var local = Calendar(identifier: .gregorian)
+            local.timeZone = zone
+            // Random times, and every quarter hour for a day around each of the zone's next transitions.
+            var instants = (0..<500).map { _ in Date(timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800, using: &generator))) }
+            var transition = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: 1_700_000_000))
+            for _ in 0..<4 {
+                guard let at = transition else { break }
+                instants += stride(from: -12 * 3600, through: 12 * 3600, by: 900).map { at.addingTimeInterval(TimeInterval($0)) }
+                transition = zone.nextDaylightSavingTimeTransition(after: at)
+            }
+            for instant in instants {
+                // The local wall-clock text, and the same text an hour later (inside a skipped hour near a change).
+                let wall = text(local.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant))
+                let shifted = text(gmt.dateComponents([.year, .month, .day, .hour, .minute, .second],
+                                                      from: (gmt.date(from: local.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)) ?? instant).addingTimeInterval(3600)))
+                for value in [wall, shifted] {
+                    let converted = try MirrorValue.converting(value, to: .dateTime, table: "t", column: "c", timeZone: zone)
+                    #expect(converted == calendarInstant(value, zone: zone).map(MirrorValue.dateTime), "\(value) in \(zone.identifier)")
+                }
+            }
+        }
+    }
 }
