@@ -62,11 +62,13 @@ public final class Store: Sendable {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             opened = connection
             // Another process (a CLI next to a server) may hold the write lock for a moment: wait, don't fail.
-            _ = try await connection.query("PRAGMA busy_timeout = 10000")
+            // Rows are discarded through `onRow`: sqlite-nio's row-collecting `query` appends to a captured variable
+            // from its thread pool, which ThreadSanitizer reports (seen in CI).
+            try await connection.query("PRAGMA busy_timeout = 10000", []) { _ in }
             // Switching a new file to WAL needs it to itself, and SQLite does not wait for that: several processes
             // starting on a new store at once try again for a while.
-            try await retryingWhileBusy { _ = try await connection.query("PRAGMA journal_mode = WAL") }
-            _ = try await connection.query("PRAGMA foreign_keys = ON")
+            try await retryingWhileBusy { try await connection.query("PRAGMA journal_mode = WAL", []) { _ in } }
+            try await connection.query("PRAGMA foreign_keys = ON", []) { _ in }
         } catch {
             try? await opened?.close().get()
             throw SuiteBridgeError(.store, "The SQLite store \(path) could not be opened: \(error).",
