@@ -1,20 +1,5 @@
 import Foundation
 
-/// The rows a query returns, with lower-case column names.
-struct SuiteQLResult: Sendable {
-    var columns: [String]
-    /// The rows, or the first of them when the query was run with `projectingAtMost`.
-    var rows: [[SQLValue]]
-    /// How many rows the query has in all.
-    var total: Int
-
-    init(columns: [String], rows: [[SQLValue]], total: Int? = nil) {
-        self.columns = columns
-        self.rows = rows
-        self.total = total ?? rows.count
-    }
-}
-
 /// Runs a parsed query over a catalog: joins, filter, grouping, projection, ordering, DISTINCT and TOP.
 ///
 /// Files: this one (execution and joins), `+Compilation` (column names to row positions), `+Evaluation`
@@ -93,15 +78,26 @@ struct SuiteQLEvaluator {
                              condition: condition, isLeft: join.isLeft)
         }
 
-        // WHERE, with ROWNUM counting rows as they pass.
+        // WHERE, with ROWNUM counting rows as they pass. Key conditions over one table's ordered column narrow the
+        // rows by binary search first (rows outside the range fail them, so ROWNUM counts the same rows).
         if let filter = select.filter {
-            let predicate = try compile(filter, visible: scopes.count, allowAggregates: false)
-            var kept: [[SQLValue]] = []
-            kept.reserveCapacity(rows.count)
-            for row in rows where Self.test(predicate, row: row, aggregates: [], rownum: kept.count + 1) == true {
-                kept.append(row)
+            var candidates = rows.indices
+            var remaining: SQLExpr? = filter
+            if select.joins.isEmpty, let keyRange = keyRange(of: filter, rows: rows) {
+                candidates = keyRange.range
+                remaining = keyRange.rest
             }
-            rows = kept
+            if let remaining {
+                let predicate = try compile(remaining, visible: scopes.count, allowAggregates: false)
+                var kept: [[SQLValue]] = []
+                kept.reserveCapacity(candidates.count)
+                for row in rows[candidates] where Self.test(predicate, row: row, aggregates: [], rownum: kept.count + 1) == true {
+                    kept.append(row)
+                }
+                rows = kept
+            } else if candidates.count != rows.count {
+                rows = Array(rows[candidates])
+            }
         }
 
         // SELECT list.
@@ -152,36 +148,40 @@ struct SuiteQLEvaluator {
         }
 
         // Without grouping or DISTINCT, only the rows that can be read need their SELECT list: order by the keys
-        // alone, then project the first rows.
+        // alone, and project a row when a page reads it.
         if let cap = projectingAtMost, !grouped, !select.distinct {
-            var keyed: [(index: Int, keys: [SQLValue])] = []
-            keyed.reserveCapacity(rows.count)
-            for (index, row) in rows.enumerated() {
-                keyed.append((index, orderKeys.map { key in
-                    switch key.0 {
-                    case .output(let position): Self.evaluate(projections[position], row: row, aggregates: [], rownum: index + 1)
-                    case .source(let compiled): Self.evaluate(compiled, row: row, aggregates: [], rownum: index + 1)
-                    }
-                }))
+            let keyExpressions = orderKeys.map { key -> (Compiled, Bool) in
+                switch key.0 {
+                case .output(let position): (projections[position], key.1)
+                case .source(let compiled): (compiled, key.1)
+                }
             }
-            func compare(_ lhs: [SQLValue], _ rhs: [SQLValue]) -> Int {
-                for (position, key) in orderKeys.enumerated() {
-                    let order = Self.orderCompare(lhs[position], rhs[position])
-                    if order != 0 { return key.1 ? order : -order }
+            func key(_ position: Int, of row: Int) -> SQLValue {
+                let expression = keyExpressions[position].0
+                if case .column(let index) = expression { return index < rows[row].count ? rows[row][index] : .null }
+                return Self.evaluate(expression, row: rows[row], aggregates: [], rownum: row + 1)
+            }
+            func compare(_ lhs: Int, _ rhs: Int) -> Int {
+                for position in keyExpressions.indices {
+                    let order = Self.orderCompare(key(position, of: lhs), key(position, of: rhs))
+                    if order != 0 { return keyExpressions[position].1 ? order : -order }
                 }
                 return 0
             }
-            if !orderKeys.isEmpty, !zip(keyed, keyed.dropFirst()).allSatisfy({ compare($0.keys, $1.keys) <= 0 }) {
-                keyed.sort { lhs, rhs in
-                    let order = compare(lhs.keys, rhs.keys)
-                    return order != 0 ? order < 0 : lhs.index < rhs.index
+            // Rows often come in the order asked for (tables are in key order): checked pair by pair before sorting.
+            var order: [Int]?
+            if !keyExpressions.isEmpty, !rows.indices.dropFirst().allSatisfy({ compare($0 - 1, $0) <= 0 }) {
+                let keys = rows.indices.map { row in keyExpressions.indices.map { key($0, of: row) } }
+                order = rows.indices.sorted { lhs, rhs in
+                    for (position, expression) in keyExpressions.enumerated() {
+                        let order = Self.orderCompare(keys[lhs][position], keys[rhs][position])
+                        if order != 0 { return expression.1 ? order < 0 : order > 0 }
+                    }
+                    return lhs < rhs
                 }
             }
-            let total = min(keyed.count, select.top ?? Int.max)
-            let projected = keyed.prefix(min(total, cap)).map { entry in
-                projections.map { Self.evaluate($0, row: rows[entry.index], aggregates: [], rownum: entry.index + 1) }
-            }
-            return SuiteQLResult(columns: names, rows: projected, total: total)
+            let total = min(rows.count, select.top ?? Int.max)
+            return SuiteQLResult(columns: names, total: total, source: rows, order: order, projections: projections, count: min(total, cap))
         }
 
         // Evaluate: one output row per source row, or per group.

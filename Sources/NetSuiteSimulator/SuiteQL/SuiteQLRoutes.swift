@@ -57,7 +57,7 @@ extension SimulatorServer {
         }
 
         let reachable = min(result.total, Self.suiteQLRowCap)
-        let page = result.rows.dropFirst(offset).prefix(limit)
+        let page = result.rows(in: offset..<(offset + limit))
         // The rows are written straight into the body as bytes (a page is up to 1,000 rows of every column): each row
         // an object of its non-NULL columns as strings, a column named twice written once (its first value).
         var seen: Set<String> = []

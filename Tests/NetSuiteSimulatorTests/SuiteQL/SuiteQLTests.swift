@@ -36,6 +36,47 @@ struct SuiteQLTests {
         }
     }
 
+    @Test("key conditions read by binary search give the rows a row-by-row filter gives; other conditions are not narrowed")
+    func keyRanges() throws {
+        let catalog = Self.catalog()
+        let lines = try #require(catalog.tables["transactionline"]).rows.count
+        let keys = try #require(catalog.tables["transactionline"]).rows.map { $0[3].number ?? -1 }
+        let middle = Int(keys[keys.count / 2])
+        // Each query twice: the key column as it is (narrowed by binary search), and as `+ 0` (tested row by row).
+        for condition in [
+            "K > \(middle)", "K >= \(middle)", "K < \(middle)", "K <= \(middle)", "\(middle) < K", "\(middle) >= K",
+            "K > \(middle) AND t.quantity < 0", "K > \(middle) AND K <= \(middle + 40_000)", "K > \(middle) AND ROWNUM <= 9",
+            "K > 999999999", "K < -1", "K >= \(Int(keys[0]))", "K > '\(middle)'",
+        ] {
+            let narrowed = condition.replacingOccurrences(of: "K", with: "t.uniquekey")
+            let scanned = condition.replacingOccurrences(of: "K", with: "(t.uniquekey + 0)")
+            for tail in [" ORDER BY t.uniquekey", " ORDER BY t.item DESC", ""] {
+                let fast = "SELECT t.*, ROWNUM AS n FROM transactionline t WHERE \(narrowed)\(tail)"
+                let slow = "SELECT t.*, ROWNUM AS n FROM transactionline t WHERE \(scanned)\(tail)"
+                #expect(try Self.run(fast, catalog).rows == Self.run(slow, catalog).rows, "\(fast)")
+                let capped = try SuiteQLEvaluator.run(try SQLParser.parse(fast), catalog: catalog, projectingAtMost: 50)
+                let all = try Self.run(slow, catalog)
+                #expect(capped.total == all.total && capped.rows == Array(all.rows.prefix(50)), "\(fast)")
+                #expect(capped.rows(in: 20..<70) == Array(all.rows.prefix(50).dropFirst(20)), "\(fast)")
+            }
+        }
+
+        // Which conditions narrow: an ordered column of the literal's kind, in a top-level AND.
+        func narrows(_ filter: String, _ table: String) throws -> Range<Int>? {
+            let select = try SQLParser.parse("SELECT * FROM \(table) t WHERE \(filter)")
+            var evaluator = SuiteQLEvaluator(catalog: catalog)
+            let source = try #require(catalog.tables[table])
+            evaluator.scopes = [.init(alias: "t", table: source, offset: 0)]
+            return try evaluator.keyRange(of: #require(select.filter), rows: source.rows)?.range
+        }
+        #expect(try narrows("t.uniquekey > \(middle)", "transactionline") == (keys.count / 2 + 1)..<lines)
+        #expect(try narrows("t.id > 10 AND t.companyname LIKE 'A%'", "customer") != nil)
+        #expect(try narrows("t.companyname > 'M'", "customer") == nil, "company names are not in row order")
+        #expect(try narrows("t.id > '10'", "customer") == nil, "a text literal against numbers compares by conversion")
+        #expect(try narrows("t.id > 10 OR t.id < 3", "customer") == nil, "OR is tested row by row")
+        #expect(try narrows("t.id > NULL", "customer") == nil)
+    }
+
     // MARK: Differential: generated queries against a direct evaluation
 
     /// One generated condition: its SQL text and a direct evaluation over a row (nil = unknown).
