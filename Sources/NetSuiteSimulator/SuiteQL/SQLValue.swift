@@ -9,6 +9,15 @@ enum SQLValue: Sendable, Hashable {
 
     var isNull: Bool { self == .null }
 
+    /// Whether both are numbers (not NaN), strings or dates: values that compare with each other directly.
+    func isKind(of other: SQLValue) -> Bool {
+        switch (self, other) {
+        case (.number(let number), .number): !number.isNaN
+        case (.string, .string), (.date, .date): true
+        default: false
+        }
+    }
+
     var number: Double? {
         switch self {
         case .number(let value): value

@@ -2,11 +2,26 @@ import Foundation
 
 /// A table SuiteQL can read: lower-case column names and rows of values.
 struct SQLTable: Sendable {
-    var name: String
-    var columns: [String]
-    var rows: [[SQLValue]]
+    let name: String
+    let columns: [String]
+    let rows: [[SQLValue]]
     /// The permission a role needs to query it.
-    var permission: String
+    let permission: String
+    /// The column whose values ascend with the rows (the table's key, when its rows are in key order), all of one
+    /// kind: key conditions and ORDER BY on it need no check of the rows.
+    let ascendingColumn: Int?
+
+    /// - Parameter orderedBy: the key the rows are expected to be in order of; checked here.
+    init(name: String, columns: [String], rows: [[SQLValue]], permission: String, orderedBy key: String = "id") {
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+        self.permission = permission
+        ascendingColumn = columns.firstIndex(of: key).flatMap { column in
+            guard let first = rows.first?[column], SuiteQLEvaluator.isAscending(rows, column: column, kind: first) else { return nil }
+            return column
+        }
+    }
 
     func columnIndex(_ name: String) -> Int? { columns.firstIndex(of: name) }
 }
@@ -145,7 +160,8 @@ struct SuiteQLCatalog: Sendable {
             columns: ["id", "transaction", "linesequencenumber", "uniquekey", "item", "quantity", "rate", "netamount",
                       "foreignamount", "mainline", "taxline", "memo", "entity", "subsidiary", "isclosed", "linelastmodifieddate"],
             rows: lines,
-            permission: Permission.findTransaction)
+            permission: Permission.findTransaction,
+            orderedBy: "uniquekey")
 
         tables["subsidiary"] = SQLTable(
             name: "subsidiary",

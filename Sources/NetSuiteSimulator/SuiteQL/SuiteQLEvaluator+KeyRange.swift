@@ -10,6 +10,7 @@ extension SuiteQLEvaluator {
     /// values are all of the literal's kind and in ascending order holds for one contiguous run of rows: keyset
     /// paging (`WHERE uniquekey > 123 ORDER BY uniquekey`) reads from there without testing a million rows. Any
     /// other condition stays in the returned filter and is tested row by row. `nil` when no condition qualifies.
+    /// - Parameter rows: the rows of the query's one table (no joins), in the table's order.
     mutating func keyRange(of filter: SQLExpr, rows: [[SQLValue]]) -> (range: Range<Int>, rest: SQLExpr?)? {
         var range = 0..<rows.count
         var rest: [SQLExpr] = []
@@ -21,7 +22,8 @@ extension SuiteQLEvaluator {
                 continue
             }
             let column = bound.column
-            let sorted = ascending[column] ?? Self.isAscending(rows, column: column, kind: bound.value)
+            let known = column == scopes[0].table.ascendingColumn && rows.first.map { $0[column].isKind(of: bound.value) } == true
+            let sorted = known || (ascending[column] ?? Self.isAscending(rows, column: column, kind: bound.value))
             ascending[column] = sorted
             guard sorted else {
                 rest.append(condition)
@@ -76,11 +78,7 @@ extension SuiteQLEvaluator {
         var previous: SQLValue?
         for row in rows {
             let value = row[column]
-            switch (value, kind) {
-            case (.number(let number), .number): if number.isNaN { return false }
-            case (.string, .string), (.date, .date): break
-            default: return false
-            }
+            guard value.isKind(of: kind) else { return false }
             if let previous, (SQLValue.compare(previous, value) ?? 1) > 0 { return false }
             previous = value
         }

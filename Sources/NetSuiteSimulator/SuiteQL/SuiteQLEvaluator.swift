@@ -168,9 +168,14 @@ struct SuiteQLEvaluator {
                 }
                 return 0
             }
-            // Rows often come in the order asked for (tables are in key order): checked pair by pair before sorting.
+            // Rows often come in the order asked for (tables are in key order): one table's rows (filtered rows keep
+            // their order) by its ascending column need no check; otherwise checked pair by pair before sorting.
+            var inTableOrder = false
+            if select.joins.isEmpty, keyExpressions.count == 1, keyExpressions[0].1, case .column(let column) = keyExpressions[0].0 {
+                inTableOrder = column == scopes[0].table.ascendingColumn
+            }
             var order: [Int]?
-            if !keyExpressions.isEmpty, !rows.indices.dropFirst().allSatisfy({ compare($0 - 1, $0) <= 0 }) {
+            if !inTableOrder, !keyExpressions.isEmpty, !rows.indices.dropFirst().allSatisfy({ compare($0 - 1, $0) <= 0 }) {
                 let keys = rows.indices.map { row in keyExpressions.indices.map { key($0, of: row) } }
                 order = rows.indices.sorted { lhs, rhs in
                     for (position, expression) in keyExpressions.enumerated() {

@@ -69,6 +69,9 @@ struct SuiteQLTests {
             evaluator.scopes = [.init(alias: "t", table: source, offset: 0)]
             return try evaluator.keyRange(of: #require(select.filter), rows: source.rows)?.range
         }
+        #expect(catalog.tables["transactionline"]?.ascendingColumn == 3 && catalog.tables["customer"]?.ascendingColumn == 0)
+        let shuffled = SQLTable(name: "x", columns: ["id"], rows: [[.number(2)], [.number(1)]], permission: "")
+        #expect(shuffled.ascendingColumn == nil, "rows out of key order are not taken as ordered")
         #expect(try narrows("t.uniquekey > \(middle)", "transactionline") == (keys.count / 2 + 1)..<lines)
         #expect(try narrows("t.id > 10 AND t.companyname LIKE 'A%'", "customer") != nil)
         #expect(try narrows("t.companyname > 'M'", "customer") == nil, "company names are not in row order")
