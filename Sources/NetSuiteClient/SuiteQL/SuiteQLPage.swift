@@ -72,43 +72,9 @@ public struct SuiteQLPage: Sendable {
                 code: .malformedResponse, request: request, message: "The SuiteQL answer is not NetSuite's collection envelope.",
                 remedy: "Check that the base URL points at NetSuite (or the simulator).")
         }
-        var order: [String] = []
-        var names: [String] = []
-        var positions: [String: Int] = [:]
-        var previous: [Int] = []
-        var allFields: [[String?]] = []
-        allFields.reserveCapacity(envelope.rows.count)
-        for pairs in envelope.rows {
-            var fields = [String?](repeating: nil, count: names.count)
-            var slots: [Int] = []
-            slots.reserveCapacity(pairs.count)
-            for (index, pair) in pairs.enumerated() {
-                // Rows mostly repeat the previous row's columns in its order: compare before hashing.
-                let position: Int
-                if index < previous.count, names[previous[index]] == pair.key {
-                    position = previous[index]
-                } else if let known = positions[pair.key] {
-                    position = known
-                } else {
-                    position = names.count
-                    names.append(pair.key)
-                    positions[pair.key] = position
-                    fields.append(nil)
-                    // A column first seen here goes after the column that precedes it in this row.
-                    let after = index > 0 ? order.firstIndex(of: pairs[index - 1].key).map { $0 + 1 } : 0
-                    order.insert(pair.key, at: after ?? order.count)
-                }
-                slots.append(position)
-                // A column named twice in a row keeps its last value, as a dictionary would.
-                fields[position] = pair.value
-            }
-            previous = slots
-            allFields.append(fields)
-        }
-        let layout = SuiteQLRow.Layout(names: names)
-        let rows = allFields.map { SuiteQLRow(layout: layout, fields: $0) }
-        self.rows = rows
-        self.columns = order
+        let layout = SuiteQLRow.Layout(names: envelope.names)
+        self.rows = envelope.rows.map { SuiteQLRow(layout: layout, fields: $0) }
+        self.columns = envelope.order
         self.offset = envelope.offset
         self.hasMore = envelope.hasMore
         self.totalResults = envelope.totalResults

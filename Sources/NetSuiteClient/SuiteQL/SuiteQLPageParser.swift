@@ -1,11 +1,18 @@
-/// Reads a SuiteQL collection envelope straight from its bytes, keeping the order of each row's columns.
+/// Reads a SuiteQL collection envelope straight from its bytes into rows of values by column position.
 ///
 /// Faster than Foundation's JSONSerialization on these pages (flat rows of strings) and order-preserving, which
 /// JSONSerialization is not. Values that are not strings (numbers, booleans) are kept as their text; `null`s and
-/// `links` are dropped.
+/// `links` are dropped. Rows mostly repeat the previous row's columns in its order, so a key is first compared as
+/// bytes with the name the previous row had in its place, and only becomes a string when it differs.
 struct SuiteQLPageParser {
     struct Envelope {
-        var rows: [[(key: String, value: String)]] = []
+        /// Column names by position: the order each was first seen in, across rows.
+        var names: [String] = []
+        /// The columns in the order NetSuite writes them: a column first seen in a later row goes after the column
+        /// that precedes it there.
+        var order: [String] = []
+        /// Values by position in `names` (a row read before a column first appeared is shorter).
+        var rows: [[String?]] = []
         var offset = 0
         var hasMore = false
         var totalResults: Int?
@@ -31,7 +38,7 @@ struct SuiteQLPageParser {
             let key = try parseString()
             try expect(UInt8(ascii: ":"))
             switch key {
-            case "items": envelope.rows = try parseItems()
+            case "items": try parseItems(into: &envelope)
             case "offset": envelope.offset = Int(try parseScalarText() ?? "0") ?? 0
             case "hasMore": envelope.hasMore = try parseScalarText() == "true"
             case "totalResults": envelope.totalResults = try parseScalarText().flatMap { Int($0) }
@@ -41,27 +48,93 @@ struct SuiteQLPageParser {
         return envelope
     }
 
-    private mutating func parseItems() throws -> [[(key: String, value: String)]] {
-        var rows: [[(key: String, value: String)]] = []
+    private mutating func parseItems(into envelope: inout Envelope) throws {
         try expect(UInt8(ascii: "["))
-        if try peekIs(UInt8(ascii: "]")) { return rows }
+        if try peekIs(UInt8(ascii: "]")) { return }
+        var positions: [String: Int] = [:]
+        var nameBytes: [[UInt8]] = []
+        var previous: [Int] = []
         repeat {
-            var row: [(key: String, value: String)] = []
+            var fields = [String?](repeating: nil, count: envelope.names.count)
+            var slots: [Int] = []
+            slots.reserveCapacity(previous.count)
             try expect(UInt8(ascii: "{"))
             if try !peekIs(UInt8(ascii: "}")) {
                 repeat {
-                    let key = try parseString()
+                    // The key: the previous row's column in this place, or a name looked up (or new).
+                    let expected = slots.count < previous.count ? previous[slots.count] : nil
+                    let key = try parseKey(matching: expected.map { nameBytes[$0] })
                     try expect(UInt8(ascii: ":"))
-                    if key == "links" {
+                    let name: String?
+                    switch key {
+                    case .links:
                         try skipValue()
-                    } else if let value = try parseScalarText() {
-                        row.append((key, value))
+                        continue
+                    case .expected: name = nil
+                    case .other(let text): name = text
                     }
+                    guard let value = try parseScalarText() else { continue }
+                    let position: Int
+                    if let name {
+                        if let known = positions[name] {
+                            position = known
+                        } else {
+                            position = envelope.names.count
+                            envelope.names.append(name)
+                            nameBytes.append(Array(name.utf8))
+                            positions[name] = position
+                            fields.append(nil)
+                            let after = slots.last.flatMap { envelope.order.firstIndex(of: envelope.names[$0]) }.map { $0 + 1 } ?? 0
+                            envelope.order.insert(name, at: after)
+                        }
+                    } else {
+                        position = expected ?? 0
+                    }
+                    slots.append(position)
+                    // A column named twice in a row keeps its last value, as a dictionary would.
+                    fields[position] = value
                 } while try comma(closing: UInt8(ascii: "}"))
             }
-            rows.append(row)
+            previous = slots
+            envelope.rows.append(fields)
         } while try comma(closing: UInt8(ascii: "]"))
-        return rows
+    }
+
+    /// What a row's key is.
+    private enum Key {
+        case links
+        /// The bytes given to ``parseKey(matching:)``.
+        case expected
+        case other(String)
+    }
+
+    private static let linksKey = Array("links".utf8)
+
+    /// A row's key, compared as bytes with `expected` (and `links`) before it is made a string.
+    private mutating func parseKey(matching expected: [UInt8]?) throws -> Key {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Malformed() }
+        let start = index + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            func matches(_ name: [UInt8]) -> Bool {
+                guard name.count == end - start else { return false }
+                for offset in name.indices where bytes[start + offset] != name[offset] { return false }
+                return true
+            }
+            if let expected, matches(expected) {
+                index = end + 1
+                return .expected
+            }
+            if matches(Self.linksKey) {
+                index = end + 1
+                return .links
+            }
+        }
+        // Escapes, or a name other than the expected one.
+        let text = try parseString()
+        return text == "links" ? .links : .other(text)
     }
 
     // MARK: Scanning

@@ -95,6 +95,8 @@ struct MirrorTableRun {
         let query = Self.query(table: table, isoColumns: isoColumns, join: join, condition: condition)
         try await destination.save(state)
 
+        // The account's time zone, read once (a TimeZone is looked up by name each time the flow's is asked for).
+        let zone = mirror.zone
         var pending: [[MirrorValue]] = []
         var lastKey: String?
         var newestChange = state.lastChange
@@ -134,14 +136,16 @@ struct MirrorTableRun {
                 let changePosition = changeSource.flatMap { page.position(of: $0) }
                 let parentPosition = table.parentColumn.flatMap { page.position(of: $0.lowercased()) }
                 let childPosition = page.position(of: childKey.lowercased())
+                // Per value, only its type and position (no column name to retain and release in the loop).
+                let types = columns.map(\.type)
                 for row in page.rows {
                     outcome.read += 1
                     var values: [MirrorValue] = []
                     values.reserveCapacity(columns.count)
-                    for (column, position) in zip(columns, positions) {
-                        let text = position.flatMap { row.value(at: $0) }
+                    for index in types.indices {
+                        let text = positions[index].flatMap { row.value(at: $0) }
                         do {
-                            values.append(try MirrorValue.converting(text, to: column.type, table: table.name, column: column.name, timeZone: mirror.zone))
+                            values.append(try MirrorValue.converting(text, to: types[index], table: table.name, column: columns[index].name, timeZone: zone))
                         } catch {
                             throw SuiteBridgeError(.invalidInput, "\(error.description) The table's rows so far are kept; the run stops here.",
                                                    remedy: "Report the value: SuiteBridge reads the column's type from NetSuite's metadata catalog.",
@@ -151,7 +155,7 @@ struct MirrorTableRun {
                     if let changeIndex {
                         if case .dateTime(let date) = values[changeIndex], date > (newestChange ?? .distantPast) { newestChange = date }
                     } else if let change = table.changeColumn, let text = changePosition.flatMap({ row.value(at: $0) }),
-                        case .dateTime(let date)? = try? MirrorValue.converting(text, to: .dateTime, table: table.name, column: change, timeZone: mirror.zone),
+                        case .dateTime(let date)? = try? MirrorValue.converting(text, to: .dateTime, table: table.name, column: change, timeZone: zone),
                         date > (newestChange ?? .distantPast) {
                         newestChange = date
                     }

@@ -45,7 +45,8 @@ public enum MirrorValue: Sendable, Hashable {
         _ text: String?, to type: MirrorColumnType, table: String, column: String, timeZone: TimeZone = .gmt
     ) throws(ConversionError) -> MirrorValue {
         guard let text else { return .null }
-        let failure = ConversionError(table: table, column: column, value: text, expected: type)
+        // Made only when a value is refused (most rows convert, and the error holds four strings).
+        var failure: ConversionError { ConversionError(table: table, column: column, value: text, expected: type) }
         switch type {
         case .text:
             return .text(text)
