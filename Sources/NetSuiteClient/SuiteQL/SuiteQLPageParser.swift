@@ -63,22 +63,22 @@ struct SuiteQLPageParser {
                 repeat {
                     // The key: the previous row's column in this place, or a name looked up (or new).
                     let expected = slots.count < previous.count ? previous[slots.count] : nil
-                    let key = try parseKey(matching: expected.map { nameBytes[$0] })
+                    let key = try parseKey(expecting: expected.map { ($0, nameBytes[$0]) })
                     try expect(UInt8(ascii: ":"))
-                    let name: String?
-                    switch key {
-                    case .links:
+                    if case .links = key {
                         try skipValue()
                         continue
-                    case .expected: name = nil
-                    case .other(let text): name = text
                     }
                     guard let value = try parseScalarText() else { continue }
                     let position: Int
-                    if let name {
+                    switch key {
+                    case .links: continue  // its value was skipped above
+                    case .column(let known): position = known
+                    case .name(let name):
                         if let known = positions[name] {
                             position = known
                         } else {
+                            // A column first seen here goes after the column that precedes it in this row.
                             position = envelope.names.count
                             envelope.names.append(name)
                             nameBytes.append(Array(name.utf8))
@@ -87,8 +87,6 @@ struct SuiteQLPageParser {
                             let after = slots.last.flatMap { envelope.order.firstIndex(of: envelope.names[$0]) }.map { $0 + 1 } ?? 0
                             envelope.order.insert(name, at: after)
                         }
-                    } else {
-                        position = expected ?? 0
                     }
                     slots.append(position)
                     // A column named twice in a row keeps its last value, as a dictionary would.
@@ -103,15 +101,16 @@ struct SuiteQLPageParser {
     /// What a row's key is.
     private enum Key {
         case links
-        /// The bytes given to ``parseKey(matching:)``.
-        case expected
-        case other(String)
+        /// The column ``parseKey(expecting:)`` was given, whose name the key's bytes equal.
+        case column(Int)
+        /// Any other name (not yet compared with the page's columns).
+        case name(String)
     }
 
     private static let linksKey = Array("links".utf8)
 
-    /// A row's key, compared as bytes with `expected` (and `links`) before it is made a string.
-    private mutating func parseKey(matching expected: [UInt8]?) throws -> Key {
+    /// A row's key, compared as bytes with the expected column's name (and `links`) before it is made a string.
+    private mutating func parseKey(expecting expected: (position: Int, name: [UInt8])?) throws -> Key {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Malformed() }
         let start = index + 1
@@ -123,9 +122,9 @@ struct SuiteQLPageParser {
                 for offset in name.indices where bytes[start + offset] != name[offset] { return false }
                 return true
             }
-            if let expected, matches(expected) {
+            if let expected, matches(expected.name) {
                 index = end + 1
-                return .expected
+                return .column(expected.position)
             }
             if matches(Self.linksKey) {
                 index = end + 1
@@ -134,7 +133,7 @@ struct SuiteQLPageParser {
         }
         // Escapes, or a name other than the expected one.
         let text = try parseString()
-        return text == "links" ? .links : .other(text)
+        return text == "links" ? .links : .name(text)
     }
 
     // MARK: Scanning

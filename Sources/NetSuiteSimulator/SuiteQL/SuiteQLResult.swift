@@ -14,10 +14,10 @@ struct SuiteQLResult: Sendable {
 
     private let storage: Storage
 
-    /// Rows already computed.
-    init(columns: [String], rows: [[SQLValue]], total: Int? = nil) {
+    /// Rows already computed: all of the query's rows.
+    init(columns: [String], rows: [[SQLValue]]) {
         self.columns = columns
-        self.total = total ?? rows.count
+        self.total = rows.count
         storage = .rows(rows)
     }
 
